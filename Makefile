@@ -1,0 +1,57 @@
+# SEND Programme Tracker. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# DATABASE_URL / REDIS_URL from the environment, else local servers, else embedded ones.
+SERVICES = eval "$$($(PY) -m send_tracker.localservices)"
+
+.PHONY: help install assets run test lint bench seed-scale clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/build/app.css: node_modules/.installed static/scss/app.scss
+	mkdir -p static/build
+	npx sass --no-source-map --style=compressed --quiet-deps --load-path=node_modules static/scss/app.scss $@
+
+static/vendor/.copied: node_modules/.installed
+	mkdir -p static/vendor static/govuk
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/vendor/
+	cp node_modules/plotly.js-finance-dist-min/plotly-finance.min.js static/vendor/
+	cp node_modules/axe-core/axe.min.js static/vendor/
+	rm -rf static/govuk/assets && cp -r node_modules/govuk-frontend/dist/govuk/assets static/govuk/assets
+	touch $@
+
+install: $(VENV)/.installed assets ## Create the virtual environment and install everything
+
+assets: static/build/app.css static/vendor/.copied ## Build the CSS and copy third-party JS (not committed)
+
+run: install ## Run the tracker with demo data on http://127.0.0.1:8000 (Ctrl-C stops it)
+	@$(SERVICES) && export DJANGO_DEBUG=1 && \
+	$(PY) manage.py migrate --no-input -v 0 && \
+	$(PY) manage.py seed_demo && \
+	bin/run-dev
+
+test: install ## Lint, check migrations, and run the test suite against real PostgreSQL and Redis
+	@$(SERVICES) && \
+	$(VENV)/bin/ruff check . && \
+	$(PY) manage.py makemigrations --check --dry-run --settings=send_tracker.settings.test && \
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install ## Ruff lint and format check
+	$(VENV)/bin/ruff check .
+
+clean: ## Remove the virtual environment, node modules and built assets
+	rm -rf $(VENV) node_modules static/build static/vendor static/govuk staticfiles

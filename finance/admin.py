@@ -1,0 +1,1 @@
+"""Django admin for the finance app (administrators manage reference data here)."""

@@ -1,0 +1,1 @@
+"""Viewsets of the finance API: querysets come from selectors scoped to the user."""

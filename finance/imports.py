@@ -1,0 +1,1 @@
+"""Loads ledger files (budget monitoring) through send_tracker.imports."""

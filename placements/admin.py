@@ -1,0 +1,1 @@
+"""Django admin for the placements app (administrators manage reference data here)."""

@@ -1,0 +1,1 @@
+"""The placements app's REST API (serializers and views), mounted under /api/v1/."""

@@ -1,0 +1,6 @@
+"""API routes of the placements app."""
+
+from rest_framework.routers import SimpleRouter
+
+router = SimpleRouter()
+urlpatterns = router.urls

@@ -1,0 +1,1 @@
+"""Viewsets of the placements API: querysets come from selectors scoped to the user."""

@@ -1,0 +1,1 @@
+"""Forms of the placements app: input validation only; rules live in services."""

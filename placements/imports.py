@@ -1,0 +1,1 @@
+"""Loads provider, child, assessment, placement and invoice files through send_tracker.imports."""

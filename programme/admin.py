@@ -1,0 +1,1 @@
+"""Django admin for the programme app (administrators manage reference data here)."""

@@ -1,0 +1,1 @@
+"""The programme app's REST API (serializers and views), mounted under /api/v1/."""

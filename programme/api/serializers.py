@@ -1,0 +1,1 @@
+"""Serializers of the programme API: validate input, then hand it to a service."""

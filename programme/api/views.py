@@ -1,0 +1,1 @@
+"""Viewsets of the programme API: querysets come from selectors scoped to the user."""

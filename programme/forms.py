@@ -1,0 +1,1 @@
+"""Forms of the programme app: input validation only; rules live in services."""

@@ -1,0 +1,1 @@
+"""Celery tasks of the programme app: thin, primitive ids in, one service call."""

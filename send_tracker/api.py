@@ -1,0 +1,104 @@
+"""What every API endpoint shares: strict filters, year/period parsing, and 400s instead of 500s."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django_filters import rest_framework as filters
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from send_tracker.fiscal import FinancialYear, parse_period
+
+ALWAYS_ALLOWED = {"limit", "offset", "format", "ordering", "page"}
+
+
+class StrictFilterBackend(filters.DjangoFilterBackend):
+    """django-filter, but an unknown query parameter is a 400 naming it, not silently ignored.
+
+    A view may accept extra parameters by listing them in `extra_query_params`.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        allowed = set(ALWAYS_ALLOWED) | set(getattr(view, "extra_query_params", ()))
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            allowed |= set(filterset_class.base_filters)
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            raise ValidationError(
+                {name: [f"'{name}' is not a filter here. Allowed: {', '.join(sorted(allowed))}."]
+                 for name in unknown}
+            )
+        return super().filter_queryset(request, queryset, view)
+
+
+class FinancialYearField(serializers.Field):
+    """A financial year written `2024/25` or `2024-25`; represented as `2024/25`."""
+
+    default_error_messages = {"invalid": "{message}"}
+
+    def to_internal_value(self, data) -> FinancialYear:
+        try:
+            return FinancialYear.parse(data)
+        except ValueError as exc:
+            self.fail("invalid", message=str(exc))
+
+    def to_representation(self, value) -> str:
+        return FinancialYear.parse(value).label
+
+
+class PeriodField(serializers.Field):
+    """A period 1–12 (or `P6`)."""
+
+    default_error_messages = {"invalid": "{message}"}
+
+    def to_internal_value(self, data) -> int:
+        try:
+            return parse_period(data)
+        except ValueError as exc:
+            self.fail("invalid", message=str(exc))
+
+    def to_representation(self, value) -> int:
+        return int(value)
+
+
+class YearFilter(filters.CharFilter):
+    """Filter on a `year` column stored as the start year, from `2024-25` or `2024/25`."""
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        try:
+            year = FinancialYear.parse(value)
+        except ValueError as exc:
+            raise ValidationError({self.field_name: [str(exc)]}) from exc
+        return qs.filter(**{self.field_name: year.start_year})
+
+
+class PeriodFilter(filters.CharFilter):
+    """Filter on a period column from `6` or `P6`."""
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        try:
+            period = parse_period(value)
+        except ValueError as exc:
+            raise ValidationError({self.field_name: [str(exc)]}) from exc
+        return qs.filter(**{self.field_name: period})
+
+
+class YearPeriodQuery(serializers.Serializer):
+    """Query parameters of the summary endpoints: `?year=2024-25&period=6`."""
+
+    year = FinancialYearField()
+    period = PeriodField()
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus Django's ValidationError and ValueError from services as 400s."""
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        exc = ValidationError(detail)
+    return drf_exception_handler(exc, context)

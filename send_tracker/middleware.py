@@ -1,0 +1,56 @@
+"""Cross-cutting request handling: request ids, login required everywhere, security headers."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+
+from send_tracker.logging import set_request_id
+
+
+class RequestIdMiddleware:
+    """Gives every request an id (or keeps the proxy's X-Request-ID) for the log lines."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else None
+        request.request_id = request_id or uuid.uuid4().hex[:16]
+        set_request_id(request.request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            set_request_id(None)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+class LoginRequiredMiddleware(DjangoLoginRequired):
+    """Every page needs a signed-in user, unless its view is marked @login_not_required.
+
+    The API is left to DRF, which authenticates tokens as well as sessions and answers
+    401/403 instead of redirecting to the login page.
+    """
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path_info.startswith("/api/"):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class SecurityHeadersMiddleware:
+    """Adds the content security policy and a restrictive permissions policy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        return response

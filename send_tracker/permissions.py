@@ -1,0 +1,133 @@
+"""The one permission layer: roles (Django groups), capabilities, and object rules.
+
+Every view and API endpoint asks this module; nothing else decides who may do what.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+LEAD = "Programme lead"
+FINANCE = "Finance officer"
+DIRECTOR = "Director"
+ADMIN = "Administrator"
+ROLES = (LEAD, FINANCE, DIRECTOR, ADMIN)
+ALL_ROLES = frozenset(ROLES)
+
+# capability -> the roles that hold it. Child-level data is for finance and administrators only.
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "view_aggregates": ALL_ROLES,
+    "view_child_level": frozenset({FINANCE, ADMIN}),
+    "import_files": frozenset({FINANCE, ADMIN}),
+    "edit_finance": frozenset({FINANCE, ADMIN}),
+    "review_overpayments": frozenset({FINANCE, ADMIN}),
+    "record_placement_decision": frozenset({FINANCE, ADMIN}),
+    # Leads edit their own strands' projects (see can_edit_strand); administrators any.
+    "edit_programme": frozenset({LEAD, ADMIN}),
+    "view_compliance": frozenset({DIRECTOR, ADMIN}),  # "who has not updated"
+    "edit_board_commentary": frozenset({ADMIN, FINANCE}),
+    "build_board_summary": frozenset({DIRECTOR, FINANCE, ADMIN}),
+    "sign_off_board": frozenset({DIRECTOR}),
+    "view_draft_board": frozenset({DIRECTOR, FINANCE, ADMIN}),
+    "view_audit": frozenset({ADMIN}),
+}
+
+
+def user_roles(user: Any) -> frozenset[str]:
+    """The user's roles, read once per request and kept on the user object."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_send_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            names.add(ADMIN)
+        cached = frozenset(names & ALL_ROLES)
+        user._send_roles = cached
+    return cached
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    """True when the user holds any of the given roles."""
+    return bool(user_roles(user) & set(roles))
+
+
+def can(user: Any, capability: str) -> bool:
+    """True when one of the user's roles grants the capability."""
+    return bool(user_roles(user) & CAPABILITIES[capability])
+
+
+def primary_role(user: Any) -> str | None:
+    """The role shown in the header: the most powerful one held."""
+    roles = user_roles(user)
+    for role in (ADMIN, DIRECTOR, FINANCE, LEAD):
+        if role in roles:
+            return role
+    return None
+
+
+def can_edit_strand(user: Any, strand: Any) -> bool:
+    """A lead edits only strands they lead or deputise; administrators edit any."""
+    if has_role(user, ADMIN):
+        return True
+    if not has_role(user, LEAD):
+        return False
+    if strand.lead_id == user.pk:
+        return True
+    return strand.deputies.filter(pk=user.pk).exists()
+
+
+def capability_required(capability: str) -> Callable:
+    """View decorator: 403 unless the signed-in user holds the capability."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not can(request.user, capability):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.required_capability = capability  # read by the role × URL matrix test
+        return wrapped
+
+    return decorator
+
+
+class HasAnyRole(BasePermission):
+    """DRF default: a signed-in user holding at least one role."""
+
+    message = "You need a role in the tracker to use the API."
+
+    def has_permission(self, request, view) -> bool:
+        return bool(user_roles(request.user))
+
+
+class Capability(BasePermission):
+    """DRF permission: `read` capability for safe methods, `write` for the rest.
+
+    Use as `permission_classes = [Capability.of("view_child_level", write="edit_finance")]`.
+    """
+
+    read: str = "view_aggregates"
+    write: str | None = None
+
+    @classmethod
+    def of(cls, read: str, write: str | None = None) -> type[Capability]:
+        return type(f"Capability_{read}_{write}", (cls,), {"read": read, "write": write})
+
+    def has_permission(self, request, view) -> bool:
+        if not user_roles(request.user):
+            return False
+        if request.method in SAFE_METHODS:
+            return can(request.user, self.read)
+        return self.write is not None and can(request.user, self.write)
+
+
+def roles_with(capability: str) -> Iterable[str]:
+    """The roles holding a capability (for templates and tests)."""
+    return sorted(CAPABILITIES[capability])

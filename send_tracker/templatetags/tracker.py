@@ -1,0 +1,91 @@
+"""Template helpers: money in pounds, RAG tags with words, navigation, and the chart component."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+
+from send_tracker import money
+from send_tracker.fiscal import FinancialYear, period_label
+
+register = template.Library()
+
+RAG_WORDS = {
+    "blue": "Blue – delivered",
+    "green": "Green – on track",
+    "amber": "Amber – at risk",
+    "red": "Red – off track",
+}
+
+
+@register.filter
+def pounds(pence: int | None) -> str:
+    """`£140,000` from pence."""
+    return money.format_pounds(pence)
+
+
+@register.filter
+def pounds_pence(pence: int | None) -> str:
+    """`£140,000.00` from pence."""
+    return money.format_pounds(pence, places=2)
+
+
+@register.filter(name="money")
+def money_short(pence: int | None) -> str:
+    """`£15.4m` from pence."""
+    return money.format_money(pence)
+
+
+@register.filter
+def change(pence: int | None) -> str:
+    """`up £1.2m` / `down £300,000` / `no change`."""
+    return money.format_change(pence)
+
+
+@register.filter
+def fy(value) -> str:
+    """`2024/25` from a start year, a slug or a FinancialYear."""
+    return FinancialYear.parse(value).label
+
+
+@register.filter
+def period_name(period: int) -> str:
+    """`P6 (September)`."""
+    return period_label(int(period))
+
+
+@register.simple_tag
+def rag(value: str | None, short: bool = False):
+    """A RAG tag: its word is always shown, so colour is never the only signal."""
+    if not value:
+        return format_html('<span class="app-rag">{}</span>', "Not rated")
+    key = str(value).lower()
+    word = key.capitalize() if short else RAG_WORDS.get(key, key.capitalize())
+    return format_html('<span class="app-rag app-rag--{}">{}</span>', key, word)
+
+
+@register.simple_tag(takes_context=True)
+def nav_item(context, href: str, label: str):
+    """A service navigation link, marked current when the page is under it."""
+    path = context["request"].path
+    active = path == "/" if href == "/" else path.startswith(href)
+    inner = format_html(
+        '<strong class="govuk-service-navigation__active-fallback">{}</strong>', label
+    ) if active else label
+    return format_html(
+        '<li class="govuk-service-navigation__item{}"><a class="govuk-service-navigation__link" '
+        'href="{}"{}>{}</a></li>',
+        " govuk-service-navigation__item--active" if active else "",
+        href,
+        format_html(' aria-current="page"') if active else "",
+        inner,
+    )
+
+
+@register.inclusion_tag("components/chart.html", takes_context=True)
+def chart(context, chart_obj):
+    """Render a send_tracker.charts.Chart: the plot, its data table and its CSV link."""
+    request = context["request"]
+    query = request.GET.copy()
+    query["csv"] = chart_obj.id
+    return {"chart": chart_obj, "csv_query": query.urlencode()}

@@ -1,0 +1,24 @@
+// Starts GOV.UK Frontend components and draws every chart on the page from its json_script data.
+import { initAll } from "../vendor/govuk-frontend.min.js";
+
+initAll();
+
+function drawCharts() {
+  if (!window.Plotly) return;
+  document.querySelectorAll("[data-chart]").forEach((el) => {
+    const source = document.getElementById(el.dataset.chart);
+    if (!source) return;
+    const figure = JSON.parse(source.textContent);
+    const layout = Object.assign({ font: { family: "Arial, sans-serif" } }, figure.layout || {});
+    window.Plotly.newPlot(el, figure.data || [], layout, {
+      displayModeBar: false,
+      responsive: true,
+    });
+  });
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", drawCharts);
+} else {
+  drawCharts();
+}
