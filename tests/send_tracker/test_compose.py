@@ -1,0 +1,196 @@
+"""docker-compose.yml and the Dockerfile, read as data (there is no Docker engine in CI)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+APP_SERVICES = ("web", "worker", "beat")
+# Names Django or the image read themselves, not the settings package.
+PROCESS_VARIABLES = {"DJANGO_SETTINGS_MODULE"}
+REQUIRED_SECRETS = ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS")
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+@pytest.fixture(scope="module")
+def dockerfile() -> str:
+    # Continuation lines joined, so each instruction is one line.
+    return (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+
+
+def settings_variable_names() -> set[str]:
+    """Every NAME the settings package reads with env("NAME") or env.xxx("NAME")."""
+    names: set[str] = set()
+    for path in (ROOT / "send_tracker" / "settings").glob("*.py"):
+        names |= set(re.findall(r"\benv(?:\.\w+)?\(\s*[\"']([A-Z0-9_]+)[\"']", path.read_text()))
+    return names
+
+
+def command_text(service: dict) -> str:
+    command = service.get("command", "")
+    return " ".join(command) if isinstance(command, list) else command
+
+
+def test_the_settings_scan_finds_the_variables_we_know_are_read():
+    # Guards the scan itself: a regex that found nothing would let every name through.
+    assert {"DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY", "EMAIL_HOST"} <= (
+        settings_variable_names()
+    )
+
+
+def test_it_has_the_five_services(compose):
+    assert {"db", "redis", "web", "worker", "beat"} <= set(compose["services"])
+
+
+def test_the_database_is_postgres_16_on_a_named_volume_with_a_pg_isready_healthcheck(compose):
+    db = compose["services"]["db"]
+    assert db["image"] == "postgres:16"
+    volume = db["volumes"][0].split(":")[0]
+    assert volume in compose["volumes"]
+    assert "pg_isready" in " ".join(db["healthcheck"]["test"])
+
+
+def test_redis_is_redis_7_with_a_ping_healthcheck(compose):
+    redis = compose["services"]["redis"]
+    assert redis["image"] == "redis:7"
+    assert "ping" in " ".join(redis["healthcheck"]["test"])
+
+
+def test_web_runs_gunicorn_on_all_interfaces_with_workers_threads_and_timeouts(compose):
+    command = command_text(compose["services"]["web"])
+    assert "gunicorn send_tracker.wsgi:application" in command
+    assert "0.0.0.0:8000" in command
+    for option in ("--workers", "--threads", "--timeout"):
+        assert option in command
+
+
+def test_web_healthcheck_asks_healthz(compose):
+    test = compose["services"]["web"]["healthcheck"]["test"]
+    assert "/healthz" in " ".join(test)
+
+
+def test_worker_and_beat_run_celery_for_the_project(compose):
+    assert command_text(compose["services"]["worker"]).startswith("celery -A send_tracker worker")
+    assert command_text(compose["services"]["beat"]).startswith("celery -A send_tracker beat")
+
+
+def test_worker_and_beat_reuse_the_web_image_and_environment(compose):
+    web = compose["services"]["web"]
+    for name in ("worker", "beat"):
+        service = compose["services"][name]
+        assert service["build"] == web["build"]
+        assert service["image"] == web["image"]
+        assert service["environment"] == web["environment"]
+
+
+def test_the_app_definition_is_a_yaml_anchor_shared_by_the_app_services():
+    text = (ROOT / "docker-compose.yml").read_text()
+    assert re.search(r"^x-app: &app$", text, re.MULTILINE)
+    for name in APP_SERVICES:
+        assert re.search(rf"^  {name}:\n    <<: \*app$", text, re.MULTILINE), name
+
+
+def test_app_services_wait_for_healthy_database_and_redis(compose):
+    for name in APP_SERVICES:
+        depends = compose["services"][name]["depends_on"]
+        assert depends["db"]["condition"] == "service_healthy", name
+        assert depends["redis"]["condition"] == "service_healthy", name
+
+
+def test_migrations_run_once_before_the_app_services_start(compose):
+    migrate = compose["services"]["migrate"]
+    assert "manage.py migrate" in command_text(migrate)
+    assert migrate["restart"] == "no"
+    for name in APP_SERVICES:
+        condition = compose["services"][name]["depends_on"]["migrate"]["condition"]
+        assert condition == "service_completed_successfully"
+
+
+def test_app_services_use_production_settings(compose):
+    for name in APP_SERVICES:
+        env = compose["services"][name]["environment"]
+        assert env["DJANGO_SETTINGS_MODULE"] == "send_tracker.settings.production"
+
+
+def test_every_variable_the_app_services_set_is_one_the_settings_read(compose):
+    known = settings_variable_names() | PROCESS_VARIABLES
+    for name in APP_SERVICES:
+        unknown = set(compose["services"][name]["environment"]) - known
+        assert not unknown, f"{name} sets variables no setting reads: {sorted(unknown)}"
+
+
+def test_the_variables_production_needs_are_set(compose):
+    env = compose["services"]["web"]["environment"]
+    for name in ("DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS",
+                 "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD",
+                 "EMAIL_USE_TLS", "DEFAULT_FROM_EMAIL", "BOARD_MEMBER_EMAILS"):
+        assert name in env, name
+    assert "@db:5432/" in env["DATABASE_URL"]
+    assert env["REDIS_URL"].startswith("redis://redis:6379/")
+
+
+def test_required_secrets_must_come_from_outside_the_file(compose):
+    env = compose["services"]["web"]["environment"]
+    for name in REQUIRED_SECRETS:
+        assert re.fullmatch(rf"\$\{{{name}:\?[^}}]+\}}", env[name]), env[name]
+    assert "${POSTGRES_PASSWORD:?" in env["DATABASE_URL"]
+    assert compose["services"]["db"]["environment"]["POSTGRES_PASSWORD"].startswith(
+        "${POSTGRES_PASSWORD:?"
+    )
+
+
+def test_no_secret_value_is_written_in_the_file():
+    text = (ROOT / "docker-compose.yml").read_text()
+    for match in re.finditer(r"^\s*(\w*(?:SECRET|PASSWORD)\w*):\s*(.+)$", text, re.MULTILINE):
+        value = match.group(2).strip()
+        assert value.startswith("${"), f"{match.group(1)} has a literal value"
+
+
+def test_the_dockerfile_builds_assets_in_a_node_stage_as_the_makefile_does(dockerfile):
+    assert re.search(r"^FROM node:\S+ AS assets$", dockerfile, re.MULTILINE)
+    assert "npm ci" in dockerfile
+    assert "sass" in dockerfile
+    assert "static/scss/app.scss static/build/app.css" in dockerfile
+    for copied in ("govuk-frontend/dist/govuk/govuk-frontend.min.js",
+                   "plotly.js-finance-dist-min/plotly-finance.min.js",
+                   "axe-core/axe.min.js", "govuk-frontend/dist/govuk/assets"):
+        assert copied in dockerfile, copied
+    assert "COPY --from=assets" in dockerfile
+
+
+def test_the_dockerfile_vendor_copies_match_the_makefile():
+    # The image must ship the same third-party files `make assets` produces.
+    makefile = (ROOT / "Makefile").read_text()
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    for source in re.findall(r"cp (?:-r )?(node_modules/\S+)", makefile):
+        assert source in dockerfile, source
+
+
+def test_the_dockerfile_runs_python_311_slim_with_weasyprint_libraries(dockerfile):
+    assert re.search(r"^FROM python:3\.11-slim\b", dockerfile, re.MULTILINE)
+    for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz0b", "fonts-"):
+        assert package in dockerfile, package
+
+
+def test_the_dockerfile_installs_requirements_collects_static_and_drops_root(dockerfile):
+    assert "pip install -r requirements.txt" in dockerfile
+    assert "manage.py collectstatic --no-input" in dockerfile
+    users = re.findall(r"^USER (\S+)$", dockerfile, re.MULTILINE)
+    assert users
+    assert users[-1] not in ("root", "0")
+    assert "gunicorn" in dockerfile
+    assert "send_tracker.wsgi:application" in dockerfile
+
+
+def test_the_build_context_leaves_out_local_environments_and_secrets():
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    for entry in (".git", ".venv", "node_modules", ".data", ".env"):
+        assert entry in ignored, entry

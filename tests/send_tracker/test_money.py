@@ -1,0 +1,56 @@
+"""Money formatting, worked by hand: pence in, pounds as a council report writes them."""
+
+from decimal import Decimal
+
+import pytest
+
+from send_tracker.money import format_change, format_money, format_pounds, round_half_up, to_pence
+
+
+@pytest.mark.parametrize(
+    ("pence", "text"),
+    [
+        (1_540_000_000, "£15.4m"),
+        (1_100_000_000, "£11.0m"),
+        (14_000_000, "£140,000"),
+        (66_600, "£666"),
+        (0, "£0"),
+        (-250_000_000, "-£2.5m"),
+        (100_000_000, "£1.0m"),
+        (99_999_999, "£1,000,000"),  # £999,999.99 rounds half-up to the pound
+        (1_545_000_000, "£15.5m"),  # 15.45 → 15.5: half-up, not banker's
+        (1_535_000_000, "£15.4m"),  # 15.35 → 15.4
+    ],
+)
+def test_format_money(pence, text):
+    assert format_money(pence) == text
+
+
+def test_format_money_rounds_half_away_from_zero_for_negatives():
+    assert format_money(-1_545_000_000) == "-£15.5m"
+
+
+def test_format_pounds_with_and_without_pence():
+    assert format_pounds(123_456) == "£1,235"
+    assert format_pounds(123_456, places=2) == "£1,234.56"
+    assert format_pounds(-50) == "-£1"
+    assert format_pounds(None) == "–"
+
+
+def test_to_pence_is_exact_and_half_up():
+    assert to_pence("1234.50") == 123_450
+    assert to_pence(Decimal("0.005")) == 1
+    assert to_pence(Decimal("-0.005")) == -1
+    assert to_pence("0.1") + to_pence("0.2") == to_pence("0.3")
+
+
+def test_round_half_up():
+    assert round_half_up(Decimal("2.5")) == Decimal("3")
+    assert round_half_up(Decimal("-2.5")) == Decimal("-3")
+    assert round_half_up(Decimal("2.45"), 1) == Decimal("2.5")
+
+
+def test_format_change_says_the_direction_in_words():
+    assert format_change(120_000_000) == "up £1.2m"
+    assert format_change(-30_000_000) == "down £300,000"
+    assert format_change(0) == "no change"
