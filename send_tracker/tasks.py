@@ -19,3 +19,17 @@ def heartbeat() -> None:
 def echo(value: str) -> dict:
     """Return what was sent, with the worker's clock: proves a round trip through Redis."""
     return {"value": value, "at": time.time()}
+
+
+@shared_task(
+    name="send_tracker.tasks.run_import_task",
+    acks_late=True,
+    # A redelivered import (its worker died) runs again from the stored file: the write is one
+    # transaction, so a half-finished run left nothing behind. Not retried on errors: a file
+    # that fails is reported to its uploader rather than tried again and again.
+)
+def run_import_task(record_id: int) -> str:
+    """Run a queued file import from its stored file."""
+    from send_tracker.imports.service import import_record_run
+
+    return import_record_run(record_id=record_id)

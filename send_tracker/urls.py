@@ -27,6 +27,7 @@ urlpatterns = [
     path("finance/", include("finance.urls")),
     path("placements/", include("placements.urls")),
     path("board/", include("finance.board_urls")),
+    path("imports/", include("send_tracker.import_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

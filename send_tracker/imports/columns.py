@@ -1,0 +1,202 @@
+"""Column declarations and their vectorised parsing: text cells in, typed values and problems out.
+
+Every parser works on a whole pandas Series at once and returns (values, bad_mask, reason);
+money becomes int64 pence by string arithmetic, never through float.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import numpy as np
+import pandas as pd
+
+KINDS = ("text", "int", "money", "date", "bool", "pct", "decimal", "code", "year", "period")
+TRUE_WORDS = {"yes", "y", "true", "t", "1"}
+FALSE_WORDS = {"no", "n", "false", "f", "0"}
+EARLIEST_DATE = pd.Timestamp("2000-01-01")
+LATEST_DATE = pd.Timestamp("2100-12-31")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import format: its exact name, kind and per-cell rules."""
+
+    name: str
+    kind: str
+    required: bool = True  # a value is needed in every row (the column itself is always needed)
+    # For "code": the accepted codes, matched case-insensitively.
+    choices: Sequence[str] | None = None
+    min_value: int | Decimal | None = None
+    max_value: int | Decimal | None = None
+    max_length: int | None = None
+    unique: bool = False  # no two rows of one file may share the value
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"Unknown column kind {self.kind!r}; use one of {KINDS}.")
+
+
+@dataclass
+class Parsed:
+    values: pd.Series
+    bad: pd.Series  # True where the cell could not be read
+    reason: str
+
+
+def _text(raw: pd.Series, column: Column) -> Parsed:
+    values = raw.str.strip()
+    bad = pd.Series(False, index=raw.index)
+    reason = ""
+    if column.max_length:
+        bad = values.str.len() > column.max_length
+        reason = f"is longer than {column.max_length} characters"
+    return Parsed(values, bad, reason)
+
+
+_MONEY_RE = r"^(-?)(\d+)(?:\.(\d{1,2}))?$"
+
+
+def _clean_number(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Strip £, thousands separators and spaces; '(1,234.50)' is negative, as accountants write."""
+    text = raw.str.strip().str.replace(r"[£,\s]", "", regex=True)
+    bracketed = text.str.match(r"^\(.*\)$")
+    text = text.where(~bracketed, "-" + text.str.slice(1, -1))
+    return text, bracketed
+
+
+def _money(raw: pd.Series, column: Column) -> Parsed:
+    text, _ = _clean_number(raw)
+    parts = text.str.extract(_MONEY_RE)
+    bad = parts[1].isna()
+    whole = pd.to_numeric(parts[1].fillna("0"), downcast=None).astype("int64")
+    fraction = parts[2].fillna("").str.ljust(2, "0").replace("", "00").astype("int64")
+    pence = whole * 100 + fraction
+    pence = pence.where(parts[0] != "-", -pence)
+    return Parsed(pence.astype("int64"), bad, "is not an amount of money (e.g. £1,234.50)")
+
+
+def _int(raw: pd.Series, column: Column) -> Parsed:
+    text, _ = _clean_number(raw)
+    bad = ~text.str.match(r"^-?\d+$")
+    values = pd.to_numeric(text.where(~bad, "0")).astype("int64")
+    return Parsed(values, bad, "is not a whole number")
+
+
+def _decimal(raw: pd.Series, column: Column) -> Parsed:
+    text, _ = _clean_number(raw.str.replace("%", "", regex=False))
+    bad = ~text.str.match(r"^-?\d+(\.\d+)?$")
+
+    def to_decimal(value: str) -> Decimal:
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            return Decimal(0)
+
+    values = text.where(~bad, "0").map(to_decimal)
+    return Parsed(values, bad, "is not a number")
+
+
+def _pct(raw: pd.Series, column: Column) -> Parsed:
+    parsed = _decimal(raw, column)
+    out_of_range = ~parsed.bad & parsed.values.map(lambda v: not (0 <= v <= 100))
+    return Parsed(parsed.values, parsed.bad | out_of_range, "is not a percentage from 0 to 100")
+
+
+def _date(raw: pd.Series, column: Column) -> Parsed:
+    text = raw.str.strip()
+    # Excel cells read from XLSX arrive as '2025-03-31 00:00:00'.
+    iso = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    uk = pd.to_datetime(text, format="%d/%m/%Y", errors="coerce")
+    stamps = iso.fillna(uk)
+    bad = stamps.isna() | (stamps < EARLIEST_DATE) | (stamps > LATEST_DATE)
+    values = stamps.dt.date.astype(object).where(~bad, None)
+    reason = "is not a date between 2000 and 2100 (write 31/03/2025 or 2025-03-31)"
+    return Parsed(values, bad, reason)
+
+
+def _bool(raw: pd.Series, column: Column) -> Parsed:
+    text = raw.str.strip().str.lower()
+    values = text.isin(TRUE_WORDS)
+    bad = ~(values | text.isin(FALSE_WORDS))
+    return Parsed(values, bad, "is not yes or no")
+
+
+def _code(raw: pd.Series, column: Column) -> Parsed:
+    canonical = {str(c).lower(): str(c) for c in (column.choices or ())}
+    values = raw.str.strip().str.lower().map(canonical)
+    bad = values.isna()
+    shown = ", ".join(list(canonical.values())[:20])
+    return Parsed(values, bad, f"is not a known code (expected one of: {shown})")
+
+
+def _year(raw: pd.Series, column: Column) -> Parsed:
+    parts = raw.str.strip().str.extract(r"^(\d{4})\s*[/-]\s*(\d{2}|\d{4})$")
+    start = pd.to_numeric(parts[0], errors="coerce")
+    end = pd.to_numeric(parts[1], errors="coerce")
+    two_digit = parts[1].str.len() == 2
+    follows = np.where(two_digit, end == (start + 1) % 100, end == start + 1)
+    bad = start.isna() | ~pd.Series(follows, index=raw.index).fillna(False).astype(bool)
+    values = start.fillna(0).astype("int64")
+    return Parsed(values, bad, "is not a financial year (write 2024/25 or 2024-25)")
+
+
+def _period(raw: pd.Series, column: Column) -> Parsed:
+    text = raw.str.strip().str.upper().str.removeprefix("P")
+    numbers = pd.to_numeric(text.where(text.str.match(r"^\d{1,2}$"), None), errors="coerce")
+    bad = numbers.isna() | (numbers < 1) | (numbers > 12)
+    return Parsed(numbers.fillna(0).astype("int64"), bad, "is not a period from 1 to 12")
+
+
+PARSERS = {
+    "text": _text,
+    "int": _int,
+    "money": _money,
+    "date": _date,
+    "bool": _bool,
+    "pct": _pct,
+    "decimal": _decimal,
+    "code": _code,
+    "year": _year,
+    "period": _period,
+}
+
+
+def parse_column(raw: pd.Series, column: Column) -> tuple[Parsed, pd.Series]:
+    """Parse a column; returns the parse and the mask of empty cells."""
+    raw = raw.fillna("").astype(str)
+    empty = raw.str.strip() == ""
+    parsed = PARSERS[column.kind](raw.where(~empty, "0" if column.kind != "text" else ""), column)
+    parsed.bad = parsed.bad & ~empty
+    if column.kind not in ("text", "bool"):
+        parsed.values = parsed.values.astype(object).where(~empty, None)
+    return parsed, empty
+
+
+def bounds_mask(values: pd.Series, column: Column) -> tuple[pd.Series, str]:
+    """Cells below min_value or above max_value."""
+    mask = pd.Series(False, index=values.index)
+    present = values.notna()
+    if column.min_value is not None:
+        mask |= present & values.where(present, column.min_value).map(
+            lambda v: v < column.min_value
+        )
+    if column.max_value is not None:
+        mask |= present & values.where(present, column.max_value).map(
+            lambda v: v > column.max_value
+        )
+    low, high = column.min_value, column.max_value
+    if low is not None and high is not None:
+        reason = f"must be between {low} and {high}"
+    elif low is not None:
+        reason = "must not be negative" if low == 0 else f"must be at least {low}"
+    else:
+        reason = f"must be at most {high}"
+    return mask, reason
+
+
+def is_date(value: object) -> bool:
+    return isinstance(value, dt.date)

@@ -1,0 +1,295 @@
+"""The import pipeline every format shares: read, check columns, parse, check rules, write.
+
+All-or-nothing: any problem in any row means nothing is written, and every problem is
+reported as (row as Excel numbers it, column, value, reason). A clean file is written in one
+transaction by the format's `write`, normally through `upsert` on its natural key, so importing
+the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+
+from send_tracker.imports.columns import Column, bounds_mask, parse_column
+from send_tracker.imports.reading import FileRejected, read_table
+from send_tracker.models import ImportRecord
+
+logger = logging.getLogger(__name__)
+
+# Problems stored on the record and shown on the page; the count covers all of them.
+MAX_PROBLEMS_STORED = 1000
+# The header is row 1 in Excel, so the first data row is row 2.
+FIRST_DATA_ROW = 2
+ROW = "_row"
+
+
+@dataclass
+class WriteResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class Problems:
+    """Collects (row, column, value, reason) for a whole file."""
+
+    def __init__(self, frame: pd.DataFrame | None = None) -> None:
+        self.items: list[dict[str, Any]] = []
+        self._frame = frame
+        self.bad_rows: set[int] = set()
+
+    def add(self, *, row: int | None, column: str, value: Any, reason: str) -> None:
+        if row is not None:
+            self.bad_rows.add(int(row))
+        self.items.append({"row": row, "column": column, "value": _shown(value), "reason": reason})
+
+    def where(
+        self, mask: pd.Series, column: str, reason: str, *, values: pd.Series | None = None
+    ) -> None:
+        """One problem for every row where `mask` is true (NA counts as false)."""
+        mask = mask.fillna(False).astype(bool) if mask.dtype != bool else mask
+        if not mask.any():
+            return
+        frame = self._frame
+        source = values if values is not None else frame.get(f"_raw_{column}", frame.get(column))
+        rows = frame.loc[mask, ROW]
+        shown = source.loc[mask] if source is not None else pd.Series("", index=rows.index)
+        for row, value in zip(rows.tolist(), shown.tolist(), strict=True):
+            self.add(row=row, column=column, value=value, reason=reason)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def sorted(self) -> list[dict[str, Any]]:
+        return sorted(self.items, key=lambda p: (p["row"] or 0, p["column"]))
+
+
+def _shown(value: Any) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    text = str(value)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+class ImportFormat:
+    """A kind of file an app loads. Subclass, declare `columns`, and register it.
+
+    `check(df, problems)` adds the format's own vectorised rules (cross-field, referential);
+    `write(df, user=...)` writes a clean frame inside the import's transaction.
+    Parsed frames keep each column's raw text as `_raw_<name>` for the problem report.
+    """
+
+    kind: ClassVar[str]
+    label: ClassVar[str]
+    columns: ClassVar[list[Column]]
+    capability: ClassVar[str] = "import_files"
+    # An example row for the downloadable template (column name → text as a user would type it).
+    example: ClassVar[dict[str, str]] = {}
+    description: ClassVar[str] = ""
+
+    def check(self, df: pd.DataFrame, problems: Problems) -> None:
+        """The format's own rules; none by default."""
+
+    def write(self, df: pd.DataFrame, *, user) -> WriteResult:
+        raise NotImplementedError
+
+
+REGISTRY: dict[str, type[ImportFormat]] = {}
+
+
+def register(cls: type[ImportFormat]) -> type[ImportFormat]:
+    """Class decorator: make a format available by its kind."""
+    REGISTRY[cls.kind] = cls
+    return cls
+
+
+def get_format(kind: str) -> ImportFormat:
+    """The registered format for a kind (apps' imports modules are loaded on first use)."""
+    _load_app_formats()
+    try:
+        return REGISTRY[kind]()
+    except KeyError:
+        known = ", ".join(sorted(REGISTRY)) or "none"
+        raise FileRejected(f"'{kind}' is not a kind of import. Known kinds: {known}.") from None
+
+
+def all_formats() -> list[ImportFormat]:
+    _load_app_formats()
+    return [REGISTRY[k]() for k in sorted(REGISTRY)]
+
+
+def _load_app_formats() -> None:
+    from django.apps import apps
+    from django.utils.module_loading import autodiscover_modules
+
+    if apps.ready:
+        autodiscover_modules("imports")
+
+
+def check_header(frame: pd.DataFrame, fmt: ImportFormat, problems: Problems) -> list[str]:
+    """Missing columns are problems (with the nearest name found); extra ones are warnings."""
+    expected = [c.name for c in fmt.columns]
+    present = [c for c in frame.columns if not c.startswith("_")]
+    warnings = []
+    for name in expected:
+        if name not in present:
+            near = difflib.get_close_matches(name, present, n=1, cutoff=0.6)
+            hint = f" (found '{near[0]}': is it misspelt?)" if near else ""
+            problems.add(row=1, column=name, value="", reason=f"column is missing{hint}")
+    for name in present:
+        if name not in expected:
+            warnings.append(
+                f"Column '{name}' is not part of the {fmt.label} format and was ignored."
+            )
+    return warnings
+
+
+def parse_frame(frame: pd.DataFrame, fmt: ImportFormat, problems: Problems) -> pd.DataFrame:
+    """Typed columns, plus `_raw_<name>` text, `_row` numbers, and a problem per bad cell."""
+    parsed = pd.DataFrame(index=frame.index)
+    parsed[ROW] = frame.index.to_numpy() + FIRST_DATA_ROW
+    problems._frame = parsed
+    for column in fmt.columns:
+        raw = frame[column.name]
+        parsed[f"_raw_{column.name}"] = raw
+        result, empty = parse_column(raw, column)
+        parsed[column.name] = result.values
+        if column.required:
+            problems.where(empty, column.name, "is required")
+        problems.where(result.bad, column.name, result.reason)
+        if column.min_value is not None or column.max_value is not None:
+            ok = ~(result.bad | empty)
+            mask, reason = bounds_mask(result.values.where(ok, None), column)
+            problems.where(mask & ok, column.name, reason)
+        if column.unique:
+            key = result.values.where(~empty, None)
+            dupes = key.notna() & key.duplicated(keep=False)
+            if dupes.any():
+                first_rows = parsed.loc[dupes].groupby(key[dupes])[ROW].transform("min")
+                for index in parsed.index[dupes]:
+                    first = int(first_rows.loc[index])
+                    row = int(parsed.loc[index, ROW])
+                    other = f"row {first}" if first != row else "a later row"
+                    problems.add(
+                        row=row,
+                        column=column.name,
+                        value=raw.loc[index],
+                        reason=f"appears more than once in the file (also {other})",
+                    )
+    return parsed
+
+
+ProgressCallback = Callable[[int], None]
+
+
+def run_import(
+    *,
+    kind: str,
+    data: bytes,
+    file_name: str,
+    user=None,
+    record: ImportRecord | None = None,
+    progress: ProgressCallback | None = None,
+) -> ImportRecord:
+    """Import one file all-or-nothing and return its ImportRecord (status, counts, problems)."""
+    report = progress or (lambda pct: None)
+    digest = hashlib.sha256(data).hexdigest()
+    if record is None:
+        record = ImportRecord.objects.create(
+            kind=kind,
+            file_name=file_name[:255],
+            file_sha256=digest,
+            file_bytes=len(data),
+            uploaded_by=user if user is not None and user.is_authenticated else None,
+        )
+    record.status = ImportRecord.Status.RUNNING
+    record.started_at = timezone.now()
+    record.save(update_fields=["status", "started_at"])
+    try:
+        fmt = get_format(kind)
+        frame = read_table(data, file_name)
+    except FileRejected as exc:
+        return _finish(
+            record,
+            status=ImportRecord.Status.REJECTED,
+            problems=[{"row": None, "column": "", "value": "", "reason": str(exc)}],
+        )
+    record.rows_read = len(frame)
+    report(10)
+    problems = Problems()
+    warnings = check_header(frame, fmt, problems)
+    record.warnings = warnings
+    if problems:
+        return _finish(record, status=ImportRecord.Status.REJECTED, problems=problems.sorted())
+    parsed = parse_frame(frame, fmt, problems)
+    report(40)
+    fmt.check(parsed, problems)
+    report(60)
+    if problems:
+        record.rows_rejected = len(problems.bad_rows)
+        return _finish(
+            record,
+            status=ImportRecord.Status.REJECTED,
+            problems=problems.sorted(),
+            total_problems=len(problems),
+        )
+    clean = parsed[[c.name for c in fmt.columns] + [ROW]]
+    try:
+        with transaction.atomic():
+            result = fmt.write(clean, user=user)
+    except Exception:
+        logger.exception("import %s of kind %s failed while writing", record.pk, kind)
+        _finish(
+            record,
+            status=ImportRecord.Status.FAILED,
+            problems=[
+                {
+                    "row": None,
+                    "column": "",
+                    "value": "",
+                    "reason": "The import failed while saving; nothing was written. "
+                    "Try again, or tell support.",
+                }
+            ],
+        )
+        raise
+    record.rows_created, record.rows_updated = result.created, result.updated
+    record.rows_unchanged = result.unchanged
+    report(100)
+    return _finish(record, status=ImportRecord.Status.SUCCEEDED, problems=[])
+
+
+def _finish(
+    record: ImportRecord, *, status: str, problems: list[dict], total_problems: int | None = None
+) -> ImportRecord:
+    record.status = status
+    record.problems = problems[:MAX_PROBLEMS_STORED]
+    if total_problems and total_problems > MAX_PROBLEMS_STORED:
+        record.warnings = [
+            *record.warnings,
+            f"{total_problems} problems found; the first {MAX_PROBLEMS_STORED} are listed.",
+        ]
+    record.progress_pct = 100
+    record.finished_at = timezone.now()
+    record.save()
+    logger.info(
+        "import %s kind=%s status=%s rows=%s problems=%s",
+        record.pk,
+        record.kind,
+        status,
+        record.rows_read,
+        len(problems),
+    )
+    return record
