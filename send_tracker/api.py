@@ -27,8 +27,10 @@ class StrictFilterBackend(filters.DjangoFilterBackend):
         unknown = sorted(set(request.query_params) - allowed)
         if unknown:
             raise ValidationError(
-                {name: [f"'{name}' is not a filter here. Allowed: {', '.join(sorted(allowed))}."]
-                 for name in unknown}
+                {
+                    name: [f"'{name}' is not a filter here. Allowed: {', '.join(sorted(allowed))}."]
+                    for name in unknown
+                }
             )
         return super().filter_queryset(request, queryset, view)
 
@@ -99,6 +101,8 @@ class YearPeriodQuery(serializers.Serializer):
 def exception_handler(exc, context):
     """DRF's handler, plus Django's ValidationError and ValueError from services as 400s."""
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         exc = ValidationError(detail)
     return drf_exception_handler(exc, context)

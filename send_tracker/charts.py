@@ -21,7 +21,7 @@ PALETTE = ["#1d70b8", "#b35f00", "#00703c", "#4c2c92", "#d4351c", "#505a5f", "#0
 
 
 def base_layout(**overrides: Any) -> dict:
-    """Layout every chart shares: plain font, no title (the page heading names it), legend on top."""
+    """Shared chart layout: plain font, no title (the page heading names it), legend on top."""
     layout = {
         "font": {"family": "Arial, sans-serif", "size": 14, "color": "#0b0c0c"},
         "margin": {"l": 70, "r": 20, "t": 30, "b": 60},

@@ -21,7 +21,9 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
+def csv_response(
+    filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> HttpResponse:
     """A CSV download (UTF-8 with BOM, so Excel reads £ correctly)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -10,6 +10,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 _YEAR_RE = re.compile(r"^\s*(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*$")
 
 
@@ -40,7 +42,9 @@ class FinancialYear:
                 f"({start}/{expected_end % 100:02d})."
             )
         if not 2000 <= start <= 2099:
-            raise ValueError(f"'{text}' is outside the years the tracker accepts (2000/01–2099/00).")
+            raise ValueError(
+                f"'{text}' is outside the years the tracker accepts (2000/01–2099/00)."
+            )
         return cls(start)
 
     @classmethod
@@ -114,7 +118,7 @@ def period_label(period: int) -> str:
 
 def current_period(today: dt.date | None = None) -> tuple[FinancialYear, int]:
     """The financial year and period containing today."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     return FinancialYear.containing(today), period_of(today)
 
 

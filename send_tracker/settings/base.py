@@ -6,7 +6,6 @@ starts embedded ones first (send_tracker/localservices.py) when nothing answers 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import environ
@@ -92,9 +91,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/send_tracker"
-    ),
+    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/send_tracker"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 # A dropped connection (database restart, terminated backend) is replaced on the next request.
@@ -118,8 +115,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -182,7 +181,7 @@ PROGRESS_UPDATE_DEADLINE_WORKING_DAY = env.int("PROGRESS_UPDATE_DEADLINE_WORKING
 # Board summaries are built on this working day after period end.
 BOARD_SUMMARY_BUILD_WORKING_DAY = env.int("BOARD_SUMMARY_BUILD_WORKING_DAY", default=8)
 
-# Budget RAG: red when the overspend reaches this % of budget or this many pence, whichever is lower.
+# Budget RAG: red when the overspend reaches this % of budget or this many pence (the lower).
 BUDGET_RAG_RED_PCT = env.float("BUDGET_RAG_RED_PCT", default=5.0)
 BUDGET_RAG_RED_PENCE = env.int("BUDGET_RAG_RED_PENCE", default=10_000_000)
 BUDGET_RAG_AMBER_PCT = env.float("BUDGET_RAG_AMBER_PCT", default=1.0)
@@ -215,7 +214,7 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE = {
     # Worker liveness for /healthz: the beat writes a heartbeat the health check reads.
     "heartbeat": {"task": "send_tracker.tasks.heartbeat", "schedule": 60.0},
-    # Remind leads with projects missing this period's update, five working days before the deadline.
+    # Remind leads missing this period's update, five working days before the deadline.
     "progress-reminders": {
         "task": "programme.tasks.send_progress_reminders",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
@@ -250,8 +249,10 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["send_tracker.api.StrictFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "send_tracker.api.exception_handler",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer",
-                                 "rest_framework.renderers.BrowsableAPIRenderer"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SEND Programme Tracker API",

@@ -69,9 +69,11 @@ def nav_item(context, href: str, label: str):
     """A service navigation link, marked current when the page is under it."""
     path = context["request"].path
     active = path == "/" if href == "/" else path.startswith(href)
-    inner = format_html(
-        '<strong class="govuk-service-navigation__active-fallback">{}</strong>', label
-    ) if active else label
+    inner = (
+        format_html('<strong class="govuk-service-navigation__active-fallback">{}</strong>', label)
+        if active
+        else label
+    )
     return format_html(
         '<li class="govuk-service-navigation__item{}"><a class="govuk-service-navigation__link" '
         'href="{}"{}>{}</a></li>',

@@ -15,7 +15,7 @@ from send_tracker.imports.core import REGISTRY
 from send_tracker.models import ImportRecord
 
 HEADER = "name,amount,when,need,share,active,year,period\n"
-GOOD_ROW = "Alpha,\"£1,234.50\",31/03/2025,asd,12.5,yes,2024/25,P6\n"
+GOOD_ROW = 'Alpha,"£1,234.50",31/03/2025,asd,12.5,yes,2024/25,P6\n'
 
 
 class GroupFormat(ImportFormat):
@@ -57,7 +57,10 @@ def _run(text: str | bytes, name: str = "groups.csv", user=None) -> ImportRecord
 
 def _groups() -> set[str]:
     return set(Group.objects.values_list("name", flat=True)) - {
-        "Programme lead", "Finance officer", "Director", "Administrator",
+        "Programme lead",
+        "Finance officer",
+        "Director",
+        "Administrator",
     }
 
 
@@ -122,7 +125,9 @@ def test_every_bad_row_is_reported_and_nothing_is_written():
     assert record.rows_rejected == 10
     assert [p["row"] for p in record.problems] == list(range(3, 13))  # Excel rows: header is 1
     assert record.problems[0] == {
-        "row": 3, "column": "amount", "value": "abc",
+        "row": 3,
+        "column": "amount",
+        "value": "abc",
         "reason": "is not an amount of money (e.g. £1,234.50)",
     }
     assert _groups() == set()  # not even the good row
@@ -165,17 +170,23 @@ def test_duplicate_references_in_one_file_are_problems_on_each_row():
 def test_a_missing_or_misspelt_column_is_named():
     record = _run(HEADER.replace("amount", "amuont") + GOOD_ROW)
     assert record.status == "rejected"
-    assert record.problems == [{
-        "row": 1, "column": "amount", "value": "",
-        "reason": "column is missing (found 'amuont': is it misspelt?)",
-    }]
+    assert record.problems == [
+        {
+            "row": 1,
+            "column": "amount",
+            "value": "",
+            "reason": "column is missing (found 'amuont': is it misspelt?)",
+        }
+    ]
 
 
 @pytest.mark.django_db
 def test_extra_columns_are_ignored_with_a_warning():
     record = _run(HEADER.strip() + ",notes\n" + GOOD_ROW.strip() + ",hello\n")
     assert record.status == "succeeded"
-    assert record.warnings == ["Column 'notes' is not part of the Test groups format and was ignored."]
+    assert record.warnings == [
+        "Column 'notes' is not part of the Test groups format and was ignored."
+    ]
 
 
 @pytest.mark.django_db

@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
-            "--force", action="store_true", help="Run even with DJANGO_DEBUG off (never in production)."
+            "--force",
+            action="store_true",
+            help="Run even with DJANGO_DEBUG off (never in production).",
         )
 
     def handle(self, *args, force: bool = False, **options) -> None:
@@ -46,7 +48,9 @@ class Command(BaseCommand):
             after = getattr(module, "after_commit", None)
             if after is not None:
                 after(log=log)
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo data ready. Sign in as admin, director or finance (or lead-<strand>) "
-            f"with the password '{demo.DEMO_PASSWORD}'."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready. Sign in as admin, director or finance (or lead-<strand>) "
+                f"with the password '{demo.DEMO_PASSWORD}'."
+            )
+        )
