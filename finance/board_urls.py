@@ -1,4 +1,4 @@
-"""Board summary pages, under /board/ (the board composes all three apps, so it lives in finance)."""
+"""Board summary pages, under /board/ (the board composes all three apps: it lives in finance)."""
 
 from django.urls import path
 
