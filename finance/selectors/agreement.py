@@ -1,0 +1,103 @@
+"""Reads of the Safety Valve agreement: versions, targets, instalments, conditions, returns."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from finance.models import (
+    AgreementTarget,
+    AgreementVersion,
+    Condition,
+    Instalment,
+    MonitoringReturn,
+    SafetyValveAgreement,
+)
+
+
+def agreement_get() -> SafetyValveAgreement | None:
+    """The council's agreement (one per council; the newest if several were entered)."""
+    return SafetyValveAgreement.objects.order_by("-signed_on", "-pk").first()
+
+
+def current_version(agreement: SafetyValveAgreement | None = None) -> AgreementVersion | None:
+    """The agreed version in force (the newest agreed; else the original)."""
+    qs = AgreementVersion.objects.all()
+    if agreement is not None:
+        qs = qs.filter(agreement=agreement)
+    return (
+        qs.filter(status=AgreementVersion.Status.AGREED).order_by("-number").first()
+        or qs.order_by("number").first()
+    )
+
+
+def current_targets() -> dict[int, AgreementTarget]:
+    """Year → target of the version in force."""
+    version = current_version(agreement_get())
+    if version is None:
+        return {}
+    return {t.year: t for t in version.targets.all()}
+
+
+def cap_for(*, year: int) -> int | None:
+    """The in-year deficit cap of the version in force for a year."""
+    version = current_version(agreement_get())
+    if version is None:
+        return None
+    return (
+        AgreementTarget.objects.filter(version=version, year=year)
+        .values_list("in_year_cap_pence", flat=True)
+        .first()
+    )
+
+
+def versions_with_targets(agreement: SafetyValveAgreement) -> list[AgreementVersion]:
+    """Every version of the agreement with its targets prefetched."""
+    return list(
+        AgreementVersion.objects.filter(agreement=agreement)
+        .prefetch_related(Prefetch("targets", queryset=AgreementTarget.objects.order_by("year")))
+        .order_by("number")
+    )
+
+
+def version_comparison(versions: list[AgreementVersion]) -> dict:
+    """A year × version table of caps and cumulative targets, with the change from the first."""
+    years = sorted({t.year for v in versions for t in v.targets.all()})
+    rows = []
+    for year in years:
+        cells = []
+        base = None
+        for index, version in enumerate(versions):
+            target = next((t for t in version.targets.all() if t.year == year), None)
+            if index == 0:
+                base = target
+            cells.append(
+                {
+                    "cap_pence": target.in_year_cap_pence if target else None,
+                    "cumulative_pence": target.cumulative_target_pence if target else None,
+                    "cap_change_pence": (target.in_year_cap_pence - base.in_year_cap_pence)
+                    if target and base and index
+                    else None,
+                    "cumulative_change_pence": (
+                        target.cumulative_target_pence - base.cumulative_target_pence
+                    )
+                    if target and base and index
+                    else None,
+                }
+            )
+        rows.append({"year": year, "cells": cells})
+    return {"versions": versions, "rows": rows}
+
+
+def instalments(agreement: SafetyValveAgreement | None = None) -> QuerySet[Instalment]:
+    qs = Instalment.objects.all()
+    return qs.filter(agreement=agreement) if agreement is not None else qs
+
+
+def conditions(agreement: SafetyValveAgreement | None = None) -> QuerySet[Condition]:
+    qs = Condition.objects.all()
+    return qs.filter(agreement=agreement) if agreement is not None else qs
+
+
+def monitoring_returns(agreement: SafetyValveAgreement | None = None) -> QuerySet[MonitoringReturn]:
+    qs = MonitoringReturn.objects.all()
+    return qs.filter(agreement=agreement) if agreement is not None else qs

@@ -1,0 +1,74 @@
+"""The other apps' selectors, read through one door so a missing app degrades to 'no data yet'.
+
+Imported inside functions: finance depends on programme and placements, never the reverse,
+and those apps may be deployed without data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from send_tracker.fiscal import FinancialYear
+
+
+def programme_summary(*, year: int, period: int) -> dict | None:
+    """programme.selectors.programme_summary, or None when the programme has no data."""
+    try:
+        from programme.selectors import programme_summary as summary
+    except ImportError:
+        return None
+    result = summary(year=FinancialYear(year), period=period)
+    return result if result and result.get("target_pence") is not None else None
+
+
+def programme_targets_by_year() -> dict[int, int]:
+    """Start year → the programme's cumulative in-year savings target, in pence."""
+    try:
+        from programme.selectors import programme_targets_by_year as targets
+    except ImportError:
+        return {}
+    return {int(year): int(pence) for year, pence in (targets() or {}).items()}
+
+
+def cohort_projection_inputs(*, at: dt.date) -> dict[str, dict]:
+    """Provision type → caseload and exact High Needs cost of the placements open on `at`."""
+    try:
+        from placements.selectors import cohort_projection_inputs as inputs
+    except ImportError:
+        return {}
+    return {
+        code: {
+            "caseload": int(v["caseload"]),
+            "high_needs_cost_pence": Decimal(v["high_needs_cost_pence"]),
+        }
+        for code, v in (inputs(at=at) or {}).items()
+        if v["caseload"]
+    }
+
+
+def cohort_summary(*, on: dt.date) -> dict | None:
+    """placements.selectors.cohort_summary, or None without placements data."""
+    try:
+        from placements.selectors import cohort_summary as summary
+    except ImportError:
+        return None
+    result = summary(on=on)
+    return result if result and result.get("plans") else None
+
+
+def plans_at(*, on: dt.date) -> int | None:
+    """Plans open on a date, or None without placements data."""
+    try:
+        from placements.selectors import plans_at as plans
+    except ImportError:
+        return None
+    return plans(on=on)
+
+
+def top_risks(*, limit: int = 5) -> list[dict]:
+    try:
+        from programme.selectors import top_risks as risks
+    except ImportError:
+        return []
+    return list(risks(limit=limit) or [])

@@ -1,0 +1,146 @@
+"""Reads for the trajectory: its inputs (aggregates only) and the newest finished runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import replace
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from finance import trajectory as core
+from finance.models import (
+    DeficitOutturn,
+    HighNeedsIncome,
+    Scenario,
+    TrajectoryPoint,
+    TrajectoryRun,
+)
+from finance.selectors import crossapp
+from finance.selectors.agreement import agreement_get, current_version
+from finance.selectors.budget import latest_period, ledger_totals
+from finance.selectors.summary import mitigations_by_year
+
+# Bump when a formula changes, so every scenario recomputes on the next run.
+FORMULA_VERSION = 1
+
+
+def scenario_params(scenario: Scenario) -> core.ScenarioParams:
+    """A scenario's percentages as the fractions the formulas use."""
+
+    def frac(pct) -> Decimal:
+        return Decimal(str(pct)) / 100
+
+    return core.ScenarioParams(
+        growth={code: frac(pct) for code, pct in sorted((scenario.growth_by_type or {}).items())},
+        default_growth=frac(scenario.default_growth_pct),
+        inflation=frac(scenario.unit_cost_inflation_pct),
+        income_growth=frac(scenario.income_growth_pct),
+        savings_delivery=frac(scenario.savings_delivery_pct),
+        mitigation_delivery=frac(scenario.mitigation_delivery_pct),
+    )
+
+
+def base_inputs() -> core.TrajectoryInputs | None:
+    """Every input but the scenario, gathered in a fixed number of queries; None without a ledger
+    or an agreement (nothing to anchor or to measure against)."""
+    latest = latest_period()
+    agreement = agreement_get()
+    version = current_version(agreement) if agreement else None
+    if latest is None or version is None:
+        return None
+    y0, period = latest
+    targets = list(version.targets.all())
+    instalments = {
+        i.year: core.Instalment(i.amount_pence, i.status) for i in agreement.instalments.all()
+    }
+    years = [t.year for t in targets] + [y for y in instalments]
+    last_year = max(years) if years else y0
+    if last_year < y0:
+        return None
+    cohort = crossapp.cohort_projection_inputs(at=dt.date(y0, 4, 1))
+    programme = crossapp.programme_summary(year=y0, period=period)
+    opening = (
+        DeficitOutturn.objects.filter(year__lt=y0)
+        .order_by("-year")
+        .values_list("cumulative_deficit_pence", flat=True)
+        .first()
+    )
+    return core.TrajectoryInputs(
+        y0=y0,
+        last_year=last_year,
+        caseload={code: v["caseload"] for code, v in sorted(cohort.items())},
+        high_needs_cost_pence={
+            code: v["high_needs_cost_pence"] for code, v in sorted(cohort.items())
+        },
+        ledger_outturn_pence=ledger_totals(year=y0, period=period)["forecast_outturn_pence"],
+        savings_forecast_pence=programme["forecast_pence"] if programme else 0,
+        savings_targets=crossapp.programme_targets_by_year(),
+        mitigations=mitigations_by_year(),
+        income=dict(HighNeedsIncome.objects.values_list("year", "allocation_pence")),
+        caps={t.year: t.in_year_cap_pence for t in targets},
+        cumulative_targets={t.year: t.cumulative_target_pence for t in targets},
+        instalments=instalments,
+        opening_cumulative_deficit_pence=opening or 0,
+    )
+
+
+def with_scenario(inputs: core.TrajectoryInputs, scenario: Scenario) -> core.TrajectoryInputs:
+    """The base inputs with a scenario's assumptions."""
+    return replace(inputs, scenario=scenario_params(scenario))
+
+
+def inputs_fingerprint(inputs: core.TrajectoryInputs) -> str:
+    """The fingerprint a run records: the inputs and the formulas' version."""
+    return hashlib.sha256(f"{FORMULA_VERSION}:{inputs.fingerprint()}".encode()).hexdigest()
+
+
+def scenarios() -> list[Scenario]:
+    return list(Scenario.objects.order_by("-is_baseline", "name"))
+
+
+def current_runs(scenario_ids: list[int] | None = None) -> dict[int, TrajectoryRun]:
+    """Scenario id → its current (newest finished) run, points prefetched."""
+    qs = TrajectoryRun.objects.filter(is_current=True).prefetch_related(
+        Prefetch("points", queryset=TrajectoryPoint.objects.order_by("year"))
+    )
+    if scenario_ids is not None:
+        qs = qs.filter(scenario_id__in=scenario_ids)
+    return {run.scenario_id: run for run in qs}
+
+
+def trajectory_points(*, scenario_slug: str) -> dict:
+    """The newest finished run of a scenario, as GET /api/v1/trajectory/."""
+    run = (
+        TrajectoryRun.objects.filter(scenario__slug=scenario_slug, is_current=True)
+        .select_related("scenario")
+        .first()
+    )
+    if run is None:
+        return {"scenario": scenario_slug, "run_finished_at": None, "points": []}
+    points = [
+        {
+            "year": f"{p.year}/{(p.year + 1) % 100:02d}",
+            "unmitigated_spend_pence": p.unmitigated_spend_pence,
+            "mitigated_spend_pence": p.mitigated_spend_pence,
+            "income_pence": p.income_pence,
+            "in_year_deficit_pence": p.in_year_deficit_pence,
+            "cumulative_deficit_pence": p.cumulative_deficit_pence,
+            "cumulative_deficit_at_risk_pence": p.cumulative_deficit_at_risk_pence,
+            "cap_pence": p.cap_pence,
+            "cumulative_target_pence": p.cumulative_target_pence,
+            "variance_pence": p.variance_pence,
+            "instalment_pence": p.instalment_pence,
+            "instalment_at_risk": p.instalment_at_risk,
+        }
+        for p in run.points.order_by("year")
+    ]
+    return {
+        "scenario": run.scenario.slug,
+        "scenario_name": run.scenario.name,
+        "run_id": run.pk,
+        "run_started_at": run.started_at.isoformat(),
+        "run_finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "points": points,
+    }

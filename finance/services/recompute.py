@@ -1,0 +1,162 @@
+"""The trajectory recompute: debounced requests, one run per scenario, atomic replacement.
+
+Safety: a session-level PostgreSQL advisory lock per scenario makes two recomputes of the same
+scenario take turns (the second then finds the fingerprint unchanged and does nothing). A run's
+points are written and the run flipped to current in one transaction, so a run that fails or is
+killed leaves the previous result in place.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from contextlib import contextmanager
+from datetime import timedelta
+
+import redis
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from finance import trajectory as core
+from finance.models import Scenario, TrajectoryPoint, TrajectoryRun
+from finance.selectors.trajectory import base_inputs, inputs_fingerprint, with_scenario
+
+log = logging.getLogger(__name__)
+
+PENDING_KEY = "send:finance:trajectory-pending"
+# A burst of edits within this many seconds gives one recompute.
+DEBOUNCE_SECONDS = getattr(settings, "TRAJECTORY_DEBOUNCE_SECONDS", 3)
+_LOCK_NAMESPACE = 0x5E4D  # first key of the two-int advisory lock: "finance trajectory"
+# A run still 'running' after this long was killed with its worker.
+_ABANDONED_AFTER = timedelta(minutes=15)
+
+
+def _redis() -> redis.Redis:
+    return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5)
+
+
+def trajectory_recompute_request() -> None:
+    """Ask for a recompute once the current transaction commits (debounced)."""
+    transaction.on_commit(trajectory_recompute_enqueue)
+
+
+def trajectory_recompute_enqueue() -> bool:
+    """Queue one recompute unless one is already pending; True if this call queued it.
+
+    The pending marker is set with NX, so of ten edits in a burst only the first queues a task
+    (with a countdown); the task clears the marker when it starts, so later edits queue again.
+    If Redis is down the request is dropped with a warning: the nightly run catches up.
+    """
+    from finance.tasks import recompute_trajectory
+
+    try:
+        if not _redis().set(
+            PENDING_KEY, timezone.now().isoformat(), nx=True, ex=DEBOUNCE_SECONDS + 600
+        ):
+            return False
+        recompute_trajectory.apply_async(countdown=DEBOUNCE_SECONDS, retry=False)
+        return True
+    except Exception as exc:  # noqa: BLE001 - any broker failure: the page says it is stale
+        log.warning(
+            "trajectory recompute not queued (%s); the nightly run will catch up",
+            type(exc).__name__,
+        )
+        return False
+
+
+def trajectory_recompute_pending() -> bool:
+    """True while a queued recompute has not started yet (False if Redis cannot say)."""
+    try:
+        return bool(_redis().exists(PENDING_KEY))
+    except redis.RedisError:
+        return False
+
+
+def trajectory_pending_clear() -> None:
+    """Called by the task as it starts: edits from now on queue a fresh recompute."""
+    try:
+        _redis().delete(PENDING_KEY)
+    except redis.RedisError:
+        pass
+
+
+@contextmanager
+def _scenario_lock(scenario_id: int):
+    """Session advisory lock: concurrent recomputes of one scenario take turns."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, scenario_id])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_NAMESPACE, scenario_id])
+
+
+def trajectory_recompute(
+    *, scenario_id: int | None = None, force: bool = False
+) -> list[TrajectoryRun]:
+    """Recompute every scenario (or one); returns the runs created (none if nothing changed)."""
+    base = base_inputs()
+    if base is None:
+        log.info("trajectory not computed: no ledger or no agreement yet")
+        return []
+    scenarios = Scenario.objects.all()
+    if scenario_id is not None:
+        scenarios = scenarios.filter(pk=scenario_id)
+    runs = []
+    for scenario in scenarios:
+        run = scenario_trajectory_recompute(scenario=scenario, base=base, force=force)
+        if run is not None:
+            runs.append(run)
+    return runs
+
+
+def scenario_trajectory_recompute(
+    *, scenario: Scenario, base: core.TrajectoryInputs, force: bool = False
+) -> TrajectoryRun | None:
+    """One scenario's run: skipped if its inputs are unchanged, else computed and made current.
+
+    Not one big transaction on purpose: the 'running' row is committed first so the page can
+    show it, and a failure is recorded on it after the points' transaction rolls back.
+    """
+    inputs = with_scenario(base, scenario)
+    fingerprint = inputs_fingerprint(inputs)
+    with _scenario_lock(scenario.pk):
+        TrajectoryRun.objects.filter(
+            scenario=scenario,
+            status=TrajectoryRun.Status.RUNNING,
+            started_at__lt=timezone.now() - _ABANDONED_AFTER,
+        ).update(status=TrajectoryRun.Status.FAILED, error="Interrupted (worker stopped).")
+        current = TrajectoryRun.objects.filter(scenario=scenario, is_current=True).first()
+        if current is not None and current.fingerprint == fingerprint and not force:
+            return None
+        started = time.perf_counter()
+        run = TrajectoryRun.objects.create(
+            scenario=scenario,
+            fingerprint=fingerprint,
+            inputs=inputs.as_json(),
+            started_at=timezone.now(),
+        )
+        try:
+            results = core.compute(inputs)
+            with transaction.atomic():
+                TrajectoryPoint.objects.bulk_create(
+                    TrajectoryPoint(run=run, **vars(result)) for result in results
+                )
+                TrajectoryRun.objects.filter(scenario=scenario, is_current=True).update(
+                    is_current=False
+                )
+                run.status = TrajectoryRun.Status.FINISHED
+                run.is_current = True
+                run.finished_at = timezone.now()
+                run.duration_ms = int((time.perf_counter() - started) * 1000)
+                run.save(update_fields=["status", "is_current", "finished_at", "duration_ms"])
+        except Exception as exc:
+            TrajectoryRun.objects.filter(pk=run.pk).update(
+                status=TrajectoryRun.Status.FAILED,
+                finished_at=timezone.now(),
+                error=f"{type(exc).__name__}: {exc}"[:2000],
+            )
+            raise
+        return run

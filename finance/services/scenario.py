@@ -1,0 +1,66 @@
+"""Writes of scenarios: the named sets of trajectory assumptions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from finance.models import Scenario
+from finance.services.common import STALE_MESSAGE, save_audited
+
+ASSUMPTIONS = (
+    "default_growth_pct",
+    "unit_cost_inflation_pct",
+    "income_growth_pct",
+    "savings_delivery_pct",
+    "mitigation_delivery_pct",
+    "growth_by_type",
+    "description",
+)
+
+
+def _clean_growth(growth: dict[str, Any]) -> dict[str, str]:
+    """Provision type → growth % as a string (exact), dropping blanks."""
+    return {
+        code: str(Decimal(str(pct)))
+        for code, pct in sorted(growth.items())
+        if pct not in (None, "")
+    }
+
+
+@transaction.atomic
+def scenario_upsert(
+    *, slug: str, name: str, is_baseline: bool = False, user: Any = None, **assumptions: Any
+) -> Scenario:
+    """Create a scenario or reset its assumptions (the demo seed)."""
+    scenario = Scenario.objects.select_for_update().filter(slug=slug).first() or Scenario(slug=slug)
+    scenario.name = name
+    scenario.is_baseline = is_baseline
+    for field in ASSUMPTIONS:
+        if field in assumptions:
+            value = assumptions[field]
+            setattr(scenario, field, _clean_growth(value) if field == "growth_by_type" else value)
+    return save_audited(scenario, user=user)
+
+
+@transaction.atomic
+def scenario_update(
+    *, scenario: Scenario, version: int, user: Any = None, **assumptions: Any
+) -> Scenario:
+    """Change a scenario's assumptions; refused if it changed since `version` was read.
+
+    The trajectory recomputes after commit (debounced), so the request never waits on it.
+    """
+    locked = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    if locked.version != version:
+        raise ValidationError(STALE_MESSAGE)
+    unknown = set(assumptions) - set(ASSUMPTIONS) - {"name"}
+    if unknown:
+        raise ValidationError(f"Not a scenario assumption: {', '.join(sorted(unknown))}.")
+    for field, value in assumptions.items():
+        setattr(locked, field, _clean_growth(value) if field == "growth_by_type" else value)
+    locked.version += 1
+    return save_audited(locked, user=user)
