@@ -1,3 +1,315 @@
-"""Models of the placements app. Money is integer pence in `*_pence` BigIntegerFields."""
+"""Models of the placements app. Money is integer pence in `*_pence` BigIntegerFields.
 
-from django.db import models  # noqa: F401
+Definitions used throughout (documented once, here):
+
+- A child *has an EHC plan on a date* when one of their assessments has a final plan date on
+  or before it and the plan has not ceased by then (`Child.plan_ceased_on` empty or later).
+- A request is *open on a date* when it was made on or before it and neither a final plan nor
+  a closure without a plan (refusal to assess, decision not to issue) came on or before it.
+  Open requests older than 16 weeks (112 days) are the backlog.
+- A placement is *open on a date* when it started on or before it and has no end date or
+  ends on or after it, and it was not cancelled.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from placements.codes import NCY_MAX, NCY_MIN, PrimaryNeed, ProvisionType
+from send_tracker.models import AuditedModel
+
+PCT_RANGE = (
+    Q(health_pct__gte=0)
+    & Q(social_care_pct__gte=0)
+    & Q(health_pct__lte=100)
+    & Q(social_care_pct__lte=100)
+)
+
+
+class Provider(AuditedModel):
+    """A school, college or other provider that children are placed with."""
+
+    ref = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    urn = models.CharField("URN", max_length=20, blank=True)
+    provision_type = models.CharField(max_length=32, choices=ProvisionType.choices)
+    in_county = models.BooleanField(default=True)
+    places = models.PositiveIntegerField("commissioned places", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.ref})"
+
+
+class Child(AuditedModel):
+    """A child or young person, pseudonymised: a reference only, no name, no date of birth."""
+
+    ref = models.CharField(max_length=20, unique=True)
+    ncy = models.SmallIntegerField("national curriculum year")
+    primary_need = models.CharField(max_length=8, choices=PrimaryNeed.choices)
+    locality = models.CharField(max_length=60, blank=True)
+    plan_ceased_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["ref"]
+        verbose_name_plural = "children"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ncy__gte=NCY_MIN) & Q(ncy__lte=NCY_MAX), name="child_ncy_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.ref
+
+
+class Assessment(AuditedModel):
+    """A request for an EHC needs assessment and, when issued, the final plan."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="assessments")
+    request_date = models.DateField()
+    decision_date = models.DateField("decision to assess", null=True, blank=True)
+    final_plan_date = models.DateField(null=True, blank=True)
+    # Closed without a plan (refused to assess, or decided not to issue): no longer open.
+    closed_date = models.DateField(null=True, blank=True)
+    exception_20wk = models.BooleanField("20-week exception applies", default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["request_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "request_date"], name="assessment_child_request"
+            ),
+            models.CheckConstraint(
+                condition=Q(final_plan_date__isnull=True)
+                | Q(final_plan_date__gte=F("request_date")),
+                name="assessment_plan_after_request",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["final_plan_date", "child"], name="assessment_plan_idx"),
+            models.Index(fields=["request_date"], name="assessment_request_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} requested {self.request_date}"
+
+
+class Placement(AuditedModel):
+    """A child's placement with a provider, with its annual cost and partner contributions."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ENDED = "ended", "Ended"
+        CANCELLED = "cancelled", "Cancelled"
+
+    ref = models.CharField(max_length=40, unique=True)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="placements")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="placements")
+    provision_type = models.CharField(max_length=32, choices=ProvisionType.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    annual_cost_pence = models.BigIntegerField(help_text="pence")
+    health_pct = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    social_care_pct = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["ref"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="placement_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_cost_pence__gte=0), name="placement_cost_positive"
+            ),
+            models.CheckConstraint(condition=PCT_RANGE, name="placement_pct_range"),
+            models.CheckConstraint(
+                condition=Q(health_pct__lte=100 - F("social_care_pct")), name="placement_pct_sum"
+            ),
+        ]
+        indexes = [
+            # "Open on a date" and the monthly cohort series scan by dates and type.
+            models.Index(fields=["start_date", "end_date"], name="placement_dates_idx"),
+            models.Index(fields=["provision_type", "start_date"], name="placement_type_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.ref
+
+
+class Comparator(AuditedModel):
+    """Something a saving can be compared with ("one fully funded hourly bus route")."""
+
+    name = models.CharField(max_length=120, unique=True)
+    plural = models.CharField(max_length=120, blank=True)
+    annual_cost_pence = models.BigIntegerField(help_text="pence")
+    order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(annual_cost_pence__gt=0), name="comparator_cost_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlacementDecision(AuditedModel):
+    """A panel's decision on a child's placement, with the saving against the alternative.
+
+    `saving_pence` = the annual cost of the cheapest other suitable option minus the chosen
+    option's annual cost (negative when a dearer option was chosen); kept by the service.
+    """
+
+    panel_date = models.DateField()
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="decisions")
+    saving_pence = models.BigIntegerField(default=0, help_text="pence")
+    notes = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["panel_date", "id"]
+        indexes = [models.Index(fields=["panel_date"], name="decision_panel_idx")]
+
+    def __str__(self) -> str:
+        return f"Panel {self.panel_date} for {self.child_id}"
+
+
+class PlacementOption(models.Model):
+    """One option a panel considered, with its annual cost; exactly one is chosen."""
+
+    decision = models.ForeignKey(
+        PlacementDecision, on_delete=models.CASCADE, related_name="options"
+    )
+    description = models.CharField(max_length=200)
+    provision_type = models.CharField(max_length=32, choices=ProvisionType.choices)
+    annual_cost_pence = models.BigIntegerField(help_text="pence")
+    suitable = models.BooleanField(default=True)
+    chosen = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["decision", "annual_cost_pence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision"], condition=Q(chosen=True), name="option_one_chosen"
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_cost_pence__gte=0), name="option_cost_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Invoice(AuditedModel):
+    """A provider's invoice for a placement's service period."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        PAID = "paid", "Paid"
+        VOID = "void", "Void"
+
+    ref = models.CharField(max_length=40, unique=True)
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="invoices")
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="invoices")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    amount_pence = models.BigIntegerField(help_text="pence")
+    paid_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period_start", "ref"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="invoice_period_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_pence__gte=0), name="invoice_amount_positive"
+            ),
+        ]
+        indexes = [
+            # The duplicate check joins invoices of one placement on overlapping periods.
+            models.Index(
+                fields=["placement", "period_start", "period_end"], name="invoice_placement_idx"
+            ),
+            models.Index(fields=["paid_date"], name="invoice_paid_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.ref
+
+
+class OverpaymentFlag(models.Model):
+    """An invoice an overpayment rule caught, and what a finance officer decided about it."""
+
+    class Rule(models.TextChoices):
+        AFTER_END = "after_end", "Paid for a period after the placement ended"
+        DUPLICATE = "duplicate", "Duplicate of an earlier invoice"
+        ABOVE_RATE = "above_rate", "Above the placement's cost for the period"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RECOVERED = "recovered", "Recovered"
+        VALID = "valid", "Valid (no overpayment)"
+        WRITTEN_OFF = "written_off", "Written off"
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="flags")
+    rule = models.CharField(max_length=12, choices=Rule.choices)
+    amount_pence = models.BigIntegerField(help_text="pence: the amount thought overpaid")
+    detail = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    note = models.TextField(blank=True)
+    found_at = models.DateTimeField()
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-found_at", "id"]
+        constraints = [
+            # A second scan finds the same invoice again and must not flag it twice.
+            models.UniqueConstraint(fields=["invoice", "rule"], name="flag_invoice_rule"),
+        ]
+        indexes = [models.Index(fields=["status", "rule"], name="flag_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_rule_display()}: {self.invoice_id}"
+
+
+class OverpaymentScan(models.Model):
+    """One run of the overpayment checks: when, and how many new flags each rule raised."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    flags_created = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-started_at"]
+        get_latest_by = "started_at"
+
+    def __str__(self) -> str:
+        return f"Overpayment scan at {self.started_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,61 @@
+"""Reads of the placements app: querysets and aggregates for views, the API, charts and jobs.
+
+`cohort_projection_inputs`, `cohort_summary`, `plans_at` and `overpayment_totals` are the
+contract other apps rely on (docs/conventions.md).
+"""
+
+from placements.selectors.cohort import (
+    avg_cost_per_plan,
+    backlog_over_16_weeks,
+    cohort_default_date,
+    cohort_projection_inputs,
+    cohort_summary,
+    in_county_split,
+    inmss_share,
+    placements_by_provision_type,
+    plans_at,
+    timeliness,
+)
+from placements.selectors.records import (
+    assessment_list,
+    comparator_list,
+    decision_list,
+    decision_years,
+    decisions_in_year,
+    equivalents,
+    invoice_list,
+    latest_overpayment_scan,
+    overpayment_counts,
+    overpayment_flags,
+    overpayment_totals,
+    placement_list,
+    provider_list,
+)
+from placements.selectors.series import cohort_series
+
+__all__ = [
+    "assessment_list",
+    "avg_cost_per_plan",
+    "backlog_over_16_weeks",
+    "cohort_default_date",
+    "cohort_projection_inputs",
+    "cohort_series",
+    "cohort_summary",
+    "comparator_list",
+    "decision_list",
+    "decision_years",
+    "decisions_in_year",
+    "equivalents",
+    "in_county_split",
+    "inmss_share",
+    "invoice_list",
+    "latest_overpayment_scan",
+    "overpayment_counts",
+    "overpayment_flags",
+    "overpayment_totals",
+    "placement_list",
+    "placements_by_provision_type",
+    "plans_at",
+    "provider_list",
+    "timeliness",
+]

@@ -1,0 +1,208 @@
+"""Cohort figures at a date: plans, placements by provision type, unit costs, timeliness, backlog.
+
+Definitions (plans, open requests, open placements) are in placements/models.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Sum,
+)
+from django.utils import timezone
+
+from placements.codes import INMSS
+from placements.models import Assessment, Child, Placement
+from placements.selectors._sql import (
+    BACKLOG_DAYS,
+    WITHIN_DAYS,
+    DaysBetween,
+    month_end,
+    one_year_before,
+    open_placements,
+)
+from send_tracker.money import round_half_up
+
+_HIGH_NEEDS_SHARE_X100 = ExpressionWrapper(
+    F("annual_cost_pence") * (100 - F("health_pct") - F("social_care_pct")),
+    output_field=DecimalField(max_digits=30, decimal_places=2),
+)
+
+
+def plans_at(*, on: dt.date) -> int:
+    """Children with an issued EHC plan that had not ceased on the date."""
+    issued = Assessment.objects.filter(child=OuterRef("pk"), final_plan_date__lte=on)
+    return (
+        Child.objects.filter(Q(plan_ceased_on__isnull=True) | Q(plan_ceased_on__gt=on))
+        .filter(Exists(issued))
+        .count()
+    )
+
+
+def cohort_projection_inputs(*, at: dt.date) -> dict[str, dict]:
+    """Caseload and exact High Needs cost (net of health and social care) by provision type."""
+    rows = (
+        open_placements(at)
+        .values("provision_type")
+        .annotate(caseload=Count("id"), share_x100=Sum(_HIGH_NEEDS_SHARE_X100))
+        .order_by("provision_type")
+    )
+    return {
+        row["provision_type"]: {
+            "caseload": row["caseload"],
+            "high_needs_cost_pence": Decimal(row["share_x100"]) / 100,
+        }
+        for row in rows
+    }
+
+
+def placements_by_provision_type(*, on: dt.date) -> dict[str, dict[str, int]]:
+    """Open placements on a date by provision type: count and gross annual cost in pence."""
+    rows = (
+        open_placements(on)
+        .values("provision_type")
+        .annotate(count=Count("id"), cost=Sum("annual_cost_pence"))
+        .order_by("provision_type")
+    )
+    return {
+        row["provision_type"]: {"count": row["count"], "annual_cost_pence": int(row["cost"])}
+        for row in rows
+    }
+
+
+def _annual_cost_of_open_placements(on: dt.date) -> int:
+    return int(open_placements(on).aggregate(total=Sum("annual_cost_pence"))["total"] or 0)
+
+
+def avg_cost_per_plan(*, total_pence: int, plans: int) -> int | None:
+    """Gross annual cost of open placements per plan, rounded half-up to the penny."""
+    if not plans:
+        return None
+    return int(round_half_up(Decimal(total_pence) / plans))
+
+
+def timeliness(*, start: dt.date, end: dt.date) -> dict:
+    """Plans issued between two dates (inclusive): % within 20 weeks with/without exceptions."""
+    days = DaysBetween("request_date", "final_plan_date")
+    within = Q(days__lte=WITHIN_DAYS)
+    row = (
+        Assessment.objects.filter(final_plan_date__gte=start, final_plan_date__lte=end)
+        .annotate(days=days)
+        .aggregate(
+            issued=Count("id"),
+            within=Count("id", filter=within),
+            issued_ex=Count("id", filter=Q(exception_20wk=False)),
+            within_ex=Count("id", filter=within & Q(exception_20wk=False)),
+            days_sum=Sum("days"),
+        )
+    )
+    return timeliness_figures(row)
+
+
+def timeliness_figures(row: dict) -> dict:
+    """Percentages and average weeks from the counts of one period."""
+
+    def pct(part: int, whole: int) -> float | None:
+        return float(round_half_up(Decimal(100 * part) / whole, 1)) if whole else None
+
+    issued = row["issued"] or 0
+    return {
+        "issued": issued,
+        "within_20_weeks": row["within"] or 0,
+        # DfE's two measures: all plans, and excluding those where an exception applied.
+        "within_20_weeks_pct": pct(row["within"] or 0, issued),
+        "within_20_weeks_pct_ex": pct(row["within_ex"] or 0, row["issued_ex"] or 0),
+        "avg_weeks": float(round_half_up(Decimal(row["days_sum"]) / issued / 7, 1))
+        if issued
+        else None,
+    }
+
+
+def backlog_over_16_weeks(*, on: dt.date) -> int:
+    """Requests open on the date that were made more than 16 weeks (112 days) before it."""
+    return (
+        Assessment.objects.filter(request_date__lt=on - dt.timedelta(days=BACKLOG_DAYS))
+        .filter(Q(final_plan_date__isnull=True) | Q(final_plan_date__gt=on))
+        .filter(Q(closed_date__isnull=True) | Q(closed_date__gt=on))
+        .count()
+    )
+
+
+def cohort_summary(*, on: dt.date) -> dict:
+    """The headline cohort figures on a date (exactly the keys of GET /api/v1/cohort/summary/)."""
+    before = one_year_before(on)
+    plans = plans_at(on=on)
+    by_type = placements_by_provision_type(on=on)
+    avg = avg_cost_per_plan(
+        total_pence=sum(item["annual_cost_pence"] for item in by_type.values()), plans=plans
+    )
+    avg_before = avg_cost_per_plan(
+        total_pence=_annual_cost_of_open_placements(before), plans=plans_at(on=before)
+    )
+    issued = timeliness(start=before + dt.timedelta(days=1), end=on)
+    return {
+        "plans": plans,
+        "placements_by_provision_type": by_type,
+        "avg_cost_per_plan_pence": avg,
+        "avg_cost_change_pence": None if avg is None or avg_before is None else avg - avg_before,
+        "within_20_weeks_pct": issued["within_20_weeks_pct"],
+        "backlog_over_16_weeks": backlog_over_16_weeks(on=on),
+    }
+
+
+def in_county_split(*, on: dt.date) -> list[dict]:
+    """Open placements on a date in and out of the county: count and annual cost."""
+    rows = (
+        open_placements(on)
+        .values("provider__in_county")
+        .annotate(count=Count("id"), cost=Sum("annual_cost_pence"))
+        .order_by("-provider__in_county")
+    )
+    return [
+        {
+            "in_county": row["provider__in_county"],
+            "count": row["count"],
+            "cost_pence": int(row["cost"]),
+        }
+        for row in rows
+    ]
+
+
+def inmss_share(by_type: dict[str, dict[str, int]]) -> dict:
+    """Share of open placements and of their cost in INMSS (independent/non-maintained special)."""
+    count = sum(v["count"] for k, v in by_type.items() if k in INMSS)
+    cost = sum(v["annual_cost_pence"] for k, v in by_type.items() if k in INMSS)
+    all_count = sum(v["count"] for v in by_type.values())
+    all_cost = sum(v["annual_cost_pence"] for v in by_type.values())
+
+    def pct(part: int, whole: int) -> float | None:
+        return float(round_half_up(Decimal(100 * part) / whole, 1)) if whole else None
+
+    return {
+        "count": count,
+        "cost_pence": cost,
+        "count_pct": pct(count, all_count),
+        "cost_pct": pct(cost, all_cost),
+        "avg_cost_pence": int(round_half_up(Decimal(cost) / count)) if count else None,
+    }
+
+
+def cohort_default_date() -> dt.date:
+    """The month end of the newest placement start or assessment date, never after today."""
+    today = timezone.localdate()
+    row = Placement.objects.aggregate(latest=Max("start_date"))
+    arow = Assessment.objects.aggregate(req=Max("request_date"), plan=Max("final_plan_date"))
+    dates = [d for d in (row["latest"], arow["req"], arow["plan"]) if d]
+    if not dates:
+        return today
+    return min(month_end(max(dates)), today)

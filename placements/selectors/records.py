@@ -1,0 +1,120 @@
+"""Child-level reads: placements, invoices, decisions, overpayment flags (finance, admin)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Count, F, Prefetch, QuerySet, Sum, Window
+
+from placements.models import (
+    Assessment,
+    Comparator,
+    Invoice,
+    OverpaymentFlag,
+    OverpaymentScan,
+    Placement,
+    PlacementDecision,
+    PlacementOption,
+    Provider,
+)
+from send_tracker.fiscal import FinancialYear
+from send_tracker.money import round_half_up
+
+
+def provider_list() -> QuerySet[Provider]:
+    """Providers in name order."""
+    return Provider.objects.order_by("name", "id")
+
+
+def placement_list() -> QuerySet[Placement]:
+    """Placements with their child and provider, in reference order."""
+    return Placement.objects.select_related("child", "provider").order_by("ref", "id")
+
+
+def assessment_list() -> QuerySet[Assessment]:
+    """Assessments with their child, oldest request first."""
+    return Assessment.objects.select_related("child").order_by("request_date", "id")
+
+
+def invoice_list() -> QuerySet[Invoice]:
+    """Invoices with their provider and placement, by service period."""
+    return Invoice.objects.select_related("provider", "placement").order_by(
+        "period_start", "ref", "id"
+    )
+
+
+def decision_list() -> QuerySet[PlacementDecision]:
+    """Decisions with child, decider and options, newest panel last."""
+    return (
+        PlacementDecision.objects.select_related("child", "decided_by")
+        .prefetch_related(Prefetch("options", queryset=PlacementOption.objects.order_by("id")))
+        .order_by("panel_date", "id")
+    )
+
+
+def decisions_in_year(*, year: FinancialYear) -> list[PlacementDecision]:
+    """A year's decisions in panel order, each with `running_total_pence` of savings so far."""
+    running = Window(Sum("saving_pence"), order_by=[F("panel_date").asc(), F("id").asc()])
+    return list(
+        decision_list()
+        .filter(panel_date__gte=year.start, panel_date__lte=year.end)
+        .annotate(running_total_pence=running)
+    )
+
+
+def decision_years() -> list[FinancialYear]:
+    """Financial years that have decisions, newest first."""
+    dates = PlacementDecision.objects.dates("panel_date", "month", order="DESC")
+    return sorted({FinancialYear.containing(d) for d in dates}, reverse=True)
+
+
+def comparator_list() -> list[Comparator]:
+    """Active comparators in display order."""
+    return list(Comparator.objects.filter(active=True).order_by("order", "name"))
+
+
+def equivalents(*, saving_pence: int, comparators: list[Comparator]) -> list[dict]:
+    """What a saving would pay for: 'equivalent to 2.5 public health nurses'."""
+    if saving_pence <= 0:
+        return []
+    result = []
+    for comparator in comparators:
+        units = round_half_up(Decimal(saving_pence) / comparator.annual_cost_pence, 1)
+        if units < Decimal("0.1"):
+            continue
+        name = comparator.name if units == 1 or not comparator.plural else comparator.plural
+        shown = f"{units:.1f}".removesuffix(".0")
+        result.append({"units": units, "text": f"{shown} × {name}", "comparator": comparator})
+    return result
+
+
+def overpayment_flags(*, status: str | None = None) -> QuerySet[OverpaymentFlag]:
+    """Flags with their invoice, provider and placement; open first by default."""
+    flags = OverpaymentFlag.objects.select_related(
+        "invoice", "invoice__provider", "invoice__placement", "reviewed_by"
+    ).order_by("-found_at", "id")
+    if status:
+        flags = flags.filter(status=status)
+    return flags
+
+
+def overpayment_totals() -> dict[str, int]:
+    """Status → pence thought overpaid on flagged invoices (open, recovered, valid, written_off)."""
+    totals = {status.value: 0 for status in OverpaymentFlag.Status}
+    rows = OverpaymentFlag.objects.values("status").annotate(total=Sum("amount_pence")).order_by()
+    for row in rows:
+        totals[row["status"]] = int(row["total"] or 0)
+    return totals
+
+
+def overpayment_counts() -> dict[str, int]:
+    """Status → number of flags."""
+    counts = {status.value: 0 for status in OverpaymentFlag.Status}
+    for row in OverpaymentFlag.objects.values("status").annotate(n=Count("id")).order_by():
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def latest_overpayment_scan() -> OverpaymentScan | None:
+    """The newest scan, finished or not."""
+    return OverpaymentScan.objects.order_by("-started_at").first()

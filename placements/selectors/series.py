@@ -1,0 +1,155 @@
+"""Month-by-month cohort series, computed from a few aggregated queries.
+
+A count "open at each month end" is the running sum of arrivals minus departures bucketed by
+month: SQL groups the events, pandas does the running sum. So each series costs one query,
+whatever the number of placements or months.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pandas as pd
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Least
+
+from placements.models import Assessment, Child, Placement
+from placements.selectors._sql import BACKLOG_DAYS, WITHIN_DAYS, DaysBetween, MonthOf, month_ends
+from placements.selectors.cohort import timeliness_figures
+from send_tracker.money import round_half_up
+
+
+def _running_totals(rows: list[dict], points: list[dt.date], key: str | None) -> pd.DataFrame:
+    """Running sums of signed `n` (and `cost`) by bucket month, read at each month end."""
+    months = [point.replace(day=1) for point in points]
+    if not rows:
+        return pd.DataFrame(index=months)
+    frame = pd.DataFrame.from_records(rows)
+    columns = [key] if key else None
+    values = ["n", "cost"] if "cost" in frame.columns else ["n"]
+    if key is None:
+        frame["_all"] = "all"
+        columns = ["_all"]
+    table = frame.pivot_table(
+        index="m", columns=columns, values=values, aggfunc="sum", fill_value=0
+    )
+    table = table.sort_index().cumsum()
+    # Months without events carry the previous total forward.
+    table = table.reindex(table.index.union(months)).ffill().fillna(0)
+    return table.loc[months].astype("int64")
+
+
+def placements_by_month(*, points: list[dt.date]) -> dict:
+    """Open placements at each month end, by provision type: counts and gross annual cost."""
+    live = Placement.objects.exclude(status=Placement.Status.CANCELLED)
+    starts = live.values(m=MonthOf(F("start_date")), k=F("provision_type")).annotate(
+        n=Count("id"), cost=Sum("annual_cost_pence")
+    )
+    # A placement ending on day d is still open on d, so it leaves in the month of d + 1.
+    ends = (
+        live.filter(end_date__isnull=False)
+        .values(m=MonthOf(F("end_date"), plus_days=1), k=F("provision_type"))
+        .annotate(n=Count("id") * -1, cost=Sum("annual_cost_pence") * -1)
+    )
+    rows = list(starts.order_by().union(ends.order_by(), all=True))
+    table = _running_totals(rows, points, "k")
+    types = sorted({row["k"] for row in rows})
+    return {
+        "points": points,
+        "types": types,
+        "count": {t: [int(v) for v in table[("n", t)]] if rows else [] for t in types},
+        "cost": {t: [int(v) for v in table[("cost", t)]] if rows else [] for t in types},
+    }
+
+
+def plans_by_month(*, points: list[dt.date]) -> dict:
+    """Children with an open plan at each month end, by primary need."""
+    first_plan = (
+        Assessment.objects.filter(child=OuterRef("pk"), final_plan_date__isnull=False)
+        .order_by("final_plan_date")
+        .values("final_plan_date")[:1]
+    )
+    children = Child.objects.annotate(first=Subquery(first_plan)).filter(first__isnull=False)
+    issued = children.values(m=MonthOf(F("first")), k=F("primary_need")).annotate(n=Count("id"))
+    # A plan ceasing on day d is no longer open on d (plans_at counts ceased_on > date).
+    ceased = (
+        children.filter(plan_ceased_on__gte=F("first"))
+        .values(m=MonthOf(F("plan_ceased_on")), k=F("primary_need"))
+        .annotate(n=Count("id") * -1)
+    )
+    rows = list(issued.order_by().union(ceased.order_by(), all=True))
+    table = _running_totals(rows, points, "k")
+    needs = sorted({row["k"] for row in rows})
+    by_need = {k: [int(v) for v in table[("n", k)]] for k in needs} if rows else {}
+    total = [sum(by_need[k][i] for k in needs) for i in range(len(points))]
+    return {"points": points, "needs": needs, "count": by_need, "total": total}
+
+
+def backlog_by_month(*, points: list[dt.date]) -> list[int]:
+    """Open requests older than 16 weeks at each month end."""
+    # A request joins the backlog 113 days after it was made and leaves when it is closed.
+    closed = Least(F("final_plan_date"), F("closed_date"))
+    eligible = (
+        Assessment.objects.annotate(closed_on=closed)
+        .annotate(wait=DaysBetween("request_date", "closed_on"))
+        .filter(Q(closed_on__isnull=True) | Q(wait__gt=BACKLOG_DAYS + 1))
+    )
+    joins = eligible.values(m=MonthOf(F("request_date"), plus_days=BACKLOG_DAYS + 1)).annotate(
+        n=Count("id")
+    )
+    leaves = (
+        eligible.filter(closed_on__isnull=False)
+        .values(m=MonthOf(F("closed_on")))
+        .annotate(n=Count("id") * -1)
+    )
+    rows = list(joins.order_by().union(leaves.order_by(), all=True))
+    table = _running_totals(rows, points, None)
+    return [int(v) for v in table[("n", "all")]] if rows else [0] * len(points)
+
+
+def timeliness_by_month(*, points: list[dt.date]) -> list[dict]:
+    """Plans issued each month: % within 20 weeks (with, without exceptions), average weeks."""
+    first = points[0].replace(day=1)
+    within = Q(days__lte=WITHIN_DAYS)
+    rows = (
+        Assessment.objects.filter(final_plan_date__gte=first, final_plan_date__lte=points[-1])
+        .annotate(days=DaysBetween("request_date", "final_plan_date"))
+        .values(m=MonthOf(F("final_plan_date")))
+        .annotate(
+            issued=Count("id"),
+            within=Count("id", filter=within),
+            issued_ex=Count("id", filter=Q(exception_20wk=False)),
+            within_ex=Count("id", filter=within & Q(exception_20wk=False)),
+            days_sum=Sum("days"),
+        )
+        .order_by("m")
+    )
+    by_month = {row["m"]: row for row in rows}
+    empty = {"issued": 0, "within": 0, "issued_ex": 0, "within_ex": 0, "days_sum": 0}
+    return [
+        {"month": point, **timeliness_figures(by_month.get(point.replace(day=1), empty))}
+        for point in points
+    ]
+
+
+def cohort_series(*, on: dt.date, months: int = 36) -> dict:
+    """Every monthly series of the cohort page for the `months` month ends up to `on`."""
+    points = month_ends(on, months)
+    placements = placements_by_month(points=points)
+    plans = plans_by_month(points=points)
+    total_cost = [
+        sum(placements["cost"][t][i] for t in placements["types"]) for i in range(len(points))
+    ]
+    avg_cost = [
+        int(round_half_up(Decimal(cost) / count)) if count else None
+        for cost, count in zip(total_cost, plans["total"], strict=True)
+    ]
+    return {
+        "points": points,
+        "placements": placements,
+        "plans": plans,
+        "avg_cost_per_plan": avg_cost,
+        "backlog": backlog_by_month(points=points),
+        "timeliness": timeliness_by_month(points=points),
+    }

@@ -1,0 +1,143 @@
+"""Overpayment checks: three set-based rules that flag invoices, and the review of each flag.
+
+Each rule is one `INSERT … SELECT … ON CONFLICT DO NOTHING`: the database compares every
+invoice at once, and the unique (invoice, rule) constraint makes a second run add nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from placements.models import Invoice, OverpaymentFlag, OverpaymentScan, Placement
+
+# Above-rate tolerance: an invoice is flagged when it exceeds the placement's cost for the
+# period by more than the larger of these (rounding and small uplifts are not overpayments).
+TOLERANCE_PCT = getattr(settings, "OVERPAYMENT_TOLERANCE_PCT", 2)
+TOLERANCE_PENCE = getattr(settings, "OVERPAYMENT_TOLERANCE_PENCE", 5_000)
+
+_FLAG_COLUMNS = "(invoice_id, rule, amount_pence, detail, status, note, found_at)"
+
+
+def _tables() -> dict[str, str]:
+    quote = connection.ops.quote_name
+    return {
+        "flag": quote(OverpaymentFlag._meta.db_table),
+        "invoice": quote(Invoice._meta.db_table),
+        "placement": quote(Placement._meta.db_table),
+    }
+
+
+# Paid for days after the placement ended: the share of the invoice for those days.
+_AFTER_END = """
+INSERT INTO {flag} {columns}
+SELECT i.id, 'after_end',
+       CASE WHEN i.period_start > p.end_date THEN i.amount_pence
+            ELSE round(i.amount_pence::numeric * (i.period_end - p.end_date)
+                       / (i.period_end - i.period_start + 1)) END,
+       'Placement ended ' || to_char(p.end_date, 'DD/MM/YYYY') || '; invoice runs to '
+           || to_char(i.period_end, 'DD/MM/YYYY'),
+       'open', '', %(now)s
+FROM {invoice} i JOIN {placement} p ON p.id = i.placement_id
+WHERE p.end_date IS NOT NULL AND i.period_end > p.end_date
+  AND i.paid_date IS NOT NULL AND i.status <> 'void'
+ON CONFLICT (invoice_id, rule) DO NOTHING
+"""
+
+# The later-recorded of two invoices from one provider for one placement whose periods overlap.
+_DUPLICATE = """
+INSERT INTO {flag} {columns}
+SELECT DISTINCT ON (b.id) b.id, 'duplicate', b.amount_pence,
+       'Overlaps invoice ' || a.ref || ' (' || to_char(a.period_start, 'DD/MM/YYYY') || '–'
+           || to_char(a.period_end, 'DD/MM/YYYY') || ')',
+       'open', '', %(now)s
+FROM {invoice} a JOIN {invoice} b
+  ON b.placement_id = a.placement_id AND b.provider_id = a.provider_id AND a.id < b.id
+ AND b.period_start <= a.period_end AND a.period_start <= b.period_end
+WHERE a.status <> 'void' AND b.status <> 'void'
+ORDER BY b.id, a.id
+ON CONFLICT (invoice_id, rule) DO NOTHING
+"""
+
+# The placement's cost for the period: whole calendar months at a twelfth of the annual cost
+# each (how providers invoice), any other span pro rata by days over 365.
+_ABOVE_RATE = """
+INSERT INTO {flag} {columns}
+SELECT e.id, 'above_rate', e.amount_pence - round(e.expected),
+       'Expected about £' || to_char(round(e.expected) / 100.0, 'FM999,999,990.00')
+           || ' for the period',
+       'open', '', %(now)s
+FROM (
+  SELECT i.id, i.amount_pence,
+         CASE WHEN extract(day FROM i.period_start) = 1 AND extract(day FROM i.period_end + 1) = 1
+              THEN p.annual_cost_pence::numeric
+                   * ((extract(year FROM i.period_end + 1) - extract(year FROM i.period_start)) * 12
+                      + extract(month FROM i.period_end + 1) - extract(month FROM i.period_start))
+                   / 12
+              ELSE p.annual_cost_pence::numeric * (i.period_end - i.period_start + 1) / 365
+         END AS expected
+  FROM {invoice} i JOIN {placement} p ON p.id = i.placement_id
+  WHERE i.status <> 'void'
+) e
+WHERE e.amount_pence - e.expected
+      > GREATEST(e.expected * %(tolerance_pct)s / 100, %(tolerance_pence)s)
+ON CONFLICT (invoice_id, rule) DO NOTHING
+"""
+
+RULES = {
+    OverpaymentFlag.Rule.AFTER_END.value: _AFTER_END,
+    OverpaymentFlag.Rule.DUPLICATE.value: _DUPLICATE,
+    OverpaymentFlag.Rule.ABOVE_RATE.value: _ABOVE_RATE,
+}
+
+
+@transaction.atomic
+def overpayment_scan(*, now: dt.datetime | None = None) -> OverpaymentScan:
+    """Run every rule over all invoices; flags already raised are left as they are."""
+    now = now or timezone.now()
+    scan = OverpaymentScan.objects.create(started_at=now)
+    params = {
+        "now": now,
+        "tolerance_pct": TOLERANCE_PCT,
+        "tolerance_pence": TOLERANCE_PENCE,
+    }
+    created: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for rule, sql in RULES.items():
+            # Only our own table names are formatted in; values go as parameters.
+            cursor.execute(sql.format(columns=_FLAG_COLUMNS, **_tables()), params)  # noqa: S608
+            created[rule] = cursor.rowcount
+    scan.flags_created = created
+    scan.finished_at = timezone.now()
+    scan.save(update_fields=["flags_created", "finished_at"])
+    return scan
+
+
+REVIEW_OUTCOMES = (
+    OverpaymentFlag.Status.RECOVERED,
+    OverpaymentFlag.Status.VALID,
+    OverpaymentFlag.Status.WRITTEN_OFF,
+)
+
+
+@transaction.atomic
+def overpayment_flag_review(
+    *, flag: OverpaymentFlag, status: str, note: str, user: Any
+) -> OverpaymentFlag:
+    """Record a finance officer's outcome for a flag: recovered, valid or written off."""
+    if status not in {s.value for s in REVIEW_OUTCOMES} | {OverpaymentFlag.Status.OPEN.value}:
+        raise ValidationError({"status": "Choose recovered, valid or written off."})
+    if status != OverpaymentFlag.Status.OPEN and not note.strip():
+        raise ValidationError({"note": "Enter a note saying what was found."})
+    flag.status = status
+    flag.note = note.strip()
+    flag.reviewed_by = user
+    flag.reviewed_at = timezone.now()
+    flag.full_clean()
+    flag.save(update_fields=["status", "note", "reviewed_by", "reviewed_at"])
+    return flag
