@@ -1,3 +1,367 @@
 """Models of the programme app. Money is integer pence in `*_pence` BigIntegerFields."""
 
-from django.db import models  # noqa: F401
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from send_tracker.models import AuditedModel
+
+PERIOD_RANGE = Q(period__gte=1) & Q(period__lte=12)
+
+
+class Rag(models.TextChoices):
+    """Delivery confidence: blue delivered, green on track, amber at risk, red off track."""
+
+    BLUE = "blue", "Blue – delivered"
+    GREEN = "green", "Green – on track"
+    AMBER = "amber", "Amber – at risk"
+    RED = "red", "Red – off track"
+
+
+class Strand(AuditedModel):
+    """A workstream of the programme. Strands are data: councils re-cut them."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="led_strands",
+    )
+    deputies = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="deputised_strands"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+    history = HistoricalRecords(m2m_fields=[deputies])
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Project(AuditedModel):
+    """A project within a strand; its monthly updates carry the savings forecast."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        CLOSED = "closed", "Closed"
+
+    strand = models.ForeignKey(Strand, on_delete=models.PROTECT, related_name="projects")
+    name = models.CharField(max_length=160)
+    description = models.TextField(blank=True)
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="led_projects",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["strand__order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strand", "name"], name="project_name_unique_in_strand"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="project_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SavingsTarget(AuditedModel):
+    """The in-year saving required: of a strand, of a project, or (neither) of the programme.
+
+    The programme-level row may differ from the strands' sum; the difference is "unallocated".
+    """
+
+    year = models.PositiveSmallIntegerField(help_text="start year (2024 = 2024/25)")
+    strand = models.ForeignKey(
+        Strand, null=True, blank=True, on_delete=models.CASCADE, related_name="targets"
+    )
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.CASCADE, related_name="targets"
+    )
+    amount_pence = models.BigIntegerField(help_text="pence")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "strand__order", "project__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(strand__isnull=True) | Q(project__isnull=True),
+                name="target_is_strand_or_project_or_programme",
+            ),
+            models.CheckConstraint(condition=Q(amount_pence__gte=0), name="target_not_negative"),
+            models.UniqueConstraint(
+                fields=["year"], condition=Q(strand__isnull=True, project__isnull=True),
+                name="one_programme_target_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["strand", "year"], condition=Q(strand__isnull=False),
+                name="one_strand_target_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "year"], condition=Q(project__isnull=False),
+                name="one_project_target_per_year",
+            ),
+        ]
+
+    @property
+    def level(self) -> str:
+        if self.project_id:
+            return "project"
+        return "strand" if self.strand_id else "programme"
+
+    def __str__(self) -> str:
+        return f"{self.level} target {self.year}: {self.amount_pence}p"
+
+
+class ProgressUpdate(AuditedModel):
+    """A project's monthly update: one per project per period; edits are kept as history.
+
+    `version` increases on every save, for optimistic concurrency (no lost update).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="updates")
+    year = models.PositiveSmallIntegerField(help_text="start year of the financial year")
+    period = models.PositiveSmallIntegerField()
+    forecast_pence = models.BigIntegerField(help_text="pence: forecast saving for the year")
+    delivered_pence = models.BigIntegerField(help_text="pence: saving delivered to date")
+    confidence = models.CharField(max_length=5, choices=Rag.choices)
+    commentary = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "year", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "year", "period"], name="one_update_per_project_period"
+            ),
+            models.CheckConstraint(condition=PERIOD_RANGE, name="update_period_1_to_12"),
+            models.CheckConstraint(
+                condition=Q(forecast_pence__gte=0) & Q(delivered_pence__gte=0),
+                name="update_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                name="submitted_update_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "status", "project", "-period"])]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.year} P{self.period}"
+
+
+class Milestone(AuditedModel):
+    """A dated deliverable of a project: baseline, forecast and actual dates."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        ON_TRACK = "on_track", "On track"
+        AT_RISK = "at_risk", "At risk"
+        COMPLETE = "complete", "Complete"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    name = models.CharField(max_length=200)
+    baseline_date = models.DateField()
+    forecast_date = models.DateField()
+    actual_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["forecast_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="complete") | Q(actual_date__isnull=False),
+                name="complete_milestone_has_actual_date",
+            ),
+        ]
+
+    def is_overdue(self, on: dt.date) -> bool:
+        """Not complete and its forecast date has passed."""
+        return self.actual_date is None and self.forecast_date < on
+
+    @property
+    def slipped_days(self) -> int:
+        return (self.forecast_date - self.baseline_date).days
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RaidItem(AuditedModel):
+    """A risk, assumption, issue or dependency; score = likelihood × impact (1–25)."""
+
+    class Kind(models.TextChoices):
+        RISK = "risk", "Risk"
+        ASSUMPTION = "assumption", "Assumption"
+        ISSUE = "issue", "Issue"
+        DEPENDENCY = "dependency", "Dependency"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        MONITORING = "monitoring", "Monitoring"
+        CLOSED = "closed", "Closed"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    strand = models.ForeignKey(Strand, on_delete=models.PROTECT, related_name="raid_items")
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="raid_items"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="raid_items",
+    )
+    likelihood = models.PositiveSmallIntegerField()
+    impact = models.PositiveSmallIntegerField()
+    score = models.PositiveSmallIntegerField(editable=False)
+    mitigation = models.TextField(blank=True)
+    residual_likelihood = models.PositiveSmallIntegerField(null=True, blank=True)
+    residual_impact = models.PositiveSmallIntegerField(null=True, blank=True)
+    residual_score = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    review_date = models.DateField(null=True, blank=True)
+    # Set when a risk materialised and was turned into an issue (same row: history kept).
+    converted_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-score", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(likelihood__gte=1, likelihood__lte=5, impact__gte=1, impact__lte=5),
+                name="raid_scale_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(score=F("likelihood") * F("impact")), name="raid_score_is_product"
+            ),
+            models.CheckConstraint(
+                condition=(Q(residual_likelihood__isnull=True) & Q(residual_impact__isnull=True)
+                           & Q(residual_score__isnull=True))
+                | (Q(residual_likelihood__gte=1, residual_likelihood__lte=5,
+                     residual_impact__gte=1, residual_impact__lte=5)
+                   & Q(residual_score=F("residual_likelihood") * F("residual_impact"))),
+                name="raid_residual_is_product",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-score"])]
+
+    def save(self, *args, **kwargs) -> None:
+        # Single-row derived state: the scores always follow their factors.
+        self.score = (self.likelihood or 0) * (self.impact or 0)
+        if self.residual_likelihood and self.residual_impact:
+            self.residual_score = self.residual_likelihood * self.residual_impact
+        else:
+            self.residual_likelihood = self.residual_impact = self.residual_score = None
+        super().save(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
+
+
+class Kpi(AuditedModel):
+    """A performance measure with a baseline, a target, dated milestone targets and actuals."""
+
+    class Unit(models.TextChoices):
+        PERCENT = "percent", "Per cent"
+        NUMBER = "number", "Number"
+        WEEKS = "weeks", "Weeks"
+
+    name = models.CharField(max_length=160, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    strand = models.ForeignKey(
+        Strand, null=True, blank=True, on_delete=models.SET_NULL, related_name="kpis"
+    )
+    unit = models.CharField(max_length=8, choices=Unit.choices, default=Unit.PERCENT)
+    higher_is_better = models.BooleanField(default=True)
+    baseline_value = models.DecimalField(max_digits=12, decimal_places=2)
+    baseline_date = models.DateField()
+    target_value = models.DecimalField(max_digits=12, decimal_places=2)
+    target_date = models.DateField()
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class KpiReading(AuditedModel):
+    """A dated value of a KPI: an actual, or a milestone target on the way to the target."""
+
+    class Kind(models.TextChoices):
+        ACTUAL = "actual", "Actual"
+        MILESTONE = "milestone", "Milestone target"
+
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="readings")
+    date = models.DateField()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ACTUAL)
+    value = models.DecimalField(max_digits=12, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kpi", "date", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kpi", "date", "kind"], name="one_kpi_reading_per_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi} {self.get_kind_display()} {self.date}: {self.value}"
+
+
+class ReminderSent(models.Model):
+    """A progress reminder e-mailed to a lead for a period: the unique key stops a second one."""
+
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    period = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    projects = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lead", "year", "period"], name="one_reminder_per_lead_period"
+            ),
+            models.CheckConstraint(condition=PERIOD_RANGE, name="reminder_period_1_to_12"),
+        ]
+
+    def __str__(self) -> str:
+        return f"reminder to {self.lead_id} for {self.year} P{self.period}"

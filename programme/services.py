@@ -1,1 +1,223 @@
-"""Writes of the programme app: every state change goes through a function here, in a transaction."""
+"""Writes of the programme app: every state change goes through a function here, atomically."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from programme.models import ProgressUpdate, Project, RaidItem, ReminderSent
+from programme.periods import (
+    is_period_closed,
+    local_today,
+    reminder_date,
+    update_deadline,
+)
+from programme.selectors import field_changes, missing_updates
+from send_tracker.fiscal import FinancialYear, current_period, period_label, previous_period
+from send_tracker.permissions import ADMIN, can_edit_strand, has_role
+
+logger = logging.getLogger(__name__)
+
+
+class StaleVersionError(ValidationError):
+    """Saving over a newer version: nothing was written; `current` is the row as it now is."""
+
+    def __init__(self, message: str, *, current: ProgressUpdate | None) -> None:
+        super().__init__(message, code="stale")
+        self.current = current
+
+
+def _who(user: Any) -> str:
+    return (user.get_full_name() or user.get_username()) if user else "someone"
+
+
+def _stale_message(current: ProgressUpdate, read_version: int | None) -> str:
+    """Say who saved what since the version the user read, so nothing is silently overwritten."""
+    fields = ["forecast_pence", "delivered_pence", "confidence", "status", "commentary"]
+    new = {f: getattr(current, f) for f in fields}
+    seen = None
+    if read_version:
+        seen = (
+            ProgressUpdate.history.filter(id=current.pk, version=read_version)
+            .order_by("-history_id").values(*fields).first()
+        )
+    changes = field_changes(ProgressUpdate, seen, new) if seen else field_changes(
+        ProgressUpdate, {}, new
+    )
+    when = timezone.localtime(current.updated_at).strftime("%d/%m/%Y %H:%M")
+    return (
+        f"{current.project.name}: {_who(current.updated_by)} saved this update at {when}, after "
+        f"you opened it, so your changes were not saved. What changed: "
+        f"{'; '.join(changes) or 'no figures'}. Check the figures and save again."
+    )
+
+
+def _check_period_open(*, user: Any, year: FinancialYear, period: int, reason: str) -> None:
+    """A closed period's updates change only by an administrator, who gives a reason."""
+    if not is_period_closed(year, period):
+        return
+    due = update_deadline(year, period).strftime("%d/%m/%Y")
+    if not has_role(user, ADMIN):
+        raise ValidationError(
+            f"{period_label(period)} {year.label} is closed: its updates were due by {due}. "
+            "Only an administrator can change them."
+        )
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": f"{period_label(period)} {year.label} is closed: give a reason for the "
+                       "change."}
+        )
+
+
+@transaction.atomic
+def progress_update_save(
+    *,
+    user: Any,
+    project: Project,
+    year: FinancialYear,
+    period: int,
+    forecast_pence: int,
+    delivered_pence: int,
+    confidence: str,
+    commentary: str = "",
+    submit: bool,
+    read_version: int | None,
+    reason: str = "",
+) -> ProgressUpdate:
+    """Create or change a project's update for a period, as a draft or submitted.
+
+    `read_version` is the version the user's form was read at (None when there was no update):
+    saving over a newer version is refused with StaleVersionError. The claim is a conditional
+    UPDATE ... WHERE version = read_version, so two concurrent saves cannot both win.
+    """
+    if not can_edit_strand(user, project.strand):
+        raise PermissionDenied("You can update only the projects of strands you lead or deputise.")
+    _check_period_open(user=user, year=year, period=period, reason=reason)
+    if delivered_pence > forecast_pence:
+        raise ValidationError(
+            {"delivered_pence": "Delivered to date cannot be more than the forecast for the year."}
+        )
+    existing = ProgressUpdate.objects.filter(
+        project=project, year=year.start_year, period=period
+    ).first()
+    if existing is None:
+        update = ProgressUpdate(
+            project=project, year=year.start_year, period=period, version=1, created_by=user
+        )
+    else:
+        claimed = 0
+        if read_version is not None:
+            claimed = ProgressUpdate.objects.filter(pk=existing.pk, version=read_version).update(
+                version=F("version") + 1
+            )
+        if claimed != 1:
+            current = ProgressUpdate.objects.select_related("project", "updated_by").get(
+                pk=existing.pk
+            )
+            raise StaleVersionError(_stale_message(current, read_version), current=current)
+        # Our UPDATE holds the row lock until commit: nobody else changes it now.
+        update = ProgressUpdate.objects.get(pk=existing.pk)
+        if update.status == ProgressUpdate.Status.SUBMITTED and not submit:
+            raise ValidationError(
+                f"{project.name}: this update has been submitted, so a change to it must be "
+                "submitted too."
+            )
+    update.forecast_pence = forecast_pence
+    update.delivered_pence = delivered_pence
+    update.confidence = confidence
+    update.commentary = commentary
+    update.author = user
+    update.updated_by = user
+    if submit:
+        update.status = ProgressUpdate.Status.SUBMITTED
+        update.submitted_at = timezone.now()
+    update.full_clean(validate_constraints=existing is not None)
+    update._change_reason = reason.strip()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                update.save()
+        except IntegrityError as exc:
+            # Someone created this period's update between our read and our insert.
+            current = ProgressUpdate.objects.select_related("project", "updated_by").get(
+                project=project, year=year.start_year, period=period
+            )
+            raise StaleVersionError(_stale_message(current, None), current=current) from exc
+    else:
+        update.save()
+    return update
+
+
+@transaction.atomic
+def raid_item_convert_to_issue(*, user: Any, item: RaidItem, reason: str = "") -> RaidItem:
+    """A risk that has happened becomes an issue: the same row, so its history stays with it."""
+    if not can_edit_strand(user, item.strand):
+        raise PermissionDenied("You can change only the RAID items of strands you lead or deputise")
+    item = RaidItem.objects.select_for_update().get(pk=item.pk)
+    if item.kind != RaidItem.Kind.RISK:
+        raise ValidationError(
+            f"Only a risk can become an issue; this is a {item.get_kind_display()}."
+        )
+    item.kind = RaidItem.Kind.ISSUE
+    item.likelihood = 5  # it has happened
+    item.converted_at = timezone.now()
+    item.updated_by = user
+    item.full_clean()
+    item._change_reason = reason.strip() or "Risk became an issue"
+    item.save()
+    return item
+
+
+def _reminder_periods(today) -> list[tuple[FinancialYear, int]]:
+    year, period = current_period(today)
+    candidates = [previous_period(year, period), (year, period)]
+    return [(y, p) for y, p in candidates if reminder_date(y, p) <= today <= update_deadline(y, p)]
+
+
+def progress_reminders_send(*, today=None) -> int:
+    """E-mail each strand lead whose projects lack a submitted update, from five working days
+    before the period's deadline; once per lead per period. Returns how many were sent.
+
+    Deliberately not one transaction: each lead's reminder is claimed (unique row) and sent in
+    its own, so a mail failure for one lead neither re-sends nor loses the others.
+    """
+    today = today or local_today()
+    sent = 0
+    for year, period in _reminder_periods(today):
+        by_lead: dict[Any, list[Project]] = defaultdict(list)
+        for row in missing_updates(year=year, period=period):
+            project = row["project"]
+            lead = project.strand.lead or project.lead
+            if lead is not None and lead.email:
+                by_lead[lead].append(project)
+        due = update_deadline(year, period).strftime("%A %d %B %Y")
+        for lead, projects in by_lead.items():
+            try:
+                with transaction.atomic():
+                    ReminderSent.objects.create(
+                        lead=lead, year=year.start_year, period=period, projects=len(projects)
+                    )
+                    names = "\n".join(f"- {p.name} ({p.strand.name})" for p in projects)
+                    send_mail(
+                        subject=f"SEND programme: updates for {period_label(period)} {year.label} "
+                        f"are due by {due}",
+                        message=(
+                            f"Dear {_who(lead)},\n\nThese projects have no submitted update for "
+                            f"{period_label(period)} {year.label}:\n{names}\n\nPlease submit them "
+                            f"by {due} on the tracker's monthly update page.\n"
+                        ),
+                        from_email=None,
+                        recipient_list=[lead.email],
+                    )
+            except IntegrityError:
+                continue  # already reminded for this period (or another run is doing it now)
+            sent += 1
+            logger.info("progress reminder sent lead=%s year=%s period=%s", lead.pk, year, period)
+    return sent

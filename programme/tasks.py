@@ -1,1 +1,24 @@
 """Celery tasks of the programme app: thin, primitive ids in, one service call."""
+
+from __future__ import annotations
+
+from smtplib import SMTPException
+
+from celery import shared_task
+
+
+@shared_task(
+    name="programme.tasks.send_progress_reminders",
+    acks_late=True,
+    # Only transient mail-server failures are retried; a reminder already sent is never
+    # sent again because each one is claimed by a unique row before it is mailed.
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=60,
+    retry_backoff_max=1800,
+    max_retries=5,
+)
+def send_progress_reminders() -> int:
+    """Remind leads whose projects lack a submitted update, 5 working days before the deadline."""
+    from programme.services import progress_reminders_send
+
+    return progress_reminders_send()

@@ -1,6 +1,20 @@
 """API routes of the programme app."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from programme.api import views
+
 router = SimpleRouter()
-urlpatterns = router.urls
+router.register("strands", views.StrandViewSet, basename="strand")
+router.register("projects", views.ProjectViewSet, basename="project")
+router.register("savings-targets", views.SavingsTargetViewSet, basename="savings-target")
+router.register("progress-updates", views.ProgressUpdateViewSet, basename="progress-update")
+router.register("milestones", views.MilestoneViewSet, basename="milestone")
+router.register("raid-items", views.RaidItemViewSet, basename="raid-item")
+router.register("kpis", views.KpiViewSet, basename="kpi")
+
+urlpatterns = [
+    path("programme/summary/", views.ProgrammeSummaryView.as_view(), name="programme-summary"),
+    *router.urls,
+]

@@ -1,0 +1,55 @@
+"""Querysets of the programme API: related rows joined so a list costs a fixed number of queries."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from programme.models import (
+    Kpi,
+    KpiReading,
+    Milestone,
+    ProgressUpdate,
+    Project,
+    RaidItem,
+    SavingsTarget,
+    Strand,
+)
+
+
+def strand_list() -> QuerySet[Strand]:
+    """Every strand with its lead."""
+    return Strand.objects.select_related("lead").order_by("order", "name")
+
+
+def project_list() -> QuerySet[Project]:
+    """Every project with its strand and lead."""
+    return Project.objects.select_related("strand", "lead").order_by("strand__order", "name", "pk")
+
+
+def target_list() -> QuerySet[SavingsTarget]:
+    """Every savings target (programme, strand and project level)."""
+    return SavingsTarget.objects.select_related("strand").order_by("year", "strand__order", "pk")
+
+
+def progress_update_list() -> QuerySet[ProgressUpdate]:
+    """Every progress update, drafts included, with project, strand and author."""
+    return ProgressUpdate.objects.select_related("project__strand", "author").order_by(
+        "-year", "-period", "project_id"
+    )
+
+
+def milestone_list() -> QuerySet[Milestone]:
+    """Every milestone with its project and strand."""
+    return Milestone.objects.select_related("project__strand").order_by("forecast_date", "pk")
+
+
+def raid_list() -> QuerySet[RaidItem]:
+    """Every RAID item, highest score first."""
+    return RaidItem.objects.select_related("strand", "owner").order_by("-score", "pk")
+
+
+def kpi_list() -> QuerySet[Kpi]:
+    """Every KPI with its readings in date order."""
+    return Kpi.objects.select_related("strand").prefetch_related(
+        Prefetch("readings", queryset=KpiReading.objects.order_by("date", "kind"))
+    ).order_by("order", "name")

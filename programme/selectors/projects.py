@@ -1,0 +1,147 @@
+"""Project reads: what a lead edits, what is missing for a period, milestones due."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from programme.models import Milestone, ProgressUpdate, Project, Strand
+from programme.selectors.summary import latest_submitted_updates
+from send_tracker.fiscal import FinancialYear, period_end, period_start, previous_period
+from send_tracker.permissions import ADMIN, LEAD, has_role
+
+
+def editable_strands(user: Any) -> QuerySet[Strand]:
+    """The active strands a user may edit: all for administrators, led or deputised for leads."""
+    qs = Strand.objects.filter(active=True).select_related("lead").order_by("order", "name")
+    if has_role(user, ADMIN):
+        return qs
+    if not has_role(user, LEAD):
+        return qs.none()
+    return qs.filter(Q(lead=user) | Q(deputies=user)).distinct()
+
+
+def update_form_rows(
+    *, strand_ids: list[int], year: FinancialYear, period: int
+) -> list[dict[str, Any]]:
+    """The open projects of the strands, each with this period's update and the one before it.
+
+    The previous update (latest of any status before this period, last year's P12 for P1)
+    pre-fills the form when this period has none yet. Three queries.
+    """
+    projects = list(
+        Project.objects.filter(strand_id__in=strand_ids)
+        .exclude(status=Project.Status.CLOSED)
+        .select_related("strand")
+        .order_by("strand__order", "name")
+    )
+    ids = [p.pk for p in projects]
+    current = {
+        u.project_id: u
+        for u in ProgressUpdate.objects.filter(
+            project_id__in=ids, year=year.start_year, period=period
+        )
+    }
+    before_year, before_period = previous_period(year, period)
+    earlier = (
+        ProgressUpdate.objects.filter(project_id__in=ids)
+        .filter(Q(year=year.start_year, period__lt=period) | Q(year=before_year.start_year,
+                                                               period=before_period))
+        .order_by("project_id", "-year", "-period")
+        .distinct("project_id")
+    )
+    previous = {u.project_id: u for u in earlier}
+    return [
+        {"project": p, "update": current.get(p.pk), "previous": previous.get(p.pk)}
+        for p in projects
+    ]
+
+
+def missing_updates(
+    *, year: FinancialYear, period: int, strand_ids: list[int] | None = None
+) -> list[dict[str, Any]]:
+    """Open projects with no submitted update for the period, by strand, with who should update."""
+    submitted = ProgressUpdate.objects.filter(
+        year=year.start_year, period=period, status=ProgressUpdate.Status.SUBMITTED
+    ).values("project_id")
+    drafts = set(
+        ProgressUpdate.objects.filter(
+            year=year.start_year, period=period, status=ProgressUpdate.Status.DRAFT
+        ).values_list("project_id", flat=True)
+    )
+    qs = (
+        Project.objects.filter(strand__active=True)
+        .exclude(status__in=[Project.Status.CLOSED, Project.Status.PLANNED])
+        .exclude(pk__in=submitted)
+        .select_related("strand", "strand__lead", "lead")
+        .order_by("strand__order", "name")
+    )
+    if strand_ids is not None:
+        qs = qs.filter(strand_id__in=strand_ids)
+    return [{"project": p, "has_draft": p.pk in drafts} for p in qs]
+
+
+def milestones_due(*, year: FinancialYear, period: int) -> dict[str, list[dict[str, Any]]]:
+    """Incomplete milestones forecast within the period (`due`) and before it (`overdue`)."""
+    start, end = period_start(year, period), period_end(year, period)
+    qs = (
+        Milestone.objects.filter(actual_date__isnull=True, forecast_date__lte=end,
+                                 project__strand__active=True)
+        .select_related("project", "project__strand")
+        .order_by("forecast_date", "name")
+    )
+    result: dict[str, list[dict[str, Any]]] = {"due": [], "overdue": []}
+    for m in qs:
+        item = {
+            "id": m.pk,
+            "name": m.name,
+            "project": m.project.name,
+            "strand": m.project.strand.name,
+            "strand_slug": m.project.strand.slug,
+            "baseline_date": m.baseline_date,
+            "forecast_date": m.forecast_date,
+            "status": m.status,
+            "days_late": max((end - m.forecast_date).days, 0),
+        }
+        result["due" if m.forecast_date >= start else "overdue"].append(item)
+    return result
+
+
+def strand_projects(
+    *, strand: Strand, year: FinancialYear, period: int
+) -> list[dict[str, Any]]:
+    """The strand's projects with their latest submitted update at the period. Two queries."""
+    latest = {
+        u.project_id: u
+        for u in latest_submitted_updates(year=year, period=period, strand_id=strand.pk)
+        .select_related("author")
+    }
+    projects = strand.projects.select_related("lead").order_by("name")
+    return [{"project": p, "update": latest.get(p.pk)} for p in projects]
+
+
+def strand_milestones(*, strand: Strand, on: dt.date) -> list[dict[str, Any]]:
+    """The strand's milestones by forecast date, overdue ones flagged (one query)."""
+    qs = Milestone.objects.filter(project__strand=strand).select_related("project")
+    return [{"milestone": m, "overdue": m.is_overdue(on)} for m in qs.order_by("forecast_date")]
+
+
+def projects_by_strand() -> dict[int, list[Project]]:
+    """Active strands' projects, for choosers (one query)."""
+    grouped: dict[int, list[Project]] = defaultdict(list)
+    for p in Project.objects.filter(strand__active=True).order_by("name"):
+        grouped[p.strand_id].append(p)
+    return grouped
+
+
+def strand_with_people(slug: str) -> Strand | None:
+    """One strand with its lead and deputies loaded (two queries)."""
+    return (
+        Strand.objects.select_related("lead")
+        .prefetch_related(Prefetch("deputies"))
+        .filter(slug=slug)
+        .first()
+    )

@@ -1,0 +1,133 @@
+"""RAID and KPI reads: the filtered log, the likelihood × impact matrix, top risks, KPI trends."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from programme.models import Kpi, KpiReading, RaidItem
+
+# Score bands, named in words so a matrix cell never relies on colour.
+BANDS = ((15, "high"), (8, "medium"), (1, "low"))
+
+
+def score_band(score: int | None) -> str:
+    """`high` (15–25), `medium` (8–14) or `low` (1–7)."""
+    if not score:
+        return ""
+    return next(word for floor, word in BANDS if score >= floor)
+
+
+def raid_items(
+    *, kind: str = "", status: str = "", strand_id: int | None = None, owner_id: int | None = None,
+) -> QuerySet[RaidItem]:
+    """RAID items by score (highest first), filtered; related rows joined, not queried per item."""
+    qs = RaidItem.objects.select_related("strand", "project", "owner").order_by(
+        "-score", "-residual_score", "title"
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if strand_id:
+        qs = qs.filter(strand_id=strand_id)
+    if owner_id:
+        qs = qs.filter(owner_id=owner_id)
+    return qs
+
+
+def raid_matrix(items: QuerySet[RaidItem]) -> list[dict[str, Any]]:
+    """Counts per likelihood × impact cell, likelihood 5 (top row) down to 1. One query."""
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for likelihood, impact in items.order_by().values_list("likelihood", "impact"):
+        counts[(likelihood, impact)] += 1
+    return [
+        {
+            "likelihood": likelihood,
+            "cells": [
+                {"impact": impact, "count": counts[(likelihood, impact)],
+                 "score": likelihood * impact, "band": score_band(likelihood * impact)}
+                for impact in range(1, 6)
+            ],
+        }
+        for likelihood in range(5, 0, -1)
+    ]
+
+
+def top_risks(*, limit: int = 5) -> list[dict[str, Any]]:
+    """The open risks and issues with the highest scores, as plain dicts for the board."""
+    qs = (
+        raid_items()
+        .filter(kind__in=[RaidItem.Kind.RISK, RaidItem.Kind.ISSUE])
+        .exclude(status=RaidItem.Status.CLOSED)[:limit]
+    )
+    return [
+        {
+            "id": item.pk,
+            "kind": item.kind,
+            "title": item.title,
+            "strand": item.strand.name,
+            "strand_slug": item.strand.slug,
+            "owner": (item.owner.get_full_name() or item.owner.get_username())
+            if item.owner else "",
+            "likelihood": item.likelihood,
+            "impact": item.impact,
+            "score": item.score,
+            "band": score_band(item.score),
+            "residual_score": item.residual_score,
+            "mitigation": item.mitigation,
+            "status": item.status,
+            "review_date": item.review_date,
+        }
+        for item in qs
+    ]
+
+
+def kpis_with_readings(*, strand_id: int | None = None) -> list[Kpi]:
+    """KPIs with their readings in date order, prefetched (two queries)."""
+    qs = Kpi.objects.select_related("strand").prefetch_related(
+        Prefetch("readings", queryset=KpiReading.objects.order_by("date", "kind"))
+    )
+    if strand_id is not None:
+        qs = qs.filter(strand_id=strand_id)
+    return list(qs.order_by("order", "name"))
+
+
+def _on_track(kpi: Kpi, value: Decimal, milestone: Decimal | None) -> bool | None:
+    goal = milestone if milestone is not None else kpi.target_value
+    return value >= goal if kpi.higher_is_better else value <= goal
+
+
+def kpi_latest() -> list[dict[str, Any]]:
+    """Each KPI's baseline, target, latest actual and the milestone target due by then."""
+    result = []
+    for kpi in kpis_with_readings():
+        actuals = [r for r in kpi.readings.all() if r.kind == KpiReading.Kind.ACTUAL]
+        latest = actuals[-1] if actuals else None
+        previous = actuals[-2] if len(actuals) > 1 else None
+        milestone = None
+        if latest is not None:
+            due = [r for r in kpi.readings.all()
+                   if r.kind == KpiReading.Kind.MILESTONE and r.date <= latest.date]
+            milestone = due[-1] if due else None
+        result.append({
+            "name": kpi.name,
+            "slug": kpi.slug,
+            "unit": kpi.unit,
+            "strand": kpi.strand.name if kpi.strand else "",
+            "higher_is_better": kpi.higher_is_better,
+            "baseline_value": kpi.baseline_value,
+            "baseline_date": kpi.baseline_date,
+            "target_value": kpi.target_value,
+            "target_date": kpi.target_date,
+            "latest_value": latest.value if latest else None,
+            "latest_date": latest.date if latest else None,
+            "previous_value": previous.value if previous else None,
+            "milestone_value": milestone.value if milestone else None,
+            "on_track": _on_track(kpi, latest.value, milestone.value if milestone else None)
+            if latest else None,
+        })
+    return result

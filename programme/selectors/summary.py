@@ -1,0 +1,165 @@
+"""Savings reads: strand and programme sums of the latest submitted updates, targets, trends."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import pandas as pd
+from django.db.models import QuerySet
+
+from programme.models import ProgressUpdate, Rag, SavingsTarget, Strand
+from send_tracker.fiscal import FinancialYear
+
+# A strand is amber while its forecast covers at least this share of its target, red below.
+AMBER_FROM_PCT = 90
+
+
+def strand_rag(*, target_pence: int, forecast_pence: int, delivered_pence: int) -> str:
+    """Blue: target delivered; green: forecast meets it; amber: within 10%; else red."""
+    if target_pence <= 0:
+        return Rag.GREEN.value
+    if delivered_pence >= target_pence:
+        return Rag.BLUE.value
+    if forecast_pence >= target_pence:
+        return Rag.GREEN.value
+    if forecast_pence * 100 >= target_pence * AMBER_FROM_PCT:
+        return Rag.AMBER.value
+    return Rag.RED.value
+
+
+def latest_submitted_updates(
+    *, year: FinancialYear, period: int, strand_id: int | None = None
+) -> QuerySet[ProgressUpdate]:
+    """Each project's latest submitted update of the year at or before the period (no drafts)."""
+    qs = ProgressUpdate.objects.filter(
+        year=year.start_year, period__lte=period, status=ProgressUpdate.Status.SUBMITTED,
+        project__strand__active=True,
+    )
+    if strand_id is not None:
+        qs = qs.filter(project__strand_id=strand_id)
+    # PostgreSQL DISTINCT ON: the first row per project in (project, period desc) order.
+    return qs.order_by("project_id", "-period").distinct("project_id")
+
+
+def _targets(year: FinancialYear) -> tuple[int | None, dict[int, int], dict[int, int]]:
+    """(programme target or None, strand id → target, strand id → Σ its project targets)."""
+    programme: int | None = None
+    by_strand: dict[int, int] = {}
+    by_strand_projects: dict[int, int] = defaultdict(int)
+    rows = SavingsTarget.objects.filter(year=year.start_year).values_list(
+        "strand_id", "project_id", "project__strand_id", "amount_pence"
+    )
+    for strand_id, project_id, project_strand_id, amount in rows:
+        if project_id:
+            by_strand_projects[project_strand_id] += amount
+        elif strand_id:
+            by_strand[strand_id] = amount
+        else:
+            programme = amount
+    return programme, by_strand, dict(by_strand_projects)
+
+
+def programme_summary(*, year: FinancialYear, period: int) -> dict[str, Any]:
+    """Each active strand's target, forecast, delivered, shortfall and RAG, and the programme's.
+
+    A strand's target is its own target row, else the sum of its projects' targets. The
+    programme target is the programme-level row, else the strands' sum; the difference
+    between the two is unallocated. Three queries whatever the number of projects.
+    """
+    programme_target, strand_targets, project_targets = _targets(year)
+    forecast: dict[int, int] = defaultdict(int)
+    delivered: dict[int, int] = defaultdict(int)
+    for strand_id, f, d in latest_submitted_updates(year=year, period=period).values_list(
+        "project__strand_id", "forecast_pence", "delivered_pence"
+    ):
+        forecast[strand_id] += f
+        delivered[strand_id] += d
+    strands = []
+    for strand in Strand.objects.filter(active=True).order_by("order", "name"):
+        target = strand_targets.get(strand.pk, project_targets.get(strand.pk, 0))
+        strands.append({
+            "name": strand.name,
+            "slug": strand.slug,
+            "target_pence": target,
+            "forecast_pence": forecast[strand.pk],
+            "delivered_pence": delivered[strand.pk],
+            "shortfall_pence": target - forecast[strand.pk],
+            "rag": strand_rag(target_pence=target, forecast_pence=forecast[strand.pk],
+                              delivered_pence=delivered[strand.pk]),
+        })
+    allocated = sum(s["target_pence"] for s in strands)
+    total_target = allocated if programme_target is None else programme_target
+    total_forecast = sum(s["forecast_pence"] for s in strands)
+    total_delivered = sum(s["delivered_pence"] for s in strands)
+    return {
+        "year": year.label,
+        "period": period,
+        "strands": strands,
+        "target_pence": total_target,
+        "forecast_pence": total_forecast,
+        "delivered_pence": total_delivered,
+        "shortfall_pence": total_target - total_forecast,
+        "unallocated_pence": total_target - allocated,
+    }
+
+
+def programme_targets_by_year() -> dict[int, int]:
+    """Start year → the programme's cumulative in-year savings target T(y) in pence.
+
+    The programme-level row where there is one, else the sum of the strands' targets.
+    """
+    programme: dict[int, int] = {}
+    strands: dict[int, int] = defaultdict(int)
+    rows = SavingsTarget.objects.filter(project__isnull=True).values_list(
+        "year", "strand_id", "amount_pence"
+    )
+    for year, strand_id, amount in rows:
+        if strand_id is None:
+            programme[year] = amount
+        else:
+            strands[year] += amount
+    return {year: programme.get(year, strands.get(year, 0))
+            for year in sorted(set(programme) | set(strands))}
+
+
+def latest_submitted_period() -> tuple[FinancialYear, int] | None:
+    """The latest (year, period) with any submitted update, or None when there is none."""
+    row = (
+        ProgressUpdate.objects.filter(status=ProgressUpdate.Status.SUBMITTED)
+        .order_by("-year", "-period").values_list("year", "period").first()
+    )
+    return (FinancialYear(row[0]), row[1]) if row else None
+
+
+def monthly_forecast(*, year: FinancialYear, strand_id: int | None = None) -> list[dict[str, Any]]:
+    """P1..P12: forecast and delivered as reported at each period (None after the last one).
+
+    A project that did not report in a period carries its previous submitted figures forward.
+    """
+    qs = ProgressUpdate.objects.filter(
+        year=year.start_year, status=ProgressUpdate.Status.SUBMITTED, project__strand__active=True
+    )
+    if strand_id is not None:
+        qs = qs.filter(project__strand_id=strand_id)
+    rows = list(qs.values("project_id", "period", "forecast_pence", "delivered_pence"))
+    periods = list(range(1, 13))
+    if not rows:
+        return [{"period": p, "forecast_pence": None, "delivered_pence": None} for p in periods]
+    df = pd.DataFrame(rows)
+    last = int(df["period"].max())
+    result = {}
+    for column in ("forecast_pence", "delivered_pence"):
+        wide = df.pivot_table(
+            index="project_id", columns="period", values=column, aggfunc="sum"
+        ).reindex(columns=periods)
+        carried = wide.ffill(axis=1).fillna(0).astype("int64")
+        result[column] = carried.sum(axis=0)
+    return [
+        {
+            "period": p,
+            "forecast_pence": int(result["forecast_pence"][p]) if p <= last else None,
+            "delivered_pence": int(result["delivered_pence"][p]) if p <= last else None,
+        }
+        for p in periods
+    ]
