@@ -266,6 +266,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Delivery confidence (RAG) is one choice set wherever it appears (fields named `rag`,
+    # `confidence`, in programme and finance): one schema name, or check --deploy warns.
+    "ENUM_NAME_OVERRIDES": {"RagEnum": "programme.models.Rag"},
 }
 
 # ---- Security (tightened further in production.py) ---------------------------------------

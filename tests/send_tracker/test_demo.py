@@ -1,0 +1,54 @@
+"""seed_demo: safe to run twice, and never by accident on a live server."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+OUR_APPS = ("send_tracker", "placements", "programme", "finance")
+
+
+def row_counts() -> dict[str, int]:
+    """Rows of every model of ours (history tables included), the users and the roles."""
+    models = [m for label in OUR_APPS for m in apps.get_app_config(label).get_models()]
+    models += [apps.get_model("auth", "User"), apps.get_model("auth", "Group")]
+    return {m._meta.label: m._default_manager.count() for m in models}
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_seeding_the_demo_twice_leaves_the_same_row_counts(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    first = row_counts()
+    call_command("seed_demo", verbosity=0)
+    second = row_counts()
+    changed = {label: (first[label], second[label]) for label in first if first[label] != second[label]}
+    assert not changed, f"rows added by the second run (before, after): {changed}"
+    assert first["auth.User"] >= 3
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_with_debug_off_and_no_force(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG=1"):
+        call_command("seed_demo", verbosity=0)
+    assert not get_user_model().objects.filter(username="admin").exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_users_get_their_roles_and_the_administrator_reaches_the_admin_site(
+    settings, client
+):
+    from send_tracker import demo
+
+    settings.DEBUG = True
+    demo.seed_core_users()
+    # Through the sign-in page: axes needs the request, so Client.login cannot be used.
+    response = client.post("/login/", {"username": "admin", "password": demo.DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+    director = get_user_model().objects.get(username="director")
+    assert list(director.groups.values_list("name", flat=True)) == ["Director"]
