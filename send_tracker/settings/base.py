@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "placements",
     "programme",
     "finance",
+    "finance.board",
 ]
 
 MIDDLEWARE = [
@@ -238,9 +239,11 @@ CELERY_BEAT_SCHEDULE = {
 
 # ---- REST framework -----------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: DRF takes the WWW-Authenticate header from the first class, so a missing or
+    # wrong token is a 401 the client can act on, not a 403 that reads as "no permission".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     # Deny by default: every endpoint needs a signed-in user with a role.
     "DEFAULT_PERMISSION_CLASSES": ["send_tracker.permissions.HasAnyRole"],

@@ -147,12 +147,13 @@ PAGES = ["/", "/programme/", "/finance/", "/placements/", "/board/", "/_trivial/
          "/api/schema/", "/api/docs/", "/admin/"]
 LOGIN = "login"
 ADMIN_LOGIN = "admin-login"
-OK, FORBIDDEN = 200, 403
+OK, UNAUTHENTICATED, FORBIDDEN = 200, 401, 403
 ROLE_PAGES = {"/": OK, "/programme/": OK, "/finance/": OK, "/placements/": OK, "/board/": OK,
               "/_trivial/": OK, "/api/schema/": OK, "/api/docs/": OK, "/admin/": ADMIN_LOGIN}
 MATRIX = {
-    "anonymous": {**{p: LOGIN for p in PAGES}, "/api/schema/": FORBIDDEN,
-                  "/api/docs/": FORBIDDEN, "/admin/": ADMIN_LOGIN},
+    # The API answers 401 (with WWW-Authenticate: Token) instead of redirecting.
+    "anonymous": {**{p: LOGIN for p in PAGES}, "/api/schema/": UNAUTHENTICATED,
+                  "/api/docs/": UNAUTHENTICATED, "/admin/": ADMIN_LOGIN},
     # Signed in without a role: only the trivial baseline view, nothing with data.
     "no role": {**{p: FORBIDDEN for p in PAGES}, "/_trivial/": OK, "/admin/": ADMIN_LOGIN},
     LEAD: ROLE_PAGES,
