@@ -182,7 +182,7 @@ class PlacementDecision(AuditedModel):
     saving_pence = models.BigIntegerField(default=0, help_text="pence")
     notes = models.TextField(blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     history = HistoricalRecords()
 

@@ -7,4 +7,10 @@ from placements import views
 app_name = "placements"
 urlpatterns = [
     path("", views.cohort, name="cohort"),
+    path("decisions/", views.decisions, name="decisions"),
+    path("decisions/new/", views.decision_new, name="decision_new"),
+    path("decisions/<int:pk>/", views.decision_detail, name="decision"),
+    path("overpayments/", views.overpayments, name="overpayments"),
+    path("overpayments/scan/", views.overpayments_scan, name="overpayments_scan"),
+    path("overpayments/<int:pk>/", views.overpayment_review, name="overpayment_review"),
 ]

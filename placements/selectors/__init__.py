@@ -15,6 +15,7 @@ from placements.selectors.cohort import (
     placements_by_provision_type,
     plans_at,
     timeliness,
+    timeliness_year_to,
 )
 from placements.selectors.records import (
     assessment_list,
@@ -58,4 +59,5 @@ __all__ = [
     "plans_at",
     "provider_list",
     "timeliness",
+    "timeliness_year_to",
 ]

@@ -109,6 +109,11 @@ def timeliness(*, start: dt.date, end: dt.date) -> dict:
     return timeliness_figures(row)
 
 
+def timeliness_year_to(*, on: dt.date) -> dict:
+    """Timeliness of the plans issued in the year up to and including the date."""
+    return timeliness(start=one_year_before(on) + dt.timedelta(days=1), end=on)
+
+
 def timeliness_figures(row: dict) -> dict:
     """Percentages and average weeks from the counts of one period."""
 
@@ -149,7 +154,7 @@ def cohort_summary(*, on: dt.date) -> dict:
     avg_before = avg_cost_per_plan(
         total_pence=_annual_cost_of_open_placements(before), plans=plans_at(on=before)
     )
-    issued = timeliness(start=before + dt.timedelta(days=1), end=on)
+    issued = timeliness_year_to(on=on)
     return {
         "plans": plans,
         "placements_by_provision_type": by_type,
