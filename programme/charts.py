@@ -1,1 +1,113 @@
 """Charts of the programme app: pure functions from selector data to send_tracker.charts.Chart."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import plotly.graph_objects as go
+
+from programme.models import Kpi, KpiReading
+from send_tracker.charts import PALETTE, Chart, base_layout
+from send_tracker.fiscal import period_label
+from send_tracker.money import format_money
+
+UNIT_SUFFIX = {"percent": "%", "number": "", "weeks": " weeks"}
+
+
+def _pounds(pence: int | None) -> Decimal | None:
+    """Exact pounds for the CSV (numbers, not text)."""
+    return None if pence is None else Decimal(pence) / 100
+
+
+def _millions(pence: int | None) -> float | None:
+    # Plot coordinates only: the table and CSV carry the exact figures.
+    return None if pence is None else pence / 100_000_000
+
+
+def strand_savings_chart(summary: dict[str, Any]) -> Chart:
+    """Target, forecast and delivered by strand (grouped bars, £m)."""
+    strands = summary["strands"]
+    names = [s["name"] for s in strands]
+    series = (("Target", "target_pence", PALETTE[0]), ("Forecast", "forecast_pence", PALETTE[1]),
+              ("Delivered", "delivered_pence", PALETTE[2]))
+    fig = go.Figure([
+        go.Bar(name=label, x=names, y=[_millions(s[key]) for s in strands], marker_color=colour,
+               hovertemplate="%{x}<br>" + label + ": £%{y:.1f}m<extra></extra>")
+        for label, key, colour in series
+    ])
+    fig.update_layout(**base_layout(barmode="group", yaxis={"title": "£ million"}))
+    headers = ["Strand", "Target (£)", "Forecast (£)", "Delivered (£)", "Shortfall (£)"]
+    keys = ("target_pence", "forecast_pence", "delivered_pence", "shortfall_pence")
+    return Chart(
+        id="strand-savings",
+        title=f"Savings target, forecast and delivered by strand, {summary['year']} "
+        f"P{summary['period']}",
+        figure=fig,
+        headers=headers,
+        rows=[[s["name"], *(_pounds(s[k]) for k in keys)] for s in strands],
+        display_rows=[[s["name"], *(format_money(s[k]) for k in keys)] for s in strands],
+    )
+
+
+def monthly_forecast_chart(
+    rows: list[dict[str, Any]], *, target_pence: int, year_label: str, chart_id: str = "monthly"
+) -> Chart:
+    """Forecast and delivered as reported at each period P1..P12, against the year's target."""
+    labels = [f"P{r['period']}" for r in rows]
+    fig = go.Figure([
+        go.Bar(name="Forecast for the year", x=labels,
+               y=[_millions(r["forecast_pence"]) for r in rows], marker_color=PALETTE[1]),
+        go.Bar(name="Delivered to date", x=labels,
+               y=[_millions(r["delivered_pence"]) for r in rows], marker_color=PALETTE[2]),
+        go.Scatter(name="Target", x=labels, y=[_millions(target_pence)] * len(rows),
+                   mode="lines", line={"color": PALETTE[0], "dash": "dash", "width": 3}),
+    ])
+    fig.update_layout(**base_layout(barmode="group", yaxis={"title": "£ million"}))
+    return Chart(
+        id=chart_id,
+        title=f"Forecast savings month by month against the target, {year_label}",
+        figure=fig,
+        headers=["Period", "Forecast for the year (£)", "Delivered to date (£)", "Target (£)"],
+        rows=[[period_label(r["period"]), _pounds(r["forecast_pence"]),
+               _pounds(r["delivered_pence"]), _pounds(target_pence)] for r in rows],
+        display_rows=[[period_label(r["period"]),
+                       format_money(r["forecast_pence"]) if r["forecast_pence"] is not None
+                       else "not reported",
+                       format_money(r["delivered_pence"]) if r["delivered_pence"] is not None
+                       else "not reported",
+                       format_money(target_pence)] for r in rows],
+        description="A period without a figure has not been reported yet.",
+    )
+
+
+def kpi_chart(kpi: Kpi) -> Chart:
+    """A KPI's actuals over time against its milestone targets and final target."""
+    readings = list(kpi.readings.all())
+    actual = [r for r in readings if r.kind == KpiReading.Kind.ACTUAL]
+    milestones = [r for r in readings if r.kind == KpiReading.Kind.MILESTONE]
+    suffix = UNIT_SUFFIX.get(kpi.unit, "")
+    fig = go.Figure([
+        go.Scatter(name="Actual", x=[kpi.baseline_date, *(r.date for r in actual)],
+                   y=[float(kpi.baseline_value), *(float(r.value) for r in actual)],
+                   mode="lines+markers", line={"color": PALETTE[0], "width": 3}),
+        go.Scatter(name="Milestone target", x=[r.date for r in milestones],
+                   y=[float(r.value) for r in milestones], mode="markers",
+                   marker={"color": PALETTE[1], "symbol": "diamond", "size": 11}),
+        go.Scatter(name="Target", x=[kpi.target_date], y=[float(kpi.target_value)],
+                   mode="markers", marker={"color": PALETTE[2], "symbol": "star", "size": 14}),
+    ])
+    fig.update_layout(**base_layout(yaxis={"title": kpi.get_unit_display()}))
+    rows: list[list[Any]] = [[kpi.baseline_date.isoformat(), "Baseline", kpi.baseline_value]]
+    rows += [[r.date.isoformat(), r.get_kind_display(), r.value] for r in readings]
+    rows.append([kpi.target_date.isoformat(), "Target", kpi.target_value])
+    rows.sort(key=lambda row: row[0])
+    return Chart(
+        id=f"kpi-{kpi.slug}",
+        title=f"{kpi.name}: actuals against targets",
+        figure=fig,
+        headers=["Date", "Kind", f"Value ({kpi.get_unit_display().lower()})"],
+        rows=rows,
+        display_rows=[[row[0], row[1], f"{row[2]}{suffix}"] for row in rows],
+        description=("Higher is better." if kpi.higher_is_better else "Lower is better."),
+    )

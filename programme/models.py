@@ -278,13 +278,19 @@ class RaidItem(AuditedModel):
         ]
         indexes = [models.Index(fields=["status", "-score"])]
 
-    def save(self, *args, **kwargs) -> None:
-        # Single-row derived state: the scores always follow their factors.
+    def derive_scores(self) -> None:
+        """Single-row derived state: the scores always follow their factors."""
         self.score = (self.likelihood or 0) * (self.impact or 0)
         if self.residual_likelihood and self.residual_impact:
             self.residual_score = self.residual_likelihood * self.residual_impact
         else:
             self.residual_likelihood = self.residual_impact = self.residual_score = None
+
+    def clean(self) -> None:
+        self.derive_scores()
+
+    def save(self, *args, **kwargs) -> None:
+        self.derive_scores()
         super().save(*args, **kwargs)
 
     def __str__(self) -> str:

@@ -7,4 +7,11 @@ from programme import views
 app_name = "programme"
 urlpatterns = [
     path("", views.programme_overview, name="overview"),
+    path("export/<str:fmt>/", views.overview_export, name="export"),
+    path("update/", views.update_form, name="update"),
+    path("compliance/", views.compliance, name="compliance"),
+    path("raid/", views.raid_log, name="raid"),
+    path("raid/<int:pk>/convert/", views.raid_convert, name="raid_convert"),
+    path("kpis/", views.kpi_page, name="kpis"),
+    path("strands/<slug:slug>/", views.strand_detail, name="strand"),
 ]

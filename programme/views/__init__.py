@@ -1,0 +1,23 @@
+"""Pages of the programme app: thin views over selectors and services."""
+
+from programme.views.pages import (
+    compliance,
+    kpi_page,
+    overview_export,
+    programme_overview,
+    raid_convert,
+    raid_log,
+    strand_detail,
+)
+from programme.views.update import update_form
+
+__all__ = [
+    "compliance",
+    "kpi_page",
+    "overview_export",
+    "programme_overview",
+    "raid_convert",
+    "raid_log",
+    "strand_detail",
+    "update_form",
+]

@@ -1,0 +1,55 @@
+"""What the programme pages share: reading the year and period from the query string."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest
+
+from programme.periods import reporting_period
+from programme.selectors import latest_submitted_period
+from send_tracker.fiscal import FinancialYear, parse_period, period_label
+
+
+@dataclass
+class YearPeriod:
+    """The year and period a page shows, and any problem with what was asked for."""
+
+    year: FinancialYear
+    period: int
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{period_label(self.period)} {self.year.label}"
+
+    @property
+    def query(self) -> str:
+        return f"year={self.year.slug}&period={self.period}"
+
+
+def year_period_from(request: HttpRequest, *, default: str = "latest") -> YearPeriod:
+    """`?year=2024-25&period=6`; missing or malformed values fall back to the default period.
+
+    `default="latest"`: the latest period with submitted updates; `"reporting"`: the period
+    leads are reporting on now.
+    """
+    fallback = latest_submitted_period() if default == "latest" else None
+    year, period = fallback or reporting_period()
+    errors: list[dict[str, str]] = []
+    year_text, period_text = request.GET.get("year"), request.GET.get("period")
+    if year_text:
+        try:
+            year = FinancialYear.parse(year_text)
+        except ValueError as exc:
+            errors.append({"field": "year", "message": str(exc)})
+    if period_text:
+        try:
+            period = parse_period(period_text)
+        except ValueError as exc:
+            errors.append({"field": "period", "message": str(exc)})
+    return YearPeriod(year=year, period=period, errors=errors)
+
+
+def period_choices() -> list[tuple[int, str]]:
+    return [(p, period_label(p)) for p in range(1, 13)]

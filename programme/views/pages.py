@@ -1,0 +1,217 @@
+"""Read pages of the programme: overview and its exports, strand, RAID log, KPIs, compliance."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from programme import charts, selectors, services
+from programme.forms import RaidFilterForm
+from programme.models import RaidItem, Strand
+from programme.periods import local_today, update_deadline
+from programme.views.common import period_choices, year_period_from
+from send_tracker.charts import chart_csv_response
+from send_tracker.exports import csv_response, safe_cell
+from send_tracker.permissions import can_edit_strand, capability_required
+from send_tracker.templatetags.tracker import RAG_WORDS
+
+POUNDS_FORMAT = '"£"#,##0.00;-"£"#,##0.00'
+RAID_PAGE_SIZE = 200
+
+
+def _overview_data(request: HttpRequest):
+    chosen = year_period_from(request)
+    summary = selectors.programme_summary(year=chosen.year, period=chosen.period)
+    summary["rag"] = selectors.strand_rag(
+        target_pence=summary["target_pence"], forecast_pence=summary["forecast_pence"],
+        delivered_pence=summary["delivered_pence"],
+    )
+    return chosen, summary
+
+
+@require_GET
+@capability_required("view_aggregates")
+def programme_overview(request: HttpRequest) -> HttpResponse:
+    """Each strand's savings target, forecast and delivered for a year and period."""
+    chosen, summary = _overview_data(request)
+    monthly = selectors.monthly_forecast(year=chosen.year)
+    page_charts = [
+        charts.strand_savings_chart(summary),
+        charts.monthly_forecast_chart(monthly, target_pence=summary["target_pence"],
+                                      year_label=chosen.year.label),
+    ]
+    if (response := chart_csv_response(request, page_charts)) is not None:
+        return response
+    years = sorted(set(selectors.programme_targets_by_year()) | {chosen.year.start_year})
+    return render(request, "programme/overview.html", {
+        "chosen": chosen,
+        "summary": summary,
+        "charts": page_charts,
+        "year_choices": years,
+        "period_choices": period_choices(),
+    })
+
+
+def _summary_rows(summary: dict) -> list[list]:
+    rows = [[s["name"], s["target_pence"], s["forecast_pence"], s["delivered_pence"],
+             s["shortfall_pence"], RAG_WORDS.get(s["rag"], s["rag"])] for s in summary["strands"]]
+    rows.append(["Unallocated", summary["unallocated_pence"], None, None,
+                 summary["unallocated_pence"], ""])
+    rows.append(["Programme total", summary["target_pence"], summary["forecast_pence"],
+                 summary["delivered_pence"], summary["shortfall_pence"],
+                 RAG_WORDS.get(summary["rag"], "")])
+    return rows
+
+
+SUMMARY_HEADERS = ["Strand", "Target (£)", "Forecast (£)", "Delivered (£)", "Shortfall (£)",
+                   "RAG"]
+
+
+@require_GET
+@capability_required("view_aggregates")
+def overview_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The overview table as CSV or Excel: pounds as numbers (Excel with a £ format)."""
+    chosen, summary = _overview_data(request)
+    rows = _summary_rows(summary)
+    name = f"programme-summary-{chosen.year.slug}-p{chosen.period}"
+    if fmt == "csv":
+        return csv_response(f"{name}.csv", SUMMARY_HEADERS, [
+            [r[0], *(None if v is None else Decimal(v) / 100 for v in r[1:5]), r[5]] for r in rows
+        ])
+    if fmt != "xlsx":
+        raise Http404
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Programme summary"
+    sheet.append([f"SEND programme savings, {chosen.label}"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([])
+    sheet.append(SUMMARY_HEADERS)
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for r in rows:
+        sheet.append([safe_cell(r[0]), *(None if v is None else Decimal(v) / 100 for v in r[1:5]),
+                      safe_cell(r[5])])
+        for cell in sheet[sheet.max_row][1:5]:
+            cell.number_format = POUNDS_FORMAT
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 42
+    for col in "BCDE":
+        sheet.column_dimensions[col].width = 18
+    sheet.column_dimensions["F"].width = 20
+    buffer = BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@require_GET
+@capability_required("view_aggregates")
+def strand_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A strand: projects and latest updates, milestones, RAID, KPIs and change history."""
+    strand = selectors.strand_with_people(slug)
+    if strand is None:
+        raise Http404
+    chosen = year_period_from(request)
+    kpis = selectors.kpis_with_readings(strand_id=strand.pk)
+    kpi_charts = [charts.kpi_chart(k) for k in kpis]
+    if (response := chart_csv_response(request, kpi_charts)) is not None:
+        return response
+    summary = selectors.programme_summary(year=chosen.year, period=chosen.period)
+    figures = next((s for s in summary["strands"] if s["slug"] == slug), None)
+    today = local_today()
+    return render(request, "programme/strand.html", {
+        "strand": strand,
+        "chosen": chosen,
+        "figures": figures,
+        "projects": selectors.strand_projects(strand=strand, year=chosen.year,
+                                              period=chosen.period),
+        "milestones": selectors.strand_milestones(strand=strand, on=today),
+        "raid": selectors.raid_items(strand_id=strand.pk),
+        "kpi_charts": kpi_charts,
+        "history": selectors.strand_history(strand=strand),
+        "can_edit": can_edit_strand(request.user, strand),
+        "today": today,
+    })
+
+
+@require_GET
+@capability_required("view_aggregates")
+def raid_log(request: HttpRequest) -> HttpResponse:
+    """The RAID log with filters and a likelihood × impact matrix of the filtered items."""
+    strands = list(Strand.objects.filter(active=True).order_by("order", "name"))
+    owners = list(get_user_model().objects.filter(raid_items__isnull=False).distinct()
+                  .order_by("first_name", "username"))
+    form = RaidFilterForm(request.GET or None, strands=strands, owners=owners)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    items = selectors.raid_items(
+        kind=filters.get("kind") or "", status=filters.get("status") or "",
+        strand_id=filters.get("strand"), owner_id=filters.get("owner"),
+    )
+    shown = list(items[:RAID_PAGE_SIZE + 1])
+    editable = {s.pk for s in selectors.editable_strands(request.user)}
+    return render(request, "programme/raid.html", {
+        "form": form,
+        "items": shown[:RAID_PAGE_SIZE],
+        "more": len(shown) > RAID_PAGE_SIZE,
+        "page_size": RAID_PAGE_SIZE,
+        "matrix": selectors.raid_matrix(items),
+        "editable": editable,
+    })
+
+
+@require_POST
+@capability_required("edit_programme")
+def raid_convert(request: HttpRequest, pk: int) -> HttpResponse:
+    """Turn a risk that has happened into an issue (the item keeps its history)."""
+    item = get_object_or_404(RaidItem.objects.select_related("strand"), pk=pk)
+    try:
+        services.raid_item_convert_to_issue(user=request.user, item=item)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"“{item.title}” is now an issue.")
+    return redirect("programme:raid")
+
+
+@require_GET
+@capability_required("view_aggregates")
+def kpi_page(request: HttpRequest) -> HttpResponse:
+    """Every KPI: baseline, target, latest actual and milestone, with a trend chart each."""
+    kpis = selectors.kpis_with_readings()
+    kpi_charts = [charts.kpi_chart(k) for k in kpis]
+    if (response := chart_csv_response(request, kpi_charts)) is not None:
+        return response
+    latest = {row["slug"]: row for row in selectors.kpi_latest()}
+    return render(request, "programme/kpis.html", {
+        "rows": [{"kpi": k, "latest": latest[k.slug], "chart": c} for k, c in zip(
+            kpis, kpi_charts, strict=True)],
+    })
+
+
+@require_GET
+@capability_required("view_compliance")
+def compliance(request: HttpRequest) -> HttpResponse:
+    """Who has not updated: open projects without a submitted update for the period."""
+    chosen = year_period_from(request, default="reporting")
+    missing = selectors.missing_updates(year=chosen.year, period=chosen.period)
+    return render(request, "programme/compliance.html", {
+        "chosen": chosen,
+        "missing": missing,
+        "deadline": update_deadline(chosen.year, chosen.period),
+        "period_choices": period_choices(),
+    })
