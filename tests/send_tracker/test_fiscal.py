@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 
 from send_tracker.fiscal import (
     FinancialYear,
@@ -84,3 +85,46 @@ def test_working_days_skip_weekends():
     assert add_working_days(friday, 1) == dt.date(2024, 10, 7)
     assert add_working_days(friday, 5) == dt.date(2024, 10, 11)
     assert add_working_days(dt.date(2024, 10, 7), -1) == friday
+
+
+def test_the_period_turns_at_midnight_in_london_not_utc():
+    # 23:30 UTC on 31 March 2025 is 00:30 BST on 1 April: a new year and P1 in the council.
+    with time_machine.travel(dt.datetime(2025, 3, 31, 23, 30, tzinfo=dt.UTC), tick=False):
+        assert current_period() == (FinancialYear(2025), 1)
+    with time_machine.travel(dt.datetime(2025, 3, 31, 22, 30, tzinfo=dt.UTC), tick=False):
+        assert current_period() == (FinancialYear(2024), 12)
+
+
+@pytest.mark.parametrize(("text", "year"), [("2099-2100", 2099), ("2000/01", 2000)])
+def test_the_first_and_last_years_accepted(text, year):
+    assert FinancialYear.parse(text) == FinancialYear(year)
+
+
+def test_a_year_before_2000_is_refused_with_the_range():
+    with pytest.raises(ValueError, match="outside the years the tracker accepts"):
+        FinancialYear.parse("1999/00")
+
+
+def test_years_add_and_subtract():
+    assert FinancialYear(2024) + 1 == FinancialYear(2025)
+    assert FinancialYear(2024) - 1 == FinancialYear(2023)
+    assert FinancialYear(2031) - FinancialYear(2024) == 7
+
+
+def test_every_period_has_its_month_and_the_year_covers_every_day_once():
+    year = FinancialYear(2024)
+    days = 0
+    for period in range(1, 13):
+        start, end = period_start(year, period), period_end(year, period)
+        assert period_of(start) == period == period_of(end)
+        assert FinancialYear.containing(start) == year
+        days += (end - start).days + 1
+    assert period_start(year, 1) == year.start
+    assert period_end(year, 12) == year.end
+    assert days == 365
+
+
+def test_working_days_from_a_weekend_start_on_monday():
+    saturday = dt.date(2024, 10, 5)
+    assert add_working_days(saturday, 1) == dt.date(2024, 10, 7)
+    assert add_working_days(saturday, 0) == saturday
