@@ -1,6 +1,19 @@
 """API routes of the placements app."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from placements.api import views
+
 router = SimpleRouter()
-urlpatterns = router.urls
+router.register("providers", views.ProviderViewSet, basename="provider")
+router.register("placements", views.PlacementViewSet, basename="placement")
+router.register("assessments", views.AssessmentViewSet, basename="assessment")
+router.register("invoices", views.InvoiceViewSet, basename="invoice")
+router.register("decisions", views.DecisionViewSet, basename="decision")
+router.register("overpayment-flags", views.FlagViewSet, basename="overpayment-flag")
+
+urlpatterns = [
+    path("cohort/summary/", views.CohortSummaryView.as_view(), name="cohort-summary"),
+    *router.urls,
+]
