@@ -1,1 +1,162 @@
-"""Charts of the finance app: pure functions from selector data to send_tracker.charts.Chart."""
+"""Charts of the finance app: pure functions from selector data to send_tracker.charts.Chart.
+
+Figures plot £m (a display conversion only); the data tables and CSVs carry exact pence.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import plotly.graph_objects as go
+
+from send_tracker.charts import PALETTE, Chart, base_layout
+from send_tracker.fiscal import FinancialYear, period_label
+from send_tracker.money import format_money, format_pounds
+
+_MILLION = Decimal(100_000_000)
+
+
+def _m(pence: int | None) -> float | None:
+    """Pence to £m for plotting (the table keeps the exact figure)."""
+    return None if pence is None else float(Decimal(pence) / _MILLION)
+
+
+def bridge_chart(steps: list[dict], *, title: str, chart_id: str = "bridge") -> Chart:
+    """The overspend bridge as a waterfall: cap → shortfall, pressures, other → deficit → after."""
+    figure = go.Figure(go.Waterfall(
+        x=[s["label"] for s in steps],
+        y=[_m(s["pence"]) for s in steps],
+        measure=[s["measure"] for s in steps],
+        text=[format_money(s["pence"]) for s in steps],
+        textposition="outside",
+        connector={"line": {"color": "#505a5f"}},
+        increasing={"marker": {"color": PALETTE[4]}},
+        decreasing={"marker": {"color": PALETTE[2]}},
+        totals={"marker": {"color": PALETTE[0]}},
+        name="£m",
+    ))
+    figure.update_layout(**base_layout(yaxis={"title": "£m"}, showlegend=False, height=420,
+                                       margin={"l": 70, "r": 20, "t": 30, "b": 140}))
+    rows = [[s["label"], s["measure"], s["pence"]] for s in steps]
+    display = [[s["label"], "Total" if s["measure"] != "relative" else "Step",
+                format_pounds(s["pence"])] for s in steps]
+    return Chart(id=chart_id, title=title, figure=figure,
+                 headers=["Step", "Kind", "Amount (pence)"], rows=rows, display_rows=display,
+                 description="Red steps add to the deficit, green steps reduce it; blue bars are "
+                             "totals. 'Other movements' is the balancing item, so the bridge "
+                             "reconciles to the penny.")
+
+
+def forecast_by_period_chart(rows: list[dict], *, year: int, income_pence: int | None,
+                             cap_pence: int | None) -> Chart:
+    """Forecast outturn at each period against budget (and income + cap): how Month N got here."""
+    fy = FinancialYear(year)
+    labels = [f"P{r['period']}" for r in rows]
+    figure = go.Figure()
+    figure.add_trace(go.Bar(x=labels, y=[_m(r["forecast_outturn_pence"]) for r in rows],
+                            name="Forecast outturn", marker={"color": PALETTE[0]}))
+    figure.add_trace(go.Scatter(x=labels, y=[_m(r["budget_pence"]) for r in rows],
+                                name="Budget", mode="lines+markers",
+                                line={"color": PALETTE[1], "dash": "dash"}))
+    if income_pence is not None and cap_pence is not None:
+        figure.add_trace(go.Scatter(x=labels, y=[_m(income_pence + cap_pence)] * len(rows),
+                                    name="Income + Safety Valve cap", mode="lines",
+                                    line={"color": PALETTE[3], "dash": "dot"}))
+    low = min((r["budget_pence"] for r in rows), default=0)
+    figure.update_layout(**base_layout(yaxis={"title": "£m", "range": [_m(low) * 0.9, None]},
+                                       barmode="group"))
+    table = [[period_label(r["period"]), r["budget_pence"], r["forecast_outturn_pence"],
+              r["forecast_outturn_pence"] - r["budget_pence"], r["actual_to_date_pence"]]
+             for r in rows]
+    display = [[t[0], format_money(t[1]), format_money(t[2]), format_money(t[3]),
+                format_money(t[4])] for t in table]
+    return Chart(id="forecast-by-period", title=f"Forecast outturn by period, {fy.label}",
+                 figure=figure,
+                 headers=["Period", "Budget (pence)", "Forecast outturn (pence)",
+                          "Overspend (pence)", "Actual to date (pence)"],
+                 rows=table, display_rows=display,
+                 description="How the year's forecast moved month by month against the budget.")
+
+
+def trajectory_charts(runs: list[tuple[str, list]], versions: list) -> list[Chart]:
+    """In-year deficit and cumulative deficit by year: each scenario (unmitigated and mitigated)
+    against each agreement version's cap and cumulative target."""
+    in_year = go.Figure()
+    cumulative = go.Figure()
+    in_rows, cum_rows = [], []
+    for index, version in enumerate(versions):
+        targets = sorted(version.targets.all(), key=lambda t: t.year)
+        years = [FinancialYear(t.year).label for t in targets]
+        dash = "solid" if index == 0 else "dash"
+        in_year.add_trace(go.Scatter(x=years, y=[_m(t.in_year_cap_pence) for t in targets],
+                                     name=f"Cap: {version.name}", mode="lines",
+                                     line={"color": "#0b0c0c", "dash": dash}))
+        cumulative.add_trace(go.Scatter(x=years,
+                                        y=[_m(t.cumulative_target_pence) for t in targets],
+                                        name=f"Target: {version.name}", mode="lines",
+                                        line={"color": "#0b0c0c", "dash": dash}))
+        for t in targets:
+            in_rows.append([FinancialYear(t.year).label, f"Cap: {version.name}",
+                            t.in_year_cap_pence])
+            cum_rows.append([FinancialYear(t.year).label, f"Target: {version.name}",
+                             t.cumulative_target_pence])
+    for index, (name, points) in enumerate(runs):
+        colour = PALETTE[index % len(PALETTE)]
+        years = [FinancialYear(p.year).label for p in points]
+        unmitigated = [p.unmitigated_spend_pence - p.income_pence for p in points]
+        in_year.add_trace(go.Scatter(x=years, y=[_m(v) for v in unmitigated],
+                                     name=f"{name}: unmitigated", mode="lines+markers",
+                                     line={"color": colour, "dash": "dot"}))
+        in_year.add_trace(go.Scatter(x=years, y=[_m(p.in_year_deficit_pence) for p in points],
+                                     name=f"{name}: mitigated", mode="lines+markers",
+                                     line={"color": colour}))
+        cumulative.add_trace(go.Scatter(
+            x=years, y=[_m(p.cumulative_deficit_pence) for p in points],
+            name=f"{name}: all instalments received", mode="lines+markers",
+            line={"color": colour}))
+        cumulative.add_trace(go.Scatter(
+            x=years, y=[_m(p.cumulative_deficit_at_risk_pence) for p in points],
+            name=f"{name}: at-risk instalments withheld", mode="lines+markers",
+            line={"color": colour, "dash": "dot"}))
+        for p, u in zip(points, unmitigated, strict=True):
+            label = FinancialYear(p.year).label
+            in_rows.append([label, f"{name}: unmitigated", u])
+            in_rows.append([label, f"{name}: mitigated", p.in_year_deficit_pence])
+            cum_rows.append([label, f"{name}: all instalments received",
+                             p.cumulative_deficit_pence])
+            cum_rows.append([label, f"{name}: at-risk instalments withheld",
+                             p.cumulative_deficit_at_risk_pence])
+    for figure in (in_year, cumulative):
+        figure.update_layout(**base_layout(yaxis={"title": "£m"}, height=420,
+                                           legend={"orientation": "h", "y": -0.2}))
+    headers = ["Year", "Series", "Amount (pence)"]
+    return [
+        Chart(id="trajectory-in-year", title="In-year deficit against the cap", figure=in_year,
+              headers=headers, rows=in_rows,
+              display_rows=[[r[0], r[1], format_money(r[2])] for r in in_rows],
+              description="Dotted lines are before the programme's savings and mitigations; "
+                          "black lines are the agreement's caps (dashed: the reprofile)."),
+        Chart(id="trajectory-cumulative", title="Cumulative deficit against the target",
+              figure=cumulative, headers=headers, rows=cum_rows,
+              display_rows=[[r[0], r[1], format_money(r[2])] for r in cum_rows],
+              description="Solid: every DfE instalment received; dotted: instalments at risk "
+                          "withheld. Black lines are the agreement's cumulative targets."),
+    ]
+
+
+def strands_chart(strands: list[dict], *, year_label: str) -> Chart:
+    """Savings target vs forecast vs delivered by strand."""
+    names = [s["name"] for s in strands]
+    figure = go.Figure()
+    for key, label, colour in (("target_pence", "Target", PALETTE[5]),
+                               ("forecast_pence", "Forecast", PALETTE[0]),
+                               ("delivered_pence", "Delivered", PALETTE[2])):
+        figure.add_trace(go.Bar(x=names, y=[_m(s[key]) for s in strands], name=label,
+                                marker={"color": colour}))
+    figure.update_layout(**base_layout(yaxis={"title": "£m"}, barmode="group"))
+    rows = [[s["name"], s["target_pence"], s["forecast_pence"], s["delivered_pence"]]
+            for s in strands]
+    return Chart(id="strands", title=f"Savings by strand, {year_label}", figure=figure,
+                 headers=["Strand", "Target (pence)", "Forecast (pence)", "Delivered (pence)"],
+                 rows=rows,
+                 display_rows=[[r[0], *(format_money(v) for v in r[1:])] for r in rows])

@@ -1,1 +1,184 @@
 """Forms of the finance app: input validation only; rules live in services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+
+from finance.models import Instalment, Mitigation, Pressure, Rag
+from send_tracker.fiscal import FinancialYear
+from send_tracker.money import to_pence
+
+_INPUT = {
+    "class": "govuk-input govuk-input--width-10",
+    "inputmode": "decimal",
+    "spellcheck": "false",
+}
+_TEXT = {"class": "govuk-input"}
+_AREA = {"class": "govuk-textarea", "rows": 3}
+_SELECT = {"class": "govuk-select"}
+_DATE = {"class": "govuk-input govuk-input--width-10", "type": "date"}
+
+
+class PoundsField(forms.DecimalField):
+    """Pounds as typed (`£1,234.56`, `-2,000`), cleaned to whole pence."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("widget", forms.TextInput(attrs=_INPUT))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("£", "").replace(",", "").strip()
+        return super().to_python(value)
+
+    def clean(self, value) -> int | None:
+        pounds = super().clean(value)
+        return None if pounds is None else to_pence(pounds)
+
+
+class PctField(forms.DecimalField):
+    """A percentage, e.g. 5 or 2.5."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_digits", 7)
+        kwargs.setdefault("decimal_places", 3)
+        kwargs.setdefault("min_value", Decimal("-100"))
+        kwargs.setdefault("max_value", Decimal("1000"))
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={**_INPUT, "class": "govuk-input govuk-input--width-5"})
+        )
+        super().__init__(**kwargs)
+
+
+class ReadAtMixin(forms.Form):
+    """The time the item was read (ISO, to the microsecond): a save over a newer one is refused."""
+
+    read_at = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        initial = kwargs.get("initial") or {}
+        if isinstance(initial.get("read_at"), dt.datetime):
+            kwargs["initial"] = {**initial, "read_at": initial["read_at"].isoformat()}
+        super().__init__(*args, **kwargs)
+
+    def clean_read_at(self) -> dt.datetime | None:
+        value = self.cleaned_data.get("read_at")
+        if not value:
+            return None
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise forms.ValidationError("The form was damaged: reload the page.") from exc
+
+
+class PeriodForm(forms.Form):
+    """Which year and period to show (GET)."""
+
+    year = forms.TypedChoiceField(coerce=int, widget=forms.Select(attrs=_SELECT))
+    period = forms.TypedChoiceField(coerce=int, widget=forms.Select(attrs=_SELECT))
+
+    def __init__(self, *args, periods: list[tuple[int, int]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        years = sorted({y for y, _ in periods}, reverse=True)
+        self.fields["year"].choices = [(y, FinancialYear(y).label) for y in years]
+        self.fields["period"].choices = [(p, f"P{p}") for p in range(1, 13)]
+
+
+class PressureForm(forms.Form):
+    kind = forms.ChoiceField(choices=Pressure.Kind.choices, widget=forms.Select(attrs=_SELECT))
+    amount_pence = PoundsField(label="Amount (£)")
+    basis = forms.CharField(
+        label="Basis (how the amount was arrived at)",
+        required=False,
+        widget=forms.Textarea(attrs=_AREA),
+    )
+
+
+class MitigationForm(ReadAtMixin):
+    name = forms.CharField(max_length=200, widget=forms.TextInput(attrs=_TEXT))
+    value_pence = PoundsField(label="Value (£)")
+    confidence = forms.ChoiceField(
+        label="Delivery confidence", choices=Rag.choices, widget=forms.Select(attrs=_SELECT)
+    )
+    status = forms.ChoiceField(
+        choices=Mitigation.Status.choices, widget=forms.Select(attrs=_SELECT)
+    )
+    owner = forms.CharField(max_length=120, required=False, widget=forms.TextInput(attrs=_TEXT))
+
+
+class InstalmentForm(ReadAtMixin):
+    amount_pence = PoundsField(label="Amount (£)")
+    due_on = forms.DateField(label="Due date", widget=forms.DateInput(attrs=_DATE))
+    status = forms.ChoiceField(
+        choices=Instalment.Status.choices, widget=forms.Select(attrs=_SELECT)
+    )
+    paid_on = forms.DateField(
+        label="Date paid", required=False, widget=forms.DateInput(attrs=_DATE)
+    )
+
+
+class ConditionForm(ReadAtMixin):
+    text = forms.CharField(label="Condition", widget=forms.Textarea(attrs=_AREA))
+    rag = forms.ChoiceField(label="RAG", choices=Rag.choices, widget=forms.Select(attrs=_SELECT))
+    evidence = forms.CharField(required=False, widget=forms.Textarea(attrs=_AREA))
+    order = forms.IntegerField(
+        min_value=0, initial=0, widget=forms.TextInput(attrs={**_INPUT, "inputmode": "numeric"})
+    )
+
+
+class MonitoringReturnForm(ReadAtMixin):
+    title = forms.CharField(max_length=200, widget=forms.TextInput(attrs=_TEXT))
+    due_on = forms.DateField(label="Due date", widget=forms.DateInput(attrs=_DATE))
+    submitted_on = forms.DateField(
+        label="Date submitted", required=False, widget=forms.DateInput(attrs=_DATE)
+    )
+    feedback = forms.CharField(
+        label="DfE feedback", required=False, widget=forms.Textarea(attrs=_AREA)
+    )
+
+
+class TargetForm(forms.Form):
+    in_year_cap_pence = PoundsField(label="In-year deficit cap (£)")
+    cumulative_target_pence = PoundsField(label="Cumulative deficit target at 31 March (£)")
+
+
+class ReprofileForm(forms.Form):
+    name = forms.CharField(max_length=120, widget=forms.TextInput(attrs=_TEXT))
+    reason = forms.CharField(widget=forms.Textarea(attrs=_AREA))
+
+
+class ScenarioForm(forms.Form):
+    """A scenario's assumptions; growth by provision type gets one field per type."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs=_AREA))
+    default_growth_pct = PctField(label="EHCP growth a year, every other provision type (%)")
+    unit_cost_inflation_pct = PctField(label="Unit cost inflation a year (%)")
+    income_growth_pct = PctField(label="High Needs income growth a year (%)")
+    savings_delivery_pct = PctField(
+        label="Savings delivery (% of the programme's targets)", min_value=Decimal(0)
+    )
+    mitigation_delivery_pct = PctField(
+        label="Mitigation delivery (% of value identified)", min_value=Decimal(0)
+    )
+
+    def __init__(self, *args, provision_types: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.growth_fields = []
+        for code, label in provision_types:
+            name = f"growth_{code}"
+            self.fields[name] = PctField(label=f"{label} (%)", required=False)
+            self.growth_fields.append(name)
+
+    def assumptions(self) -> dict:
+        """The cleaned data as the service's keyword arguments."""
+        data = dict(self.cleaned_data)
+        growth = {name.removeprefix("growth_"): data.pop(name) for name in self.growth_fields}
+        data.pop("version")
+        data["growth_by_type"] = {k: v for k, v in growth.items() if v is not None}
+        return data

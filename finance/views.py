@@ -1,39 +1,92 @@
-"""Pages of the finance app (and the Overview and board pages, which compose all three apps)."""
+"""Pages of the finance app (and the Overview and board pages, which compose all three apps).
 
-import plotly.graph_objects as go
-from django.contrib.auth.models import Group
-from django.db.models import Count
+Budget monitoring pages are here; the agreement and trajectory pages are in views_agreement.py
+and views_trajectory.py.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from send_tracker.charts import Chart, base_layout, chart_csv_response
-from send_tracker.permissions import ROLES, capability_required
-
-
-def _users_by_role_chart() -> Chart:
-    counts = dict(
-        Group.objects.filter(name__in=ROLES).annotate(n=Count("user")).values_list("name", "n")
-    )
-    rows = [[role, counts.get(role, 0)] for role in ROLES]
-    figure = go.Figure(go.Bar(x=[r[0] for r in rows], y=[r[1] for r in rows], name="Users"))
-    figure.update_layout(**base_layout(yaxis={"title": "Users"}))
-    return Chart(id="users-by-role", title="Users by role", figure=figure,
-                 headers=["Role", "Users"], rows=rows)
+from finance import charts, selectors
+from finance.selectors import crossapp
+from finance.selectors.summary import describe_variance
+from finance.views_common import chosen_period
+from send_tracker.charts import chart_csv_response
+from send_tracker.fiscal import FinancialYear, period_end, period_label
+from send_tracker.permissions import capability_required
 
 
 @capability_required("view_aggregates")
 def overview(request: HttpRequest) -> HttpResponse:
     """The landing page: headline figures across programme, finance and placements."""
-    charts = [_users_by_role_chart()]
-    if (csv := chart_csv_response(request, charts)) is not None:
+    chosen = chosen_period(request)
+    context: dict = {"chosen": chosen}
+    chart_list = []
+    if chosen is not None:
+        year, period = chosen
+        fy = FinancialYear(year)
+        summary = selectors.finance_summary(year=year, period=period)
+        context.update(summary=summary, year_label=fy.label, period_label=period_label(period),
+                       variance_words=describe_variance(summary["variance_to_cap_pence"]),
+                       after_words=describe_variance(summary["variance_after_mitigations_pence"]))
+        if summary["bridge"]:
+            chart_list.append(charts.bridge_chart(
+                summary["bridge"], title=f"From the Safety Valve cap to the forecast deficit, "
+                                         f"{fy.label} {period_label(period)}"))
+        programme = crossapp.programme_summary(year=year, period=period)
+        context["programme"] = programme
+        if programme and programme.get("strands"):
+            chart_list.append(charts.strands_chart(programme["strands"], year_label=fy.label))
+        context["cohort_on"] = period_end(fy, period)
+        context["cohort"] = crossapp.cohort_summary(on=context["cohort_on"])
+        baseline = selectors.trajectory_points(scenario_slug="baseline")
+        context["next_point"] = next(
+            (p for p in baseline["points"] if p["year"] == fy.label), None)
+        context["baseline"] = baseline
+    if (csv := chart_csv_response(request, chart_list)) is not None:
         return csv
-    return render(request, "finance/overview.html", {"charts": charts})
+    context["charts"] = chart_list
+    return render(request, "finance/overview.html", context)
 
 
 @capability_required("view_aggregates")
 def finance_dashboard(request: HttpRequest) -> HttpResponse:
-    """Budget monitoring for a year and period."""
-    return render(request, "finance/dashboard.html", {})
+    """Budget monitoring for a year and period: lines, RAG, movement, the bridge."""
+    chosen = chosen_period(request)
+    if chosen is None:
+        return render(request, "finance/dashboard.html", {"chosen": None})
+    year, period = chosen
+    fy = FinancialYear(year)
+    summary = selectors.finance_summary(year=year, period=period)
+    monitoring = selectors.budget_monitoring(year=year, period=period)
+    by_period = [r for r in selectors.forecast_by_period(year=year) if r["period"] <= period]
+    chart_list = [charts.forecast_by_period_chart(by_period, year=year,
+                                                  income_pence=summary["income_pence"],
+                                                  cap_pence=summary["sv_cap_pence"])]
+    if summary["bridge"]:
+        chart_list.append(charts.bridge_chart(
+            summary["bridge"],
+            title=f"The overspend bridge, {fy.label} {period_label(period)}"))
+    if (csv := chart_csv_response(request, chart_list)) is not None:
+        return csv
+    from finance.forms import PeriodForm
+
+    form = PeriodForm(initial={"year": year, "period": period},
+                      periods=selectors.ledger_periods())
+    return render(request, "finance/dashboard.html", {
+        "chosen": chosen, "form": form, "year_label": fy.label,
+        "period_label": period_label(period), "summary": summary, "monitoring": monitoring,
+        "charts": chart_list,
+        "variance_words": describe_variance(summary["variance_to_cap_pence"]),
+        "after_words": describe_variance(summary["variance_after_mitigations_pence"]),
+        "pressures": selectors.pressure_list(year=year),
+        "mitigations": selectors.mitigation_list(year=year),
+        "rag_red_pct": settings.BUDGET_RAG_RED_PCT, "rag_red_pence": settings.BUDGET_RAG_RED_PENCE,
+        "rag_amber_pct": settings.BUDGET_RAG_AMBER_PCT,
+    })
 
 
 @capability_required("view_aggregates")

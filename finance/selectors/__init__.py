@@ -21,8 +21,10 @@ from finance.selectors.budget import (  # noqa: F401
 from finance.selectors.summary import (  # noqa: F401
     derived_pressures,
     finance_summary,
+    mitigation_list,
     mitigations_total,
     overspend_bridge,
+    pressure_list,
     pressures_by_kind,
 )
 from finance.selectors.trajectory import (  # noqa: F401

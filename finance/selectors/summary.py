@@ -187,3 +187,14 @@ def describe_variance(pence: int | None) -> str:
     if pence == 0:
         return "exactly at the cap"
     return f"{format_money(abs(pence))} {'above' if pence > 0 else 'below'} the cap"
+
+
+def pressure_list(*, year: int) -> list[Pressure]:
+    """The year's pressures, in the fixed order of the kinds."""
+    rows = {p.kind: p for p in Pressure.objects.filter(year=year)}
+    return [rows[kind] for kind in PRESSURE_ORDER if kind in rows]
+
+
+def mitigation_list(*, year: int) -> list[Mitigation]:
+    """The year's mitigations, largest first."""
+    return list(Mitigation.objects.filter(year=year).order_by("-value_pence", "name"))

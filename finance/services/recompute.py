@@ -37,7 +37,13 @@ def _redis() -> redis.Redis:
 
 
 def trajectory_recompute_request() -> None:
-    """Ask for a recompute once the current transaction commits (debounced)."""
+    """Ask for a recompute once the current transaction commits (debounced).
+
+    Registered once per transaction: a bulk write (the demo seed, a reprofile) asks once.
+    """
+    pending = getattr(connection, "run_on_commit", [])
+    if any(entry[1] is trajectory_recompute_enqueue for entry in pending):
+        return
     transaction.on_commit(trajectory_recompute_enqueue)
 
 

@@ -1,0 +1,44 @@
+"""What the finance pages share: the year/period being looked at, and the form-page pattern."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from finance import selectors
+from send_tracker.fiscal import FinancialYear, parse_period
+
+
+def chosen_period(request: HttpRequest) -> tuple[int, int] | None:
+    """The (year, period) asked for in the query, else the newest loaded; None with no ledger."""
+    latest = selectors.latest_period()
+    try:
+        year = FinancialYear.parse(request.GET["year"]).start_year if "year" in request.GET \
+            else None
+        period = parse_period(request.GET["period"]) if "period" in request.GET else None
+    except ValueError:
+        year = period = None
+    if latest is None:
+        return None
+    return (year or latest[0], period or (latest[1] if (year or latest[0]) == latest[0] else 12))
+
+
+def form_page(request: HttpRequest, *, form, template: str, context: dict[str, Any],
+              save: Callable[[Any], Any], success_url: str, success_message: str) -> HttpResponse:
+    """Validate a POSTed form, hand it to a service, redirect; a rule breach shows as an error."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, success_message)
+            return redirect(success_url)
+    return render(request, template, {**context, "form": form},
+                  status=400 if request.method == "POST" else 200)

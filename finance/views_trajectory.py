@@ -1,0 +1,146 @@
+"""The trajectory pages: scenarios against the agreement, the scenario editor, the status poll.
+
+No request waits on the computation: an edit queues a debounced recompute and the page polls
+a small JSON endpoint (static/js/finance-trajectory.js) until the new run is current.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+
+from finance import charts, selectors, services
+from finance.forms import ScenarioForm
+from finance.models import Scenario, TrajectoryRun
+from finance.selectors.history import history_rows
+from send_tracker import health
+from send_tracker.charts import chart_csv_response
+from send_tracker.permissions import can, capability_required
+
+
+def _provision_types() -> list[tuple[str, str]]:
+    try:
+        from placements.codes import ProvisionType
+    except ImportError:
+        return []
+    return list(ProvisionType.choices)
+
+
+def _status(scenario_ids: list[int] | None = None) -> dict:
+    """Whether a recompute is queued or running, and each scenario's current run."""
+    running = TrajectoryRun.objects.filter(status=TrajectoryRun.Status.RUNNING)
+    current = TrajectoryRun.objects.filter(is_current=True).select_related("scenario")
+    if scenario_ids is not None:
+        running = running.filter(scenario_id__in=scenario_ids)
+        current = current.filter(scenario_id__in=scenario_ids)
+    broker = health.broker_available()
+    return {
+        "broker_available": broker,
+        "pending": services.trajectory_recompute_pending() if broker else False,
+        "running": running.exists(),
+        "runs": {
+            run.scenario.slug: {"run_id": run.pk, "finished_at": run.finished_at.isoformat()}
+            for run in current
+        },
+    }
+
+
+@capability_required("view_aggregates")
+def trajectory(request: HttpRequest) -> HttpResponse:
+    """The trajectory of each chosen scenario against the original and reprofiled targets."""
+    all_scenarios = selectors.trajectory.scenarios()
+    wanted = request.GET.getlist("scenario")
+    chosen = [s for s in all_scenarios if s.slug in wanted] or all_scenarios
+    runs = selectors.current_runs([s.pk for s in chosen])
+    found = selectors.agreement_get()
+    versions = selectors.versions_with_targets(found) if found else []
+    series = [(s.name, list(runs[s.pk].points.all())) for s in chosen if s.pk in runs]
+    chart_list = charts.trajectory_charts(series, versions) if series else []
+    if (csv := chart_csv_response(request, chart_list)) is not None:
+        return csv
+    status = _status([s.pk for s in chosen])
+    return render(
+        request,
+        "finance/trajectory.html",
+        {
+            "scenarios": all_scenarios,
+            "chosen": chosen,
+            "wanted": {s.slug for s in chosen},
+            "runs": [(s, runs.get(s.pk)) for s in chosen],
+            "charts": chart_list,
+            "status": status,
+            "stale": not status["broker_available"],
+            "status_url": reverse("finance:trajectory-status"),
+            "run_ids": ",".join(str(r["run_id"]) for r in status["runs"].values()),
+        },
+    )
+
+
+@capability_required("view_aggregates")
+def scenario_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """A scenario's assumptions (changed by finance officers) and its current trajectory."""
+    scenario = get_object_or_404(Scenario, slug=slug)
+    types = _provision_types()
+    initial = {
+        name: getattr(scenario, name)
+        for name in (
+            "description",
+            "default_growth_pct",
+            "unit_cost_inflation_pct",
+            "income_growth_pct",
+            "savings_delivery_pct",
+            "mitigation_delivery_pct",
+            "version",
+        )
+    }
+    initial.update({f"growth_{code}": pct for code, pct in (scenario.growth_by_type or {}).items()})
+    can_edit = can(request.user, "edit_finance")
+    form = ScenarioForm(request.POST or None, initial=initial, provision_types=types)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.scenario_update(
+                    scenario=scenario,
+                    version=form.cleaned_data["version"],
+                    user=request.user,
+                    **form.assumptions(),
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                return redirect(f"{reverse('finance:scenario', args=[slug])}?saved=1")
+    run = selectors.current_runs([scenario.pk]).get(scenario.pk)
+    status = _status([scenario.pk])
+    return render(
+        request,
+        "finance/scenario.html",
+        {
+            "scenario": scenario,
+            "form": form,
+            "can_edit": can_edit,
+            "run": run,
+            "points": list(run.points.all()) if run else [],
+            "status": status,
+            "stale": not status["broker_available"],
+            "saved": request.GET.get("saved") == "1",
+            "status_url": f"{reverse('finance:trajectory-status')}?scenario={slug}",
+            "run_ids": str(run.pk) if run else "",
+            "history": history_rows(scenario, limit=10),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@never_cache
+@capability_required("view_aggregates")
+def trajectory_status(request: HttpRequest) -> JsonResponse:
+    """Polled by the page: is a recompute queued or running, and which runs are current."""
+    slug = request.GET.get("scenario")
+    ids = list(Scenario.objects.filter(slug=slug).values_list("pk", flat=True)) if slug else None
+    return JsonResponse(_status(ids))
