@@ -1,0 +1,273 @@
+"""Pages: the overview and its exports, the update form, strand, RAID, KPI and compliance pages."""
+
+import datetime as dt
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+
+from programme.models import ProgressUpdate, RaidItem
+from send_tracker.permissions import LEAD
+
+K = 100_000
+
+
+@pytest.fixture
+def programme(build, lead_user):
+    """Strand A (led by `lead`): target £200k, forecast £130k; strand B: £250k / £240k."""
+    a, b = build.strand("Alpha strand", lead=lead_user), build.strand("Beta strand")
+    build.target(200 * K, strand=a)
+    build.target(250 * K, strand=b)
+    build.target(500 * K)
+    a1, a2, b1 = build.project(a, "Alpha one"), build.project(a, "Alpha two"), build.project(b)
+    build.update(a1, 5, 80 * K, 30 * K)
+    build.update(a2, 6, 50 * K, 10 * K)
+    build.update(b1, 6, 240 * K, 100 * K)
+    return {"a": a, "b": b, "a1": a1, "a2": a2, "b1": b1}
+
+
+def test_the_overview_shows_each_strand_and_the_programme_with_rag_words(programme,
+                                                                         director_client):
+    response = director_client.get("/programme/?year=2024-25&period=6")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "£130,000" in html  # Alpha forecast: 80k + 50k
+    assert "£70,000" in html  # Alpha shortfall
+    assert "Red – off track" in html
+    assert "Amber – at risk" in html
+    assert "£50,000" in html  # unallocated: 500k − 450k
+    assert "£370,000" in html  # programme forecast
+    assert 'id="strand-savings-data"' in html
+    assert 'id="monthly-data"' in html
+    assert "<script>" not in html.replace('<script type="application/json"', "")
+
+
+def test_the_overview_defaults_to_the_latest_period_with_submitted_updates(programme,
+                                                                           director_client):
+    html = director_client.get("/programme/").content.decode()
+    assert "P6 (September) 2024/25" in html
+
+
+def test_a_malformed_year_is_reported_in_an_error_summary(programme, director_client):
+    html = director_client.get("/programme/?year=2024-26&period=6").content.decode()
+    assert "govuk-error-summary" in html
+    assert 'href="#year"' in html
+
+
+def test_the_overview_chart_csv_is_the_table_shown(programme, director_client):
+    response = director_client.get("/programme/?year=2024-25&period=6&csv=strand-savings")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Strand,Target (£),Forecast (£),Delivered (£),Shortfall (£)"
+    assert lines[1] == "Alpha strand,200000,130000,40000,70000"
+
+
+def test_the_excel_export_has_numbers_in_pounds_with_a_pound_format(programme, director_client):
+    response = director_client.get("/programme/export/xlsx/?year=2024-25&period=6")
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert sheet["A4"].value == "Alpha strand"
+    assert sheet["C4"].value == 130000
+    assert "£" in sheet["C4"].number_format
+    assert sheet["A6"].value == "Unallocated"
+    assert sheet["B6"].value == 50000
+    assert sheet["A7"].value == "Programme total"
+    assert sheet["C7"].value == 370000
+
+
+def test_the_csv_export_has_the_programme_total(programme, director_client):
+    response = director_client.get("/programme/export/csv/?year=2024-25&period=6")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[-1] == "Programme total,500000,370000,140000,130000,Red – off track"  # 74%
+
+
+def test_the_overview_query_count_does_not_grow_with_projects(build, programme, director_client,
+                                                              django_assert_max_num_queries):
+    with django_assert_max_num_queries(12) as small:
+        director_client.get("/programme/?year=2024-25&period=6")
+    for strand in (programme["a"], programme["b"]):
+        for n in range(30):
+            p = build.project(strand, f"extra {strand.pk}-{n}")
+            for period in (1, 2, 3):
+                build.update(p, period, 10 * K, 1 * K)
+    with django_assert_max_num_queries(12) as large:
+        director_client.get("/programme/?year=2024-25&period=6")
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_a_lead_submits_this_months_figures_and_the_overview_changes(
+    in_october_2024, programme, lead_user, client_for
+):
+    client = client_for(lead_user)
+    page = client.get("/programme/update/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "P6 (September) 2024/25" in html  # still open on 7 October
+    assert "Alpha one" in html
+    assert "Beta strand" not in html  # not the lead's strand
+    form = page.context["formset"]
+    data = {"updates-TOTAL_FORMS": "2", "updates-INITIAL_FORMS": "2",
+            "updates-MIN_NUM_FORMS": "0", "updates-MAX_NUM_FORMS": "1000", "action": "submit"}
+    for i, f in enumerate(form.forms):
+        data.update({f"updates-{i}-project": f.initial["project"],
+                     f"updates-{i}-version": f.initial["version"] or "",
+                     f"updates-{i}-forecast": "150,000", f"updates-{i}-delivered": "£20000",
+                     f"updates-{i}-confidence": "green", f"updates-{i}-commentary": "ok"})
+    response = client.post("/programme/update/", data)
+    assert response.status_code == 302
+    after = client.get("/programme/?year=2024-25&period=6").content.decode()
+    assert "£300,000" in after  # Alpha: 2 × £150,000
+
+
+def test_the_update_form_is_prefilled_from_last_month(in_october_2024, programme, lead_client):
+    page = lead_client.get("/programme/update/")
+    initial = {f.initial["project"]: f.initial for f in page.context["formset"].forms}
+    assert initial[programme["a1"].pk]["forecast"] == "80000.00"  # P5's figure
+    assert initial[programme["a1"].pk]["version"] is None  # a new update for P6
+    assert initial[programme["a2"].pk]["version"] == 1  # P6 exists
+
+
+def _post(client, project, *, forecast="1000", delivered="10", version="", extra=None,
+          url="/programme/update/"):
+    data = {"updates-TOTAL_FORMS": "1", "updates-INITIAL_FORMS": "1",
+            "updates-MIN_NUM_FORMS": "0", "updates-MAX_NUM_FORMS": "1000", "action": "submit",
+            "updates-0-project": project.pk, "updates-0-version": version,
+            "updates-0-forecast": forecast, "updates-0-delivered": delivered,
+            "updates-0-confidence": "amber", "updates-0-commentary": ""}
+    data.update(extra or {})
+    return client.post(url, data)
+
+
+def test_form_errors_are_summarised_with_links_to_the_fields(in_october_2024, programme,
+                                                              lead_client):
+    response = _post(lead_client, programme["a1"], forecast="lots", delivered="")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert 'href="#id_updates-0-forecast"' in html
+    assert "Forecast saving must be an amount in pounds" in html
+    assert 'href="#id_updates-0-delivered"' in html
+    assert not ProgressUpdate.objects.filter(period=6, project=programme["a1"]).exists()
+
+
+def test_a_lead_posting_another_strands_project_gets_403_and_nothing_changes(
+    in_october_2024, programme, lead_client
+):
+    before = list(ProgressUpdate.objects.values_list("pk", "forecast_pence", "version"))
+    response = _post(lead_client, programme["b1"], version="1", forecast="1", delivered="0")
+    assert response.status_code == 403
+    assert list(ProgressUpdate.objects.values_list("pk", "forecast_pence", "version")) == before
+    assert lead_client.get(f"/programme/update/?strand={programme['b'].slug}").status_code == 403
+
+
+def test_the_form_refuses_a_stale_version_and_shows_what_changed(
+    in_october_2024, programme, lead_client, make_user, client_for
+):
+    deputy = make_user(LEAD, first_name="Dee", last_name="Puty")
+    programme["a"].deputies.add(deputy)
+    assert _post(client_for(deputy), programme["a2"], forecast="45000", version="1").status_code \
+        == 302
+    response = _post(lead_client, programme["a2"], forecast="99000", version="1")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Dee Puty saved this update" in html
+    assert "Forecast: £50,000 → £45,000" in html
+    assert ProgressUpdate.objects.get(project=programme["a2"], period=6).forecast_pence == 45 * K
+    # The re-shown form carries the newer version, so saving again is a deliberate overwrite.
+    assert response.context["formset"].forms[0]["version"].value() == "2"
+
+
+def test_a_closed_period_is_read_only_for_a_lead(in_october_2024, programme, lead_client):
+    page = lead_client.get("/programme/update/?year=2024-25&period=5")
+    assert "is closed" in page.content.decode()
+    assert page.context["read_only"]
+    response = _post(lead_client, programme["a1"], version="1",
+                     url="/programme/update/?year=2024-25&period=5")
+    assert response.status_code == 400
+    assert ProgressUpdate.objects.get(project=programme["a1"], period=5).forecast_pence == 80 * K
+
+
+def test_an_administrator_needs_a_reason_for_a_closed_period(in_october_2024, programme,
+                                                             admin_client_role):
+    url = f"/programme/update/?year=2024-25&period=5&strand={programme['a'].slug}"
+    data = {"updates-TOTAL_FORMS": "1", "updates-INITIAL_FORMS": "1",
+            "updates-MIN_NUM_FORMS": "0", "updates-MAX_NUM_FORMS": "1000", "action": "submit",
+            "updates-0-project": programme["a1"].pk, "updates-0-version": "1",
+            "updates-0-forecast": "75000", "updates-0-delivered": "30000",
+            "updates-0-confidence": "amber"}
+    refused = admin_client_role.post(url, data)
+    assert refused.status_code == 400
+    assert 'href="#id_reason"' in refused.content.decode()
+    assert admin_client_role.post(url, {**data, "reason": "Finance correction"}).status_code == 302
+    update = ProgressUpdate.objects.get(project=programme["a1"], period=5)
+    assert update.forecast_pence == 75 * K
+    assert update.history.latest().history_change_reason == "Finance correction"
+
+
+def test_a_director_sees_the_overview_but_not_the_update_form(programme, director_client):
+    assert director_client.get("/programme/").status_code == 200
+    assert director_client.get("/programme/update/").status_code == 403
+    assert director_client.post("/programme/update/", {}).status_code == 403
+
+
+def test_the_strand_page_shows_projects_milestones_raid_kpis_and_history(
+    in_october_2024, programme, director_client
+):
+    from programme.models import Milestone
+
+    update = ProgressUpdate.objects.get(project=programme["a2"])
+    update.forecast_pence = 60 * K
+    update.save()
+    Milestone.objects.create(project=programme["a1"], name="Panel set up",
+                             baseline_date=dt.date(2024, 8, 1), forecast_date=dt.date(2024, 9, 1))
+    RaidItem.objects.create(strand=programme["a"], kind="risk", title="Staff capacity",
+                            likelihood=4, impact=5)
+    url = f"/programme/strands/{programme['a'].slug}/?year=2024-25&period=6"
+    response = director_client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Alpha two" in html
+    assert "Overdue" in html
+    assert "Staff capacity" in html
+    assert "Forecast: £50,000 → £60,000" in html
+
+
+def test_the_raid_log_filters_and_counts_the_matrix_in_words(programme, director_client):
+    RaidItem.objects.create(strand=programme["a"], kind="risk", title="R1", likelihood=5, impact=4)
+    RaidItem.objects.create(strand=programme["b"], kind="issue", title="I1", likelihood=2,
+                            impact=2)
+    response = director_client.get("/programme/raid/?kind=risk")
+    html = response.content.decode()
+    assert "R1" in html
+    assert "I1" not in html
+    assert "1 <span class=\"govuk-body-s\">(high, score 20)</span>" in html
+
+
+def test_a_lead_turns_their_risk_into_an_issue_from_the_raid_log(programme, lead_client):
+    risk = RaidItem.objects.create(strand=programme["a"], kind="risk", title="R", likelihood=2,
+                                   impact=2)
+    other = RaidItem.objects.create(strand=programme["b"], kind="risk", title="S", likelihood=2,
+                                    impact=2)
+    assert lead_client.post(f"/programme/raid/{risk.pk}/convert/").status_code == 302
+    assert lead_client.post(f"/programme/raid/{other.pk}/convert/").status_code == 403
+    assert RaidItem.objects.get(pk=risk.pk).kind == "issue"
+    assert RaidItem.objects.get(pk=other.pk).kind == "risk"
+
+
+def test_the_kpi_page_has_a_chart_and_csv_per_kpi(director_client):
+    from programme import demo
+    from send_tracker.demo import seed_core_users
+
+    seed_core_users()
+    demo.seed(log=lambda m: None)
+    html = director_client.get("/programme/kpis/").content.decode()
+    assert "EHC plans issued within 20 weeks" in html
+    assert 'id="kpi-ehcp-20-weeks-data"' in html
+    csv = director_client.get("/programme/kpis/?csv=kpi-ehcp-20-weeks").content.decode("utf-8-sig")
+    assert "2024-09-30,Actual,21.40" in csv
+
+
+def test_who_has_not_updated_is_for_directors_and_administrators(in_october_2024, programme,
+                                                                 director_client, lead_client):
+    html = director_client.get("/programme/compliance/").content.decode()
+    assert "Alpha one" in html  # no P6 update
+    assert "Alpha two" not in html
+    assert lead_client.get("/programme/compliance/").status_code == 403
