@@ -28,7 +28,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     if chosen is not None:
         year, period = chosen
         fy = FinancialYear(year)
-        summary = selectors.finance_summary(year=year, period=period)
+        programme = crossapp.programme_summary(year=year, period=period)
+        summary = selectors.finance_summary(year=year, period=period, programme=programme)
         context.update(summary=summary, year_label=fy.label, period_label=period_label(period),
                        variance_words=describe_variance(summary["variance_to_cap_pence"]),
                        after_words=describe_variance(summary["variance_after_mitigations_pence"]))
@@ -36,7 +37,6 @@ def overview(request: HttpRequest) -> HttpResponse:
             chart_list.append(charts.bridge_chart(
                 summary["bridge"], title=f"From the Safety Valve cap to the forecast deficit, "
                                          f"{fy.label} {period_label(period)}"))
-        programme = crossapp.programme_summary(year=year, period=period)
         context["programme"] = programme
         if programme and programme.get("strands"):
             chart_list.append(charts.strands_chart(programme["strands"], year_label=fy.label))
@@ -55,7 +55,8 @@ def overview(request: HttpRequest) -> HttpResponse:
 @capability_required("view_aggregates")
 def finance_dashboard(request: HttpRequest) -> HttpResponse:
     """Budget monitoring for a year and period: lines, RAG, movement, the bridge."""
-    chosen = chosen_period(request)
+    periods = selectors.ledger_periods()
+    chosen = chosen_period(request, periods)
     if chosen is None:
         return render(request, "finance/dashboard.html", {"chosen": None})
     year, period = chosen
@@ -75,7 +76,7 @@ def finance_dashboard(request: HttpRequest) -> HttpResponse:
     from finance.forms import PeriodForm
 
     form = PeriodForm(initial={"year": year, "period": period},
-                      periods=selectors.ledger_periods())
+                      periods=periods)
     return render(request, "finance/dashboard.html", {
         "chosen": chosen, "form": form, "year_label": fy.label,
         "period_label": period_label(period), "summary": summary, "monitoring": monitoring,

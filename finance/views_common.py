@@ -14,9 +14,10 @@ from finance import selectors
 from send_tracker.fiscal import FinancialYear, parse_period
 
 
-def chosen_period(request: HttpRequest) -> tuple[int, int] | None:
+def chosen_period(request: HttpRequest,
+                  periods: list[tuple[int, int]] | None = None) -> tuple[int, int] | None:
     """The (year, period) asked for in the query, else the newest loaded; None with no ledger."""
-    latest = selectors.latest_period()
+    latest = periods[-1] if periods else (selectors.latest_period() if periods is None else None)
     try:
         year = FinancialYear.parse(request.GET["year"]).start_year if "year" in request.GET \
             else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from finance.models import (
     AgreementTarget,
@@ -39,15 +39,17 @@ def current_targets() -> dict[int, AgreementTarget]:
 
 
 def cap_for(*, year: int) -> int | None:
-    """The in-year deficit cap of the version in force for a year."""
-    version = current_version(agreement_get())
-    if version is None:
-        return None
-    return (
-        AgreementTarget.objects.filter(version=version, year=year)
-        .values_list("in_year_cap_pence", flat=True)
-        .first()
+    """The in-year deficit cap of the version in force for a year (one query)."""
+    row = (
+        AgreementTarget.objects.filter(year=year)
+        .filter(Q(version__status=AgreementVersion.Status.AGREED) | Q(version__number=0))
+        .order_by("-version__agreement__signed_on", "-version__agreement_id",
+                  "-version__number")
+        .values_list("version__status", "in_year_cap_pence")[:2]
     )
+    rows = list(row)
+    agreed = [cap for status, cap in rows if status == AgreementVersion.Status.AGREED]
+    return agreed[0] if agreed else (rows[0][1] if rows else None)
 
 
 def versions_with_targets(agreement: SafetyValveAgreement) -> list[AgreementVersion]:

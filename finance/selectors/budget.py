@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Sum
 
 from finance.models import Budget, HighNeedsIncome, MonthlyForecast
@@ -119,14 +120,24 @@ def forecast_by_period(*, year: int) -> list[dict]:
 
 
 def ledger_totals(*, year: int, period: int) -> dict:
-    """Σ budget (approved, else as reported) and Σ forecast outturn at a period, and income."""
-    forecast = MonthlyForecast.objects.filter(year=year, period=period).aggregate(
-        forecast=Sum("forecast_outturn_pence"), reported_budget=Sum("budget_pence")
-    )
-    approved = Budget.objects.filter(year=year).aggregate(total=Sum("budget_pence"))["total"]
-    income = HighNeedsIncome.objects.filter(year=year).values_list("allocation_pence", flat=True)
+    """Σ budget (approved, else as reported) and Σ forecast outturn at a period, and income.
+
+    One query: these are read on every dashboard and the Overview.
+    """
+    sql = f"""
+        SELECT (SELECT SUM(forecast_outturn_pence) FROM {MonthlyForecast._meta.db_table}
+                 WHERE year = %(year)s AND period = %(period)s),
+               (SELECT SUM(budget_pence) FROM {MonthlyForecast._meta.db_table}
+                 WHERE year = %(year)s AND period = %(period)s),
+               (SELECT SUM(budget_pence) FROM {Budget._meta.db_table} WHERE year = %(year)s),
+               (SELECT allocation_pence FROM {HighNeedsIncome._meta.db_table}
+                 WHERE year = %(year)s)
+    """  # noqa: S608 - table names from model metadata; values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"year": year, "period": period})
+        forecast, reported, approved, income = cursor.fetchone()
     return {
-        "budget_pence": approved if approved is not None else (forecast["reported_budget"] or 0),
-        "forecast_outturn_pence": forecast["forecast"] or 0,
-        "income_pence": income.first(),
+        "budget_pence": int(approved) if approved is not None else int(reported or 0),
+        "forecast_outturn_pence": int(forecast or 0),
+        "income_pence": int(income) if income is not None else None,
     }

@@ -94,8 +94,15 @@ def overspend_bridge(
     return steps
 
 
-def finance_summary(*, year: int | str | FinancialYear, period: int) -> dict:
-    """The headline finance figures of a year at a period (GET /api/v1/finance/summary/)."""
+_UNREAD: dict = {}
+
+
+def finance_summary(*, year: int | str | FinancialYear, period: int,
+                    programme: dict | None = _UNREAD) -> dict:
+    """The headline finance figures of a year at a period (GET /api/v1/finance/summary/).
+
+    A caller that already holds the programme summary passes it, so it is read once per page.
+    """
     fy = FinancialYear.parse(year)
     totals = ledger_totals(year=fy.start_year, period=period)
     income = totals["income_pence"]
@@ -104,7 +111,8 @@ def finance_summary(*, year: int | str | FinancialYear, period: int) -> dict:
     cap = cap_for(year=fy.start_year)
     pressures = pressures_by_kind(year=fy.start_year)
     mitigations = mitigations_total(year=fy.start_year)
-    programme = crossapp.programme_summary(year=fy.start_year, period=period)
+    if programme is _UNREAD:
+        programme = crossapp.programme_summary(year=fy.start_year, period=period)
     shortfall = programme["shortfall_pence"] if programme else 0
     bridge = (
         overspend_bridge(
