@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("placements.api.urls")),
     path("", include("programme.api.urls")),
     path("", include("finance.api.urls")),
+    path("", include("finance.board.api.urls")),
 ]
 
 urlpatterns = [

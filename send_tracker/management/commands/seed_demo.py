@@ -27,6 +27,7 @@ class Command(BaseCommand):
             )
         # Imported here: the apps' demo modules import their models.
         from finance import demo as finance_demo
+        from finance.board import demo as board_demo
         from placements import demo as placements_demo
         from programme import demo as programme_demo
 
@@ -40,11 +41,12 @@ class Command(BaseCommand):
                 ("placements", placements_demo),
                 ("programme", programme_demo),
                 ("finance", finance_demo),
+                ("board", board_demo),
             ):
                 self.stdout.write(f"Seeding {name}…")
                 module.seed(log=log)
         # After commit: anything the apps queue (trajectory, board builds) runs in Celery.
-        for module in (placements_demo, programme_demo, finance_demo):
+        for module in (placements_demo, programme_demo, finance_demo, board_demo):
             after = getattr(module, "after_commit", None)
             if after is not None:
                 after(log=log)

@@ -1,0 +1,88 @@
+"""A snapshot's content as people read it: headline rows with their changes in arrows and words.
+
+Shared by the page, the comparison, the PDF and the Excel workbook, so all four say the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from finance.board.selectors import HEADLINES
+from send_tracker.money import format_change, format_money
+
+UP, DOWN, SAME = "▲", "▼", "▶"
+
+
+@dataclass
+class HeadlineRow:
+    key: str
+    label: str
+    unit: str
+    value: Any
+    previous: Any
+    change: int | None
+
+    @property
+    def shown(self) -> str:
+        return show(self.value, self.unit)
+
+    @property
+    def previous_shown(self) -> str:
+        return show(self.previous, self.unit)
+
+    @property
+    def arrow(self) -> str:
+        if self.change is None:
+            return ""
+        return UP if self.change > 0 else DOWN if self.change < 0 else SAME
+
+    @property
+    def change_words(self) -> str:
+        """`▲ up £1.2m`, `▼ down 120 plans`, `▶ no change`; empty without a comparison."""
+        if self.change is None:
+            return ""
+        if self.unit == "pence":
+            words = format_change(self.change)
+        elif self.change == 0:
+            words = "no change"
+        else:
+            words = f"{'up' if self.change > 0 else 'down'} {abs(self.change):,}"
+        return f"{self.arrow} {words}"
+
+
+def show(value: Any, unit: str) -> str:
+    """A headline value as text: money through send_tracker.money, counts with separators."""
+    if value is None:
+        return "–"
+    if unit == "pence":
+        return format_money(int(value))
+    return f"{int(value):,}"
+
+
+def headline_rows(content: dict, previous_headline: dict | None = None) -> list[HeadlineRow]:
+    """The headline figures of a snapshot, each with its change against an earlier headline.
+
+    Without an explicit earlier headline, the one the snapshot recorded when it was built (the
+    last signed-off month before it) is used.
+    """
+    current = content.get("headline", {})
+    if previous_headline is None and content.get("compared_with"):
+        previous_headline = content["compared_with"].get("headline", {})
+    rows = []
+    for key, label, _section, _source, unit in HEADLINES:
+        value = current.get(key)
+        previous = (previous_headline or {}).get(key)
+        change = (
+            int(value) - int(previous) if value is not None and previous is not None else None
+        )
+        rows.append(HeadlineRow(key, label, unit, value, previous, change))
+    return rows
+
+
+def compared_label(content: dict) -> str:
+    """`P5 2024/25 (version 1)`, the month the changes are measured against, or ''."""
+    other = content.get("compared_with")
+    if not other:
+        return ""
+    return f"P{other['period']} {other['year']} (version {other['version']})"

@@ -1,0 +1,153 @@
+"""Reads of the board: the snapshot's content (from the three apps' selectors) and summary lookups.
+
+The board never re-derives a figure: every number in a snapshot is copied from the selector
+that owns it (programme_summary, finance_summary, trajectory_points, cohort_summary,
+top_risks, kpi_latest, milestones_due). The only arithmetic here is the month-on-month change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q, QuerySet
+
+from finance.board.models import BoardSummary
+from send_tracker.fiscal import FinancialYear, period_end, period_label
+from send_tracker.permissions import can
+
+# Bump when the shape of the content changes.
+CONTENT_SCHEMA = 1
+BASELINE_SCENARIO = "baseline"
+TOP_RISKS = 5
+
+# The headline figures: key, label, where it comes from (section, key), unit.
+HEADLINES: list[tuple[str, str, str, str, str]] = [
+    ("savings_target_pence", "Savings target", "programme", "target_pence", "pence"),
+    ("savings_forecast_pence", "Savings forecast", "programme", "forecast_pence", "pence"),
+    ("savings_shortfall_pence", "Savings shortfall", "programme", "shortfall_pence", "pence"),
+    ("savings_delivered_pence", "Savings delivered to date", "programme", "delivered_pence",
+     "pence"),
+    ("forecast_outturn_pence", "High Needs forecast outturn", "finance",
+     "forecast_outturn_pence", "pence"),
+    ("variance_to_cap_pence", "Forecast overspend against the Safety Valve cap", "finance",
+     "variance_to_cap_pence", "pence"),
+    ("mitigations_pence", "In-year mitigations identified", "finance", "mitigations_pence",
+     "pence"),
+    ("variance_after_mitigations_pence", "Overspend against the cap after mitigations",
+     "finance", "variance_after_mitigations_pence", "pence"),
+    ("plans", "EHC plans", "cohort", "plans", "count"),
+    ("avg_cost_change_pence", "Rise in average cost per plan over the year", "cohort",
+     "avg_cost_change_pence", "pence"),
+]
+
+
+def plain(value: Any) -> Any:
+    """Selector output as plain JSON values (dates as ISO text, Decimals as text)."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def content_hash(content: dict) -> str:
+    """SHA-256 of the canonical JSON of a snapshot (sorted keys, no whitespace)."""
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def previous_signed_off(*, year: int, period: int) -> BoardSummary | None:
+    """The newest signed-off summary of an earlier month (its latest signed-off version)."""
+    return (
+        BoardSummary.objects.filter(status=BoardSummary.Status.SIGNED_OFF)
+        .filter(Q(year__lt=year) | Q(year=year, period__lt=period))
+        .order_by("-year", "-period", "-version")
+        .first()
+    )
+
+
+def _headline(sections: dict[str, dict]) -> dict[str, Any]:
+    return {
+        key: (sections.get(section) or {}).get(source)
+        for key, _label, section, source, _unit in HEADLINES
+    }
+
+
+def board_content(*, year: int, period: int) -> dict[str, Any]:
+    """The snapshot of a month, composed from the apps' selectors (deterministic for its inputs)."""
+    from finance.selectors import finance_summary, trajectory_points
+    from placements.selectors import cohort_summary
+    from programme.selectors import kpi_latest, milestones_due, programme_summary, top_risks
+
+    fy = FinancialYear(year)
+    programme = plain(programme_summary(year=fy, period=period))
+    finance = plain(finance_summary(year=fy, period=period))
+    cohort = plain(cohort_summary(on=period_end(fy, period)))
+    sections = {"programme": programme, "finance": finance, "cohort": cohort}
+    previous = previous_signed_off(year=year, period=period)
+    compared_with = None
+    if previous is not None:
+        compared_with = {
+            "year": previous.fy.label,
+            "period": previous.period,
+            "version": previous.version,
+            "headline": previous.content.get("headline", {}),
+        }
+    return {
+        "schema": CONTENT_SCHEMA,
+        "year": fy.label,
+        "period": period,
+        "period_label": period_label(period),
+        "period_end": period_end(fy, period).isoformat(),
+        "headline": _headline(sections),
+        "savings": {
+            key: programme.get(key)
+            for key in ("target_pence", "forecast_pence", "delivered_pence", "shortfall_pence",
+                        "unallocated_pence")
+        },
+        "strands": programme.get("strands", []),
+        "programme": programme,
+        "finance": finance,
+        "trajectory": plain(trajectory_points(scenario_slug=BASELINE_SCENARIO)),
+        "cohort": cohort,
+        "top_risks": plain(top_risks(limit=TOP_RISKS)),
+        "kpis": plain(kpi_latest()),
+        "milestones": plain(milestones_due(year=fy, period=period)),
+        "compared_with": compared_with,
+    }
+
+
+# ---- Lookups ----------------------------------------------------------------------------
+
+
+def summaries_for(user) -> QuerySet[BoardSummary]:
+    """The summaries a user may read: all for directors, finance and admins; leads signed-off."""
+    qs = BoardSummary.objects.all()
+    if not can(user, "view_draft_board"):
+        qs = qs.filter(status=BoardSummary.Status.SIGNED_OFF)
+    return qs
+
+
+def summary_list(user) -> QuerySet[BoardSummary]:
+    """Every version the user may read, newest month first (content left out: it is large)."""
+    return (
+        summaries_for(user)
+        .defer("content")
+        .order_by("-year", "-period", "-version")
+    )
+
+
+def summary_for_month(
+    user, *, year: int, period: int, version: int | None = None
+) -> BoardSummary | None:
+    """The month's latest version the user may read (or the version asked for), else None."""
+    qs = summaries_for(user).filter(year=year, period=period).select_related("signed_off_by")
+    if version is not None:
+        qs = qs.filter(version=version)
+    return qs.order_by("-version").first()
+
+
+def month_versions(*, year: int, period: int, user) -> list[BoardSummary]:
+    """Every version of a month the user may read, newest first (content left out)."""
+    return list(
+        summaries_for(user).filter(year=year, period=period).defer("content").order_by("-version")
+    )

@@ -1,0 +1,291 @@
+"""Writes of the board: build a month's snapshot, edit its text, sign it off, export and send it.
+
+A signed-off summary is frozen: these services refuse to change it, and a database trigger
+(migration 0002) refuses any UPDATE or DELETE of it that gets past them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import zlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from finance.board import selectors
+from finance.board.models import BoardEmail, BoardPack, BoardSummary
+from send_tracker.fiscal import (
+    FinancialYear,
+    add_working_days,
+    current_period,
+    period_end,
+    previous_period,
+)
+from send_tracker.permissions import can
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BuildResult:
+    summary: BoardSummary
+    outcome: str  # created, updated, unchanged, signed_off
+
+    @property
+    def changed(self) -> bool:
+        return self.outcome in ("created", "updated")
+
+
+def _lock_month(year: int, period: int) -> None:
+    """Wait for the month's transaction-level advisory lock (released at commit or rollback).
+
+    Blocking, not try-and-skip: a second build of the same month waits, then sees the first
+    one's draft and finds nothing to change.
+    """
+    key = zlib.crc32(f"board-summary:{year}:{period}".encode()) - 2**31
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _enqueue(task_name: str, *args) -> None:
+    """Queue a board task after commit; a broker outage is logged, never a failed request."""
+
+    def send() -> None:
+        from finance.board import tasks
+
+        getattr(tasks, task_name).delay(*args)
+
+    transaction.on_commit(send, robust=True)
+
+
+def _request_packs(summary: BoardSummary) -> None:
+    for kind in BoardPack.Kind.values:
+        board_pack_request(summary=summary, kind=kind)
+
+
+def board_summary_build(
+    *, year: int, period: int, new_version: bool = False, user=None
+) -> BuildResult:
+    """Build (or refresh) the month's draft from the apps' selectors.
+
+    No summary yet: version 1. A draft: refreshed in place, or left alone when its content
+    hash is unchanged. Signed off: left alone, unless `new_version` asks for a new draft
+    (a director's decision when `user` is given).
+    """
+    if not 1 <= period <= 12:
+        raise ValidationError({"period": "A period is a number from 1 (April) to 12 (March)."})
+    content = selectors.board_content(year=year, period=period)
+    digest = selectors.content_hash(content)
+    now = timezone.now()
+    with transaction.atomic():
+        _lock_month(year, period)
+        latest = (
+            BoardSummary.objects.select_for_update()
+            .filter(year=year, period=period)
+            .order_by("-version")
+            .first()
+        )
+        if latest is not None and latest.is_draft:
+            if latest.content_hash == digest:
+                return BuildResult(latest, "unchanged")
+            latest.content, latest.content_hash, latest.built_at = content, digest, now
+            latest.updated_by = user
+            latest.full_clean()
+            latest.save()
+            _request_packs(latest)
+            return BuildResult(latest, "updated")
+        if latest is not None and not new_version:
+            return BuildResult(latest, "signed_off")
+        if latest is not None and user is not None and not can(user, "sign_off_board"):
+            raise PermissionDenied("Only a director may ask for a new draft of a signed-off month.")
+        summary = BoardSummary(
+            year=year, period=period, version=(latest.version + 1) if latest else 1,
+            content=content, content_hash=digest, built_at=now, created_by=user, updated_by=user,
+        )
+        if latest is not None:
+            # The office's text carries over to the new draft, to be revised before sign-off.
+            summary.commentary = latest.commentary
+            summary.decisions_needed = latest.decisions_needed
+        summary.full_clean()
+        summary.save()
+        _request_packs(summary)
+        return BuildResult(summary, "created")
+
+
+def board_summary_due_month(*, today: dt.date) -> tuple[FinancialYear, int] | None:
+    """The month whose draft is due by `today` (the working day after its end), else None."""
+    year, period = previous_period(*current_period(today))
+    due = add_working_days(period_end(year, period), settings.BOARD_SUMMARY_BUILD_WORKING_DAY)
+    return (year, period) if today >= due else None
+
+
+def board_summary_build_if_due(*, today: dt.date) -> BuildResult | None:
+    """On or after the build day, build last month's draft if the month has no summary yet."""
+    due = board_summary_due_month(today=today)
+    if due is None:
+        return None
+    year, period = due
+    if BoardSummary.objects.filter(year=year.start_year, period=period).exists():
+        return None
+    return board_summary_build(year=year.start_year, period=period)
+
+
+def _editable(summary_id: int) -> BoardSummary:
+    summary = BoardSummary.objects.select_for_update().get(pk=summary_id)
+    if not summary.is_draft:
+        raise ValidationError("This summary is signed off: nothing in it can change.")
+    return summary
+
+
+@transaction.atomic
+def board_summary_update_text(
+    *,
+    summary_id: int,
+    user,
+    commentary: str,
+    decisions_needed: str,
+    read_at: dt.datetime | None = None,
+) -> BoardSummary:
+    """The programme office's commentary and decisions needed, on a draft only.
+
+    `read_at` is when the form was read: saving over a newer edit is refused, nothing lost.
+    """
+    if not can(user, "edit_board_commentary"):
+        raise PermissionDenied("Only the programme office may edit the commentary.")
+    summary = _editable(summary_id)
+    if read_at is not None and summary.updated_at > read_at:
+        raise ValidationError(
+            "Someone else changed this summary after you opened it. Your text has not been "
+            "saved: copy it, reload the page and apply it again."
+        )
+    summary.commentary = commentary.strip()
+    summary.decisions_needed = decisions_needed.strip()
+    summary.updated_by = user
+    summary.full_clean()
+    summary.save()
+    _request_packs(summary)
+    return summary
+
+
+def _display_name(user) -> str:
+    return (user.get_full_name() or user.get_username()).strip()
+
+
+@transaction.atomic
+def board_summary_sign_off(*, summary_id: int, user, distribute: bool = True) -> BoardSummary:
+    """A director signs off a draft: it is frozen from then on, and sent to the board."""
+    if not can(user, "sign_off_board"):
+        raise PermissionDenied("Only a director may sign off a board summary.")
+    summary = _editable(summary_id)
+    summary.status = BoardSummary.Status.SIGNED_OFF
+    summary.signed_off_by = user
+    summary.signed_off_by_name = _display_name(user)
+    summary.signed_off_at = timezone.now()
+    summary.updated_by = user
+    summary.full_clean()
+    summary.save()
+    _request_packs(summary)
+    if distribute:
+        _enqueue("send_board_summary", summary.pk)
+    return summary
+
+
+# ---- Packs ------------------------------------------------------------------------------
+
+
+def _render(summary: BoardSummary, kind: str) -> bytes:
+    if kind == BoardPack.Kind.PDF:
+        from finance.board.pdf import render_pdf
+
+        return render_pdf(summary)
+    from finance.board.excel import render_xlsx
+
+    return render_xlsx(summary)
+
+
+def board_pack_request(*, summary: BoardSummary, kind: str) -> BoardPack:
+    """Mark the summary's pack as being prepared and queue its build (after commit)."""
+    pack, created = BoardPack.objects.get_or_create(
+        summary=summary, kind=kind, pack_key=summary.pack_key
+    )
+    if created or pack.status == BoardPack.Status.FAILED:
+        _enqueue("build_board_pack", summary.pk, kind)
+    return pack
+
+
+def board_pack_build(*, summary_id: int, kind: str) -> BoardPack:
+    """Render and store the pack of the summary as it stands now; a stored one is reused."""
+    summary = BoardSummary.objects.get(pk=summary_id)
+    key = summary.pack_key
+    ready = BoardPack.objects.filter(
+        summary=summary, kind=kind, pack_key=key, status=BoardPack.Status.READY
+    ).first()
+    if ready is not None:
+        return ready
+    data = _render(summary, kind)
+    with transaction.atomic():
+        pack, _ = BoardPack.objects.select_for_update().get_or_create(
+            summary=summary, kind=kind, pack_key=key
+        )
+        pack.data, pack.size_bytes = data, len(data)
+        pack.status, pack.error, pack.finished_at = BoardPack.Status.READY, "", timezone.now()
+        pack.save()
+        # Packs of earlier states of the summary are no longer offered: drop their bytes.
+        BoardPack.objects.filter(summary=summary, kind=kind).exclude(pack_key=key).delete()
+    return pack
+
+
+def board_pack_fail(*, summary_id: int, kind: str, error: str) -> None:
+    """Record that a pack could not be built, so the page stops saying 'being prepared'."""
+    summary = BoardSummary.objects.get(pk=summary_id)
+    BoardPack.objects.filter(summary=summary, kind=kind, pack_key=summary.pack_key).exclude(
+        status=BoardPack.Status.READY
+    ).update(status=BoardPack.Status.FAILED, error=error[:2000], finished_at=timezone.now())
+
+
+# ---- Distribution -----------------------------------------------------------------------
+
+
+def board_summary_send(*, summary_id: int) -> int:
+    """E-mail a signed-off summary with its PDF to each board member once; returns how many sent.
+
+    Each e-mail is recorded in the same transaction as it is sent: a retried task finds the row
+    and skips the member, and a failed send rolls its row back so the retry sends it.
+    """
+    summary = BoardSummary.objects.get(pk=summary_id)
+    if summary.is_draft:
+        raise ValidationError("Only a signed-off summary is sent to the board.")
+    recipients = sorted({e.strip().lower() for e in settings.BOARD_MEMBER_EMAILS if e.strip()})
+    already = set(summary.emails.values_list("recipient", flat=True))
+    pending = [r for r in recipients if r not in already]
+    if not pending:
+        return 0
+    pdf = board_pack_build(summary_id=summary.pk, kind=BoardPack.Kind.PDF)
+    subject = (
+        f"{settings.COUNCIL_NAME} SEND board summary {summary.fy.label} "
+        f"{summary.period_name} – signed off"
+    )
+    body = (
+        f"The SEND transformation board summary for {summary.period_name} {summary.fy.label} "
+        f"(version {summary.version}) was signed off by {summary.signed_off_by_name} on "
+        f"{timezone.localtime(summary.signed_off_at):%-d %B %Y at %H:%M}.\n\n"
+        "The board pack is attached as a PDF.\n"
+    )
+    filename = f"board-pack-{summary.fy.slug}-p{summary.period}-v{summary.version}.pdf"
+    sent = 0
+    for recipient in pending:
+        try:
+            with transaction.atomic():
+                BoardEmail.objects.create(summary=summary, recipient=recipient)
+                message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+                message.attach(filename, bytes(pdf.data), "application/pdf")
+                message.send()
+        except IntegrityError:
+            continue  # another run of this task sent it first
+        sent += 1
+    return sent
