@@ -15,7 +15,7 @@ M = 100_000_000  # pence in £1m
 @pytest.fixture
 def programme_data(db):
     """Two strands with P5 and P6 updates: £12.0m then £11.0m forecast of a £15.4m target."""
-    from programme.models import Project, ProgressUpdate, Rag, SavingsTarget, Strand
+    from programme.models import ProgressUpdate, Project, Rag, SavingsTarget, Strand
 
     SavingsTarget.objects.create(year=YEAR, amount_pence=1_540_000_000)
     rows = [("Sufficiency", "sufficiency", 8 * M, 6 * M, 7 * M),

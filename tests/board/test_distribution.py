@@ -20,7 +20,8 @@ def test_running_the_send_task_twice_sends_one_email_per_member(signed_off, sett
     assert sorted(m.to[0] for m in mail.outbox) == ["chair@example.org", "treasurer@example.org"]
     assert BoardEmail.objects.filter(summary=summary).count() == 2
     name, data, mimetype = mail.outbox[0].attachments[0]
-    assert name == "board-pack-2024-25-p6-v1.pdf" and mimetype == "application/pdf"
+    assert name == "board-pack-2024-25-p6-v1.pdf"
+    assert mimetype == "application/pdf"
     assert data.startswith(b"%PDF")
     assert "signed off" in mail.outbox[0].subject
 
