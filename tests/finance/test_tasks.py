@@ -1,0 +1,75 @@
+"""The recompute task: called as a function, and end to end through a real worker on Redis."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.core.management import call_command
+
+from finance.models import TrajectoryRun
+from finance.services import recompute
+from finance.tasks import recompute_trajectory
+
+
+@pytest.mark.django_db
+def test_the_task_clears_the_pending_marker_and_recomputes(small_finance):
+    recompute._redis().set(recompute.PENDING_KEY, "x")
+
+    run_ids = recompute_trajectory()
+
+    assert TrajectoryRun.objects.get(is_current=True).pk == run_ids[0]
+    assert recompute.trajectory_recompute_pending() is False
+    assert recompute_trajectory() == []  # same inputs: nothing to do
+
+
+@pytest.mark.django_db
+def test_the_command_recomputes_one_scenario_and_waits(small_finance, capsys):
+    call_command("recompute_trajectory", "--scenario", "baseline", "--wait")
+
+    assert "Baseline: run" in capsys.readouterr().out
+    assert TrajectoryRun.objects.filter(is_current=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_command_names_the_scenarios_when_one_is_unknown(small_finance):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="baseline"):
+        call_command("recompute_trajectory", "--scenario", "nope", "--wait")
+
+
+def test_the_nightly_schedule_names_the_task():
+    from django.conf import settings
+
+    nightly = settings.CELERY_BEAT_SCHEDULE["trajectory-recompute"]
+    assert nightly["task"] == recompute_trajectory.name
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_is_recomputed_by_a_real_worker(small_finance, celery_worker_process,
+                                                 monkeypatch):
+    from decimal import Decimal
+
+    from finance import services
+    from finance.models import Scenario
+
+    monkeypatch.setattr(recompute, "DEBOUNCE_SECONDS", 0)
+    recompute.trajectory_pending_clear()
+    scenario = Scenario.objects.get()
+    services.scenario_update(scenario=scenario, version=scenario.version,
+                             mitigation_delivery_pct=Decimal(100))  # commits, then queues
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        run = TrajectoryRun.objects.filter(is_current=True).first()
+        if run is not None:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("the worker did not finish a run in 30 s")
+    # m = 100% now: A(y0) = 1,590,000 − 30,000 = 1,560,000.
+    assert run.points.get(year=2024).mitigated_spend_pence == 1_560_000
+    assert Decimal(run.inputs["scenario"]["mitigation_delivery"]) == 1
+    assert recompute.trajectory_recompute_pending() is False
