@@ -8,14 +8,8 @@ WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY static/ static/
-RUN mkdir -p static/build static/vendor static/govuk \
- && npx sass --no-source-map --style=compressed --quiet-deps --load-path=node_modules \
-      static/scss/app.scss static/build/app.css \
- && cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/vendor/ \
- && cp node_modules/plotly.js-finance-dist-min/plotly-finance.min.js static/vendor/ \
- && cp node_modules/axe-core/axe.min.js static/vendor/ \
- && rm -rf static/govuk/assets \
- && cp -r node_modules/govuk-frontend/dist/govuk/assets static/govuk/assets
+COPY bin/build-assets bin/plotly-css.mjs bin/
+RUN bin/build-assets
 
 # ---- Stage 2: the application ---------------------------------------------------------------
 FROM python:3.11-slim AS app

@@ -22,21 +22,13 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-static/build/app.css: node_modules/.installed static/scss/app.scss
-	mkdir -p static/build
-	npx sass --no-source-map --style=compressed --quiet-deps --load-path=node_modules static/scss/app.scss $@
-
-static/vendor/.copied: node_modules/.installed
-	mkdir -p static/vendor static/govuk
-	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/vendor/
-	cp node_modules/plotly.js-finance-dist-min/plotly-finance.min.js static/vendor/
-	cp node_modules/axe-core/axe.min.js static/vendor/
-	rm -rf static/govuk/assets && cp -r node_modules/govuk-frontend/dist/govuk/assets static/govuk/assets
+static/.assets-built: node_modules/.installed static/scss/app.scss bin/build-assets bin/plotly-css.mjs
+	bin/build-assets
 	touch $@
 
 install: $(VENV)/.installed assets ## Create the virtual environment and install everything
 
-assets: static/build/app.css static/vendor/.copied ## Build the CSS and copy third-party JS (not committed)
+assets: static/.assets-built ## Build the CSS and copy third-party JS (not committed)
 
 run: install ## Run the tracker with demo data on http://127.0.0.1:8000 (Ctrl-C stops it)
 	@$(SERVICES) && export DJANGO_DEBUG=1 && \
@@ -54,4 +46,4 @@ lint: install ## Ruff lint and format check
 	$(VENV)/bin/ruff check .
 
 clean: ## Remove the virtual environment, node modules and built assets
-	rm -rf $(VENV) node_modules static/build static/vendor static/govuk staticfiles
+	rm -rf $(VENV) node_modules static/build static/vendor static/govuk staticfiles static/.assets-built
