@@ -29,6 +29,7 @@ from programme.selectors.summary import (
     monthly_forecast,
     programme_summary,
     programme_targets_by_year,
+    strand_figures,
     strand_rag,
 )
 
@@ -48,6 +49,7 @@ __all__ = [
     "raid_items",
     "raid_matrix",
     "score_band",
+    "strand_figures",
     "strand_history",
     "strand_milestones",
     "strand_projects",

@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 import pandas as pd
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from programme.models import ProgressUpdate, Rag, SavingsTarget, Strand
 from send_tracker.fiscal import FinancialYear
@@ -163,3 +163,28 @@ def monthly_forecast(*, year: FinancialYear, strand_id: int | None = None) -> li
         }
         for p in periods
     ]
+
+
+def strand_figures(
+    *, strand: Strand, year: FinancialYear, period: int, updates: list[ProgressUpdate]
+) -> dict[str, Any]:
+    """One strand's line of programme_summary, from its latest updates already read (one query)."""
+    own: int | None = None
+    projects = 0
+    rows = SavingsTarget.objects.filter(year=year.start_year).filter(
+        Q(strand=strand) | Q(project__strand=strand)
+    ).values_list("project_id", "amount_pence")
+    for project_id, amount in rows:
+        if project_id:
+            projects += amount
+        else:
+            own = amount
+    target = projects if own is None else own
+    forecast = sum(u.forecast_pence for u in updates)
+    delivered = sum(u.delivered_pence for u in updates)
+    return {
+        "name": strand.name, "slug": strand.slug, "target_pence": target,
+        "forecast_pence": forecast, "delivered_pence": delivered,
+        "shortfall_pence": target - forecast,
+        "rag": strand_rag(target_pence=target, forecast_pence=forecast, delivered_pence=delivered),
+    }

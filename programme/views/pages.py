@@ -31,11 +31,14 @@ RAID_PAGE_SIZE = 200
 def _overview_data(request: HttpRequest):
     chosen = year_period_from(request)
     summary = selectors.programme_summary(year=chosen.year, period=chosen.period)
-    summary["rag"] = selectors.strand_rag(
+    return chosen, summary
+
+
+def _programme_rag(summary: dict) -> str:
+    return selectors.strand_rag(
         target_pence=summary["target_pence"], forecast_pence=summary["forecast_pence"],
         delivered_pence=summary["delivered_pence"],
     )
-    return chosen, summary
 
 
 @require_GET
@@ -55,6 +58,7 @@ def programme_overview(request: HttpRequest) -> HttpResponse:
     return render(request, "programme/overview.html", {
         "chosen": chosen,
         "summary": summary,
+        "programme_rag": _programme_rag(summary),
         "charts": page_charts,
         "year_choices": years,
         "period_choices": period_choices(),
@@ -68,7 +72,7 @@ def _summary_rows(summary: dict) -> list[list]:
                  summary["unallocated_pence"], ""])
     rows.append(["Programme total", summary["target_pence"], summary["forecast_pence"],
                  summary["delivered_pence"], summary["shortfall_pence"],
-                 RAG_WORDS.get(summary["rag"], "")])
+                 RAG_WORDS.get(_programme_rag(summary), "")])
     return rows
 
 
@@ -131,15 +135,17 @@ def strand_detail(request: HttpRequest, slug: str) -> HttpResponse:
     kpi_charts = [charts.kpi_chart(k) for k in kpis]
     if (response := chart_csv_response(request, kpi_charts)) is not None:
         return response
-    summary = selectors.programme_summary(year=chosen.year, period=chosen.period)
-    figures = next((s for s in summary["strands"] if s["slug"] == slug), None)
+    projects = selectors.strand_projects(strand=strand, year=chosen.year, period=chosen.period)
+    figures = selectors.strand_figures(
+        strand=strand, year=chosen.year, period=chosen.period,
+        updates=[row["update"] for row in projects if row["update"]],
+    )
     today = local_today()
     return render(request, "programme/strand.html", {
         "strand": strand,
         "chosen": chosen,
         "figures": figures,
-        "projects": selectors.strand_projects(strand=strand, year=chosen.year,
-                                              period=chosen.period),
+        "projects": projects,
         "milestones": selectors.strand_milestones(strand=strand, on=today),
         "raid": selectors.raid_items(strand_id=strand.pk),
         "kpi_charts": kpi_charts,

@@ -271,3 +271,24 @@ def test_who_has_not_updated_is_for_directors_and_administrators(in_october_2024
     assert "Alpha one" in html  # no P6 update
     assert "Alpha two" not in html
     assert lead_client.get("/programme/compliance/").status_code == 403
+
+
+def test_the_strand_page_agrees_with_the_summary_and_has_bounded_queries(
+    build, programme, director_client, django_assert_max_num_queries
+):
+    from programme.selectors import programme_summary
+    from send_tracker.fiscal import FinancialYear
+
+    url = f"/programme/strands/{programme['a'].slug}/?year=2024-25&period=6"
+    with django_assert_max_num_queries(20) as small:
+        response = director_client.get(url)
+    expected = programme_summary(year=FinancialYear(2024), period=6)["strands"][0]
+    assert response.context["figures"] == expected
+    for n in range(20):
+        p = build.project(programme["a"], f"more {n}")
+        build.update(p, 6, K, 0)
+        RaidItem.objects.create(strand=programme["a"], kind="risk", title=f"r{n}", likelihood=1,
+                                impact=1)
+    with django_assert_max_num_queries(20) as large:
+        director_client.get(url)
+    assert len(large.captured_queries) == len(small.captured_queries)
