@@ -37,14 +37,13 @@ def cohort(request: HttpRequest) -> HttpResponse:
     form = CohortDateForm(request.GET or None)
     on = form.cleaned_data["on"] if form.is_valid() and form.cleaned_data.get("on") else None
     on = on or selectors.cohort_default_date()
-    summary = selectors.cohort_summary(on=on)
+    data = selectors.cohort_overview(on=on)
+    summary = data["summary"]
     by_type = summary["placements_by_provision_type"]
-    series = selectors.cohort_series(on=on)
-    page_charts = charts.cohort_charts(series=series, by_type=by_type, on=on)
+    page_charts = charts.cohort_charts(series=data["series"], by_type=by_type, on=on)
     csv = chart_csv_response(request, page_charts)
     if csv is not None:
         return csv
-    year_ago = selectors.timeliness_year_to(on=on)
     return render(
         request,
         "placements/cohort.html",
@@ -54,9 +53,9 @@ def cohort(request: HttpRequest) -> HttpResponse:
             "on": on,
             "summary": summary,
             "placements_total": sum(v["count"] for v in by_type.values()),
-            "inmss": selectors.inmss_share(by_type),
-            "county": selectors.in_county_split(on=on),
-            "issued": year_ago,
+            "inmss": data["inmss"],
+            "county": data["county"],
+            "issued": data["issued"],
             "charts": page_charts,
         },
     )

@@ -175,4 +175,5 @@ class CohortSummaryView(APIView):
         query = s.CohortQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         on = query.validated_data.get("date") or selectors.cohort_default_date()
-        return Response(selectors.cohort_summary(on=on))
+        # The cached overview holds exactly cohort_summary(on=on) until the data changes.
+        return Response(selectors.cohort_overview(on=on)["summary"])

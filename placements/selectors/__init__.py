@@ -32,13 +32,14 @@ from placements.selectors.records import (
     placement_list,
     provider_list,
 )
-from placements.selectors.series import cohort_series
+from placements.selectors.series import cohort_overview, cohort_series
 
 __all__ = [
     "assessment_list",
     "avg_cost_per_plan",
     "backlog_over_16_weeks",
     "cohort_default_date",
+    "cohort_overview",
     "cohort_projection_inputs",
     "cohort_series",
     "cohort_summary",

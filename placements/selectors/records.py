@@ -84,7 +84,7 @@ def equivalents(*, saving_pence: int, comparators: list[Comparator]) -> list[dic
             continue
         name = comparator.name if units == 1 or not comparator.plural else comparator.plural
         shown = f"{units:.1f}".removesuffix(".0")
-        result.append({"units": units, "text": f"{shown} × {name}", "comparator": comparator})
+        result.append({"units": units, "text": f"{shown} {name}", "comparator": comparator})
     return result
 
 

@@ -8,16 +8,22 @@ whatever the number of placements or months.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import logging
 from decimal import Decimal
 
 import pandas as pd
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Least
 
 from placements.models import Assessment, Child, Placement
 from placements.selectors._sql import BACKLOG_DAYS, WITHIN_DAYS, DaysBetween, MonthOf, month_ends
 from placements.selectors.cohort import timeliness_figures
 from send_tracker.money import round_half_up
+
+logger = logging.getLogger(__name__)
 
 
 def _running_totals(rows: list[dict], points: list[dt.date], key: str | None) -> pd.DataFrame:
@@ -63,22 +69,34 @@ def placements_by_month(*, points: list[dt.date]) -> dict:
     }
 
 
+_PLANS_SQL = """
+WITH first_plan AS (
+    SELECT child_id, min(final_plan_date) AS issued
+    FROM {assessment} WHERE final_plan_date IS NOT NULL GROUP BY child_id
+)
+SELECT date_trunc('month', f.issued)::date AS m, c.primary_need AS k, count(*) AS n
+FROM first_plan f JOIN {child} c ON c.id = f.child_id
+GROUP BY 1, 2
+UNION ALL
+SELECT date_trunc('month', c.plan_ceased_on)::date, c.primary_need, -count(*)
+FROM first_plan f JOIN {child} c ON c.id = f.child_id
+WHERE c.plan_ceased_on >= f.issued
+GROUP BY 1, 2
+"""
+
+
 def plans_by_month(*, points: list[dt.date]) -> dict:
     """Children with an open plan at each month end, by primary need."""
-    first_plan = (
-        Assessment.objects.filter(child=OuterRef("pk"), final_plan_date__isnull=False)
-        .order_by("final_plan_date")
-        .values("final_plan_date")[:1]
+    # A child's plan starts at their first final plan; one ceasing on day d is no longer open
+    # on d (plans_at counts ceased_on > date), so it leaves in the month of d. Raw SQL: the ORM
+    # cannot group by a month of a per-child minimum without a slow correlated subquery.
+    quote = connection.ops.quote_name
+    sql = _PLANS_SQL.format(
+        assessment=quote(Assessment._meta.db_table), child=quote(Child._meta.db_table)
     )
-    children = Child.objects.annotate(first=Subquery(first_plan)).filter(first__isnull=False)
-    issued = children.values(m=MonthOf(F("first")), k=F("primary_need")).annotate(n=Count("id"))
-    # A plan ceasing on day d is no longer open on d (plans_at counts ceased_on > date).
-    ceased = (
-        children.filter(plan_ceased_on__gte=F("first"))
-        .values(m=MonthOf(F("plan_ceased_on")), k=F("primary_need"))
-        .annotate(n=Count("id") * -1)
-    )
-    rows = list(issued.order_by().union(ceased.order_by(), all=True))
+    with connection.cursor() as cursor:
+        cursor.execute(sql)  # noqa: S608 - only our own table names are formatted in
+        rows = [{"m": m, "k": k, "n": n} for m, k, n in cursor.fetchall()]
     table = _running_totals(rows, points, "k")
     needs = sorted({row["k"] for row in rows})
     by_need = {k: [int(v) for v in table[("n", k)]] for k in needs} if rows else {}
@@ -153,3 +171,49 @@ def cohort_series(*, on: dt.date, months: int = 36) -> dict:
         "backlog": backlog_by_month(points=points),
         "timeliness": timeliness_by_month(points=points),
     }
+
+
+def _data_version() -> str:
+    """Changes whenever a row the cohort figures read is added, changed or deleted."""
+    tables = [Placement, Assessment, Child]
+    quote = connection.ops.quote_name
+    parts = ", ".join(
+        f"(SELECT count(*) FROM {quote(m._meta.db_table)}), "  # noqa: S608 - our own tables
+        f"(SELECT max(updated_at) FROM {quote(m._meta.db_table)})"
+        for m in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {parts}")  # noqa: S608 - our own table names only
+        return "|".join(str(v) for v in cursor.fetchone())
+
+
+def cohort_overview(*, on: dt.date) -> dict:
+    """Everything the cohort page shows on a date, cached until the underlying rows change."""
+    from placements.selectors.cohort import (
+        cohort_summary,
+        in_county_split,
+        inmss_share,
+        timeliness_year_to,
+    )
+
+    key = "placements:cohort:" + hashlib.sha256(f"{on}|{_data_version()}".encode()).hexdigest()
+    try:
+        cached = cache.get(key)
+    except Exception:  # noqa: BLE001 - Redis down: compute afresh, the page still renders
+        cached = None
+    if cached is not None:
+        return cached
+    summary = cohort_summary(on=on)
+    by_type = summary["placements_by_provision_type"]
+    overview = {
+        "summary": summary,
+        "series": cohort_series(on=on),
+        "inmss": inmss_share(by_type),
+        "county": in_county_split(on=on),
+        "issued": timeliness_year_to(on=on),
+    }
+    try:
+        cache.set(key, overview, timeout=24 * 3600)
+    except Exception:  # noqa: BLE001
+        logger.warning("could not cache the cohort overview")
+    return overview
