@@ -1,13 +1,12 @@
 """Admin of the board summaries: read-only (they change only through the services)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from finance.board.models import BoardEmail, BoardPack, BoardSummary
 
 
 @admin.register(BoardSummary)
-class BoardSummaryAdmin(SimpleHistoryAdmin):
+class BoardSummaryAdmin(admin.ModelAdmin):
     list_display = ["__str__", "year", "period", "version", "status", "built_at",
                     "signed_off_by_name", "signed_off_at"]
     list_filter = ["status", "year", "period"]
