@@ -64,14 +64,16 @@ MITIGATIONS = [
 ]
 
 SCENARIOS = [
-    ("baseline", "Baseline", True, "Current trends: growth easing, inflation as budgeted.",
-     {"special_independent": "8", "special_non_maintained": "8", "special_la_maintained": "4",
-      "special_academy_free": "4"}, "5", "3", "3", "85", "75"),
-    ("optimistic", "Optimistic", False, "Demand returns to trend and every saving lands.",
-     {"special_independent": "4", "special_non_maintained": "4"}, "3", "2", "4", "100", "100"),
+    ("baseline", "Baseline", True, "Current trends: growth easing towards trend, inflation as "
+     "budgeted, most savings and mitigations delivered.",
+     {"special_independent": "4", "special_non_maintained": "4", "special_la_maintained": "3",
+      "special_academy_free": "3"}, "2", "2.5", "3", "85", "75"),
+    ("optimistic", "Optimistic", False, "Demand back to trend, local places replace "
+     "independent ones, every saving and mitigation lands.",
+     {"special_independent": "-2", "special_non_maintained": "-2"}, "0", "1", "4", "100", "100"),
     ("pessimistic", "Pessimistic", False, "Demand stays 10–15% above trend; savings slip.",
-     {"special_independent": "12", "special_non_maintained": "12", "special_la_maintained": "6",
-      "special_academy_free": "6"}, "8", "5", "2", "70", "50"),
+     {"special_independent": "10", "special_non_maintained": "10", "special_la_maintained": "6",
+      "special_academy_free": "6"}, "6", "4", "2", "70", "50"),
 ]
 
 
