@@ -271,7 +271,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Delivery confidence (RAG) is one choice set wherever it appears (fields named `rag`,
     # `confidence`, in programme and finance): one schema name, or check --deploy warns.
-    "ENUM_NAME_OVERRIDES": {"RagEnum": "programme.models.Rag"},
+    # A choice set used by several components (list, request, patch) needs a name here too.
+    "ENUM_NAME_OVERRIDES": {
+        "RagEnum": "programme.models.Rag",
+        "MitigationStatusEnum": "finance.models.Mitigation.Status",
+    },
 }
 
 # ---- Security (tightened further in production.py) ---------------------------------------

@@ -56,7 +56,7 @@ def _fragment(pattern) -> Iterator[str]:
     # DRF's format suffix (`\.(?P<format>[a-z0-9]+)/?`) becomes `.json`.
     regex = re.sub(r"\\\.\(\?P<format>[^)]*\)", ".json", regex).replace("/?", "/")
     for dummy in DUMMIES:
-        text = re.sub(r"\(\?P<\w+>[^)]*\)", dummy, regex)
+        text = re.sub(r"\((?:\?P<\w+>)?[^)]*\)", dummy, regex)  # named or not
         yield text.replace("\\.", ".").replace("\\", "")
 
 
