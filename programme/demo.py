@@ -263,7 +263,8 @@ def seed(*, log: Callable[[str], None]) -> None:
             _milestones(project, index)
             index += 1
     deputy = ensure_user("deputy-sufficiency", LEAD, full_name="Sam Deputy")
-    strands["sufficiency"].deputies.add(deputy)
+    if not strands["sufficiency"].deputies.filter(pk=deputy.pk).exists():
+        strands["sufficiency"].deputies.add(deputy)  # m2m history records even a no-op add
     _targets(strands)
     for slug, kind, title, likelihood, impact, mitigation, residual, status in RAID:
         _upsert(RaidItem, {"strand": strands[slug], "title": title}, {

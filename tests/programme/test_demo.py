@@ -3,7 +3,7 @@
 import pytest
 
 from programme import demo
-from programme.models import ProgressUpdate, RaidItem
+from programme.models import ProgressUpdate, RaidItem, Strand
 from programme.selectors import programme_summary, programme_targets_by_year
 from send_tracker.demo import seed_core_users
 from send_tracker.fiscal import FinancialYear
@@ -34,10 +34,10 @@ def test_demo_summary_endpoint_gives_the_briefing_figures(seeded, director_clien
 
 def test_demo_seed_is_idempotent_and_writes_no_new_history(seeded):
     before = (ProgressUpdate.objects.count(), ProgressUpdate.history.count(),
-              RaidItem.objects.count())
+              RaidItem.objects.count(), Strand.history.count())
     demo.seed(log=lambda message: None)
     after = (ProgressUpdate.objects.count(), ProgressUpdate.history.count(),
-             RaidItem.objects.count())
+             RaidItem.objects.count(), Strand.history.count())
     assert after == before
     assert RaidItem.objects.count() >= 12
 
