@@ -38,17 +38,20 @@ class HeadlineRow:
         return UP if self.change > 0 else DOWN if self.change < 0 else SAME
 
     @property
-    def change_words(self) -> str:
-        """`▲ up £1.2m`, `▼ down 120 plans`, `▶ no change`; empty without a comparison."""
+    def words(self) -> str:
+        """`up £1.2m`, `down 120`, `no change`; empty without a comparison."""
         if self.change is None:
             return ""
         if self.unit == "pence":
-            words = format_change(self.change)
-        elif self.change == 0:
-            words = "no change"
-        else:
-            words = f"{'up' if self.change > 0 else 'down'} {abs(self.change):,}"
-        return f"{self.arrow} {words}"
+            return format_change(self.change)
+        if self.change == 0:
+            return "no change"
+        return f"{'up' if self.change > 0 else 'down'} {abs(self.change):,}"
+
+    @property
+    def change_words(self) -> str:
+        """`▲ up £1.2m`, `▼ down 120`, `▶ no change`: the arrow and the words together."""
+        return f"{self.arrow} {self.words}" if self.words else ""
 
 
 def show(value: Any, unit: str) -> str:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from finance.board import selectors
@@ -192,6 +193,12 @@ def board_summary_sign_off(*, summary_id: int, user, distribute: bool = True) ->
     _request_packs(summary)
     if distribute:
         _enqueue("send_board_summary", summary.pk)
+    # Later months' drafts measure their changes against the last signed-off month: refresh them.
+    later = BoardSummary.objects.filter(status=BoardSummary.Status.DRAFT).filter(
+        Q(year__gt=summary.year) | Q(year=summary.year, period__gt=summary.period)
+    )
+    for year, period in later.values_list("year", "period"):
+        _enqueue("build_board_summary", year, period)
     return summary
 
 

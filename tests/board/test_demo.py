@@ -20,7 +20,7 @@ def board_rows() -> dict[str, int]:
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_the_demo_p6_summary_carries_the_briefings_figures_and_a_second_seed_changes_nothing(
-    settings, client_for
+    settings, client_for, django_assert_max_num_queries
 ):
     from django.contrib.auth import get_user_model
 
@@ -45,6 +45,15 @@ def test_the_demo_p6_summary_carries_the_briefings_figures_and_a_second_seed_cha
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     for figure in ("£15.4m", "£11.0m", "£4.4m", "£14.7m", "£4.7m", "£666", "DRAFT"):
         assert figure in text, figure
+
+    director_client = client_for(director)
+    with django_assert_max_num_queries(20):
+        page = director_client.get("/board/2024-25/6/")
+    html = page.content.decode()
+    assert "Forecast in-year deficit against the Safety Valve cap" in html
+    assert '<span aria-hidden="true">▲</span> up £3.7m' in html  # overspend vs cap since P5
+    compare = director_client.get("/board/compare/?a=2024-25-4&b=2024-25-6")
+    assert compare.status_code == 200
 
     before = board_rows()
     hashes = dict(BoardSummary.objects.values_list("pk", "content_hash"))

@@ -68,3 +68,17 @@ def test_sign_off_queues_the_emails_and_the_packs_after_commit(
         services.board_summary_sign_off(summary_id=summary.pk, user=director_user)
     assert ("send", (summary.pk,)) in queued
     assert {("pack", (summary.pk, "pdf")), ("pack", (summary.pk, "xlsx"))} <= set(queued)
+
+
+def test_signing_off_a_month_queues_a_refresh_of_later_drafts(
+    build, director_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    queued = []
+    for task in (tasks.send_board_summary, tasks.build_board_pack, tasks.build_board_summary):
+        monkeypatch.setattr(task, "delay", lambda *a, _t=task.name: queued.append((_t, a)))
+    may = build(5).summary
+    build(6)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.board_summary_sign_off(summary_id=may.pk, user=director_user, distribute=False)
+    assert ("finance.board.tasks.build_board_summary", (2024, 6)) in queued
+    assert not any(name.endswith("send_board_summary") for name, _ in queued)

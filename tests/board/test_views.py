@@ -32,7 +32,7 @@ def test_the_month_page_shows_the_headline_with_changes_in_arrows_and_words(
     assert response.status_code == 200
     html = response.content.decode()
     assert "£15.4m" in html
-    assert "▼ down £1.0m" in html
+    assert '<span aria-hidden="true">▼</span> down £1.0m' in html
     assert "since the last signed-off month, P5 2024/25 (version 1)" in html
     assert "Red – off track" in html  # RAG as a word, not colour alone
     assert "No trajectory had been computed when this summary was built" in html
@@ -183,7 +183,7 @@ def test_two_months_compare_side_by_side(signed_off, build, director_client,
     assert response.status_code == 200
     assert "£12.0m" in html
     assert "£11.0m" in html
-    assert "▼ down £1.0m" in html
+    assert '<span aria-hidden="true">▼</span> down £1.0m' in html
 
 
 def test_a_month_without_a_summary_is_a_404(programme_data, director_client):
