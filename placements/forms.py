@@ -199,6 +199,7 @@ class FlagReviewForm(forms.Form):
         ],
         error_messages={"required": "Select what you found"},
     )
+    version = forms.CharField(widget=forms.HiddenInput)
     note = forms.CharField(
         label="Note",
         widget=forms.Textarea,

@@ -193,6 +193,14 @@ class PlacementDecision(AuditedModel):
     def __str__(self) -> str:
         return f"Panel {self.panel_date} for {self.child_id}"
 
+    def alternative(self) -> PlacementOption | None:
+        """The cheapest other suitable option: what the saving is measured against."""
+        others = [o for o in self.options.all() if o.suitable and not o.chosen]
+        return min(others, key=lambda o: o.annual_cost_pence, default=None)
+
+    def chosen_option(self) -> PlacementOption | None:
+        return next((o for o in self.options.all() if o.chosen), None)
+
 
 class PlacementOption(models.Model):
     """One option a panel considered, with its annual cost; exactly one is chosen."""

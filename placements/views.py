@@ -209,7 +209,11 @@ def overpayment_review(request: HttpRequest, pk: int) -> HttpResponse:
     flag = get_object_or_404(selectors.overpayment_flags(), pk=pk)
     form = FlagReviewForm(
         request.POST or None,
-        initial={"status": flag.status if flag.status != "open" else None, "note": flag.note},
+        initial={
+            "status": flag.status if flag.status != "open" else None,
+            "note": flag.note,
+            "version": services.flag_version(flag),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -218,9 +222,12 @@ def overpayment_review(request: HttpRequest, pk: int) -> HttpResponse:
                 status=form.cleaned_data["status"],
                 note=form.cleaned_data["note"],
                 user=request.user,
+                read_version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
-            for field, items in exc.message_dict.items():
+            flag.refresh_from_db()
+            detail = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            for field, items in detail.items():
                 form.add_error(field if field in form.fields else None, items)
         else:
             messages.success(

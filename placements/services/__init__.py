@@ -5,11 +5,16 @@ from placements.services.decisions import (
     decision_saving,
     placement_decision_record,
 )
-from placements.services.overpayments import overpayment_flag_review, overpayment_scan
+from placements.services.overpayments import (
+    flag_version,
+    overpayment_flag_review,
+    overpayment_scan,
+)
 
 __all__ = [
     "OptionInput",
     "decision_saving",
+    "flag_version",
     "overpayment_flag_review",
     "overpayment_scan",
     "placement_decision_record",

@@ -118,6 +118,11 @@ def overpayment_scan(*, now: dt.datetime | None = None) -> OverpaymentScan:
     return scan
 
 
+def flag_version(flag: OverpaymentFlag) -> str:
+    """What a review form carries to detect a later review: the last review's time."""
+    return flag.reviewed_at.isoformat() if flag.reviewed_at else "never"
+
+
 REVIEW_OUTCOMES = (
     OverpaymentFlag.Status.RECOVERED,
     OverpaymentFlag.Status.VALID,
@@ -127,9 +132,25 @@ REVIEW_OUTCOMES = (
 
 @transaction.atomic
 def overpayment_flag_review(
-    *, flag: OverpaymentFlag, status: str, note: str, user: Any
+    *,
+    flag: OverpaymentFlag,
+    status: str,
+    note: str,
+    user: Any,
+    read_version: str | None = None,
 ) -> OverpaymentFlag:
-    """Record a finance officer's outcome for a flag: recovered, valid or written off."""
+    """Record a finance officer's outcome for a flag: recovered, valid or written off.
+
+    `read_version` is the flag's `version` when the form was opened: if someone has recorded an
+    outcome since, the save is refused rather than overwriting theirs.
+    """
+    if read_version is not None:
+        current = OverpaymentFlag.objects.select_for_update().get(pk=flag.pk)
+        if flag_version(current) != read_version:
+            raise ValidationError(
+                "Someone else recorded an outcome for this flag after you opened it. "
+                "Read their outcome below, then record yours again if it still applies."
+            )
     if status not in {s.value for s in REVIEW_OUTCOMES} | {OverpaymentFlag.Status.OPEN.value}:
         raise ValidationError({"status": "Choose recovered, valid or written off."})
     if status != OverpaymentFlag.Status.OPEN and not note.strip():

@@ -101,6 +101,7 @@ def test_the_decision_log_shows_savings_running_total_and_equivalents(finance_cl
     text = finance_client.get("/placements/decisions/?year=2024-25").content.decode()
     assert "£140,000" in text
     assert "2.5 public health nurses" in text
+    assert "Independent (£90,000)" in text  # the alternative each saving is measured against
     assert text.count("£70,000") >= 2
 
 
@@ -140,7 +141,8 @@ def test_a_finance_officer_marks_a_flag_recovered(finance_client, finance_user):
     populate(1)
     flag = OverpaymentFlag.objects.get(rule="after_end")
     response = finance_client.post(f"/placements/overpayments/{flag.pk}/",
-                                   {"status": "recovered", "note": "Credit note 42"})
+                                   {"status": "recovered", "note": "Credit note 42",
+                                    "version": "never"})
     flag.refresh_from_db()
     assert response.status_code == 302
     assert (flag.status, flag.note, flag.reviewed_by) == ("recovered", "Credit note 42",
@@ -162,4 +164,22 @@ def test_directors_cannot_run_or_review_overpayment_checks(director_client):
     flag = OverpaymentFlag.objects.first()
     assert director_client.post("/placements/overpayments/scan/").status_code == 403
     assert director_client.post(f"/placements/overpayments/{flag.pk}/",
-                                {"status": "valid", "note": "x"}).status_code == 403
+                                {"status": "valid", "note": "x", "version": "never"}
+                                ).status_code == 403
+
+
+def test_a_review_over_a_newer_review_is_refused_and_nothing_lost(finance_client, admin_user):
+    from placements.services import overpayment_flag_review
+
+    populate(1)
+    flag = OverpaymentFlag.objects.get(rule="after_end")
+    form = finance_client.get(f"/placements/overpayments/{flag.pk}/").content.decode()
+    assert 'name="version" value="never"' in form
+    overpayment_flag_review(flag=flag, status="valid", note="Agreed extension", user=admin_user)
+
+    response = finance_client.post(f"/placements/overpayments/{flag.pk}/",
+                                   {"status": "written_off", "note": "Gone", "version": "never"})
+    flag.refresh_from_db()
+    assert response.status_code == 200
+    assert "Someone else recorded an outcome" in response.content.decode()
+    assert (flag.status, flag.note) == ("valid", "Agreed extension")
