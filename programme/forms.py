@@ -66,6 +66,19 @@ class ProgressUpdateForm(forms.Form):
         return data
 
 
+def mark_errors(form: forms.Form) -> None:
+    """Give each field in error the GOV.UK error class of its kind of input."""
+    for name in form.errors:
+        if name not in form.fields:
+            continue
+        attrs = form.fields[name].widget.attrs
+        base = attrs.get("class", "").split()
+        kind = next((c for c in base if c in ("govuk-input", "govuk-select", "govuk-textarea")),
+                    None)
+        if kind and f"{kind}--error" not in base:
+            attrs["class"] = " ".join([*base, f"{kind}--error"])
+
+
 ProgressUpdateFormSet = forms.formset_factory(ProgressUpdateForm, extra=0)
 
 

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from programme.models import ProgressUpdate, Project, RaidItem, ReminderSent
+from programme.models import Milestone, ProgressUpdate, Project, RaidItem, ReminderSent, Strand
 from programme.periods import (
     is_period_closed,
     local_today,
@@ -171,6 +171,55 @@ def raid_item_convert_to_issue(*, user: Any, item: RaidItem, reason: str = "") -
     item.updated_by = user
     item.full_clean()
     item._change_reason = reason.strip() or "Risk became an issue"
+    item.save()
+    return item
+
+
+RAID_FIELDS = ("kind", "project", "title", "description", "owner", "likelihood", "impact",
+               "mitigation", "residual_likelihood", "residual_impact", "status", "review_date")
+
+
+@transaction.atomic
+def milestone_update(*, user: Any, milestone: Milestone, **changes: Any) -> Milestone:
+    """Change a milestone's forecast or actual date, status or name (the baseline stays)."""
+    milestone = Milestone.objects.select_for_update().select_related("project__strand").get(
+        pk=milestone.pk
+    )
+    if not can_edit_strand(user, milestone.project.strand):
+        raise PermissionDenied("You can change only the milestones of strands you lead or "
+                               "deputise.")
+    for field in ("name", "forecast_date", "actual_date", "status"):
+        if field in changes:
+            setattr(milestone, field, changes[field])
+    if milestone.status == Milestone.Status.COMPLETE and milestone.actual_date is None:
+        raise ValidationError({"actual_date": "A complete milestone needs its actual date."})
+    milestone.updated_by = user
+    milestone.full_clean()
+    milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def raid_item_save(*, user: Any, strand: Strand, item: RaidItem | None = None,
+                   **fields: Any) -> RaidItem:
+    """Create a RAID item in a strand, or change one; scores follow likelihood × impact."""
+    if item is not None:
+        item = RaidItem.objects.select_for_update().select_related("strand").get(pk=item.pk)
+        if not can_edit_strand(user, item.strand):
+            raise PermissionDenied("You can change only the RAID items of your own strands.")
+    if not can_edit_strand(user, strand):
+        raise PermissionDenied("You can add RAID items only to strands you lead or deputise.")
+    if item is None:
+        item = RaidItem(strand=strand, created_by=user)
+    item.strand = strand
+    for field in RAID_FIELDS:
+        if field in fields:
+            setattr(item, field, fields[field])
+    if item.project is not None and item.project.strand_id != strand.pk:
+        raise ValidationError({"project": "The project must belong to the item's strand."})
+    item.updated_by = user
+    item.derive_scores()
+    item.full_clean()
     item.save()
     return item
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from programme.models import (
@@ -94,17 +95,20 @@ class MilestoneSerializer(serializers.ModelSerializer):
         model = Milestone
         fields = ["id", "project", "strand", "name", "baseline_date", "forecast_date",
                   "actual_date", "status"]
+        read_only_fields = ["project", "baseline_date"]
 
 
 class RaidItemSerializer(serializers.ModelSerializer):
-    strand = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    owner = serializers.CharField(source="owner.username", default=None, read_only=True)
+    strand = serializers.SlugRelatedField(slug_field="slug", queryset=Strand.objects.all())
+    owner = serializers.SlugRelatedField(slug_field="username", required=False, allow_null=True,
+                                         queryset=get_user_model().objects.all())
 
     class Meta:
         model = RaidItem
         fields = ["id", "kind", "strand", "project", "title", "description", "owner",
                   "likelihood", "impact", "score", "mitigation", "residual_likelihood",
                   "residual_impact", "residual_score", "status", "review_date", "converted_at"]
+        read_only_fields = ["score", "residual_score", "converted_at"]
 
 
 class KpiReadingSerializer(serializers.ModelSerializer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -159,26 +160,58 @@ class ProgressUpdateViewSet(
         return self.partial_update(request, *args, **kwargs)
 
 
-class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
-    """Project milestones: baseline, forecast and actual dates."""
+WRITE = Capability.of("view_aggregates", write="edit_programme")
 
-    permission_classes = [READ]
+
+class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                       mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Project milestones; leads PATCH their own strands' forecast and actual dates and status."""
+
+    permission_classes = [WRITE]
     serializer_class = s.MilestoneSerializer
     filterset_class = MilestoneFilter
+    http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):
         return q.milestone_list()
 
+    def perform_update(self, serializer) -> None:
+        serializer.instance = services.milestone_update(
+            user=self.request.user, milestone=serializer.instance, **serializer.validated_data
+        )
 
-class RaidItemViewSet(viewsets.ReadOnlyModelViewSet):
-    """The RAID log, highest score first."""
 
-    permission_classes = [READ]
+class RaidItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                      mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """The RAID log, highest score first; leads add and change their own strands' items."""
+
+    permission_classes = [WRITE]
     serializer_class = s.RaidItemSerializer
     filterset_class = RaidFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return q.raid_list()
+
+    def perform_create(self, serializer) -> None:
+        data = dict(serializer.validated_data)
+        serializer.instance = services.raid_item_save(
+            user=self.request.user, strand=data.pop("strand"), **data
+        )
+
+    def perform_update(self, serializer) -> None:
+        data = dict(serializer.validated_data)
+        strand = data.pop("strand", serializer.instance.strand)
+        serializer.instance = services.raid_item_save(
+            user=self.request.user, strand=strand, item=serializer.instance, **data
+        )
+
+    @extend_schema(request=None, responses={200: s.RaidItemSerializer})
+    @action(detail=True, methods=["post"], url_path="convert-to-issue")
+    def convert_to_issue(self, request: Request, pk=None) -> Response:
+        """A risk that has happened becomes an issue, keeping its history."""
+        item = services.raid_item_convert_to_issue(user=request.user, item=self.get_object())
+        return Response(s.RaidItemSerializer(q.raid_list().get(pk=item.pk)).data)
 
 
 class KpiViewSet(viewsets.ReadOnlyModelViewSet):

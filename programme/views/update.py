@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from programme import selectors, services
-from programme.forms import ClosedPeriodReasonForm, ProgressUpdateFormSet
+from programme.forms import ClosedPeriodReasonForm, ProgressUpdateFormSet, mark_errors
 from programme.models import ProgressUpdate, Project
 from programme.periods import is_period_closed, update_deadline
 from programme.views.common import YearPeriod, period_choices, year_period_from
@@ -133,6 +133,9 @@ def update_form(request: HttpRequest) -> HttpResponse:
                                  f"{chosen.label}.")
                 return redirect(f"{reverse('programme:update')}?{request.GET.urlencode()}")
             formset = _show_problems(formset, problems, request.POST)
+    if formset.is_bound:
+        for form in formset.forms:
+            mark_errors(form)
     missing = selectors.missing_updates(year=chosen.year, period=chosen.period,
                                         strand_ids=[s.pk for s in strands])
     status = 400 if request.method == "POST" else 200

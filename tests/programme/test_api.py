@@ -169,3 +169,46 @@ def test_the_api_schema_documents_the_summary(admin_client_role):
     assert "/api/v1/programme/summary/" in text
     assert "unallocated_pence" in text
     assert schema is None or "/api/v1/progress-updates/{id}/" in schema["paths"]
+
+
+def test_a_lead_moves_their_milestone_but_not_another_strands(programme, lead_client):
+    import datetime as dt
+
+    from programme.models import Milestone
+
+    own = Milestone.objects.create(project=programme["a1"], name="Own",
+                                   baseline_date=dt.date(2024, 9, 1),
+                                   forecast_date=dt.date(2024, 9, 1))
+    theirs = Milestone.objects.create(project=programme["b1"], name="Theirs",
+                                      baseline_date=dt.date(2024, 9, 1),
+                                      forecast_date=dt.date(2024, 9, 1))
+    ok = lead_client.patch(f"/api/v1/milestones/{own.pk}/", {"forecast_date": "2024-11-30"},
+                           content_type="application/json")
+    assert ok.status_code == 200
+    assert ok.json()["forecast_date"] == "2024-11-30"
+    assert ok.json()["baseline_date"] == "2024-09-01"  # the baseline never moves
+    refused = lead_client.patch(f"/api/v1/milestones/{theirs.pk}/",
+                                {"forecast_date": "2025-01-31"}, content_type="application/json")
+    assert refused.status_code == 403
+    assert Milestone.objects.get(pk=theirs.pk).forecast_date == dt.date(2024, 9, 1)
+    incomplete = lead_client.patch(f"/api/v1/milestones/{own.pk}/", {"status": "complete"},
+                                   content_type="application/json")
+    assert incomplete.status_code == 400
+    assert "actual_date" in incomplete.json()
+
+
+def test_a_lead_adds_a_raid_item_to_their_strand_only(programme, lead_client):
+    body = {"kind": "risk", "title": "Tribunal costs rise", "likelihood": 4, "impact": 3,
+            "residual_likelihood": 2, "residual_impact": 3, "mitigation": "Mediation first"}
+    created = lead_client.post("/api/v1/raid-items/", {**body, "strand": programme["a"].slug},
+                               content_type="application/json")
+    assert created.status_code == 201
+    assert (created.json()["score"], created.json()["residual_score"]) == (12, 6)
+    refused = lead_client.post("/api/v1/raid-items/", {**body, "strand": programme["b"].slug},
+                               content_type="application/json")
+    assert refused.status_code == 403
+    assert RaidItem.objects.count() == 1
+    item_id = created.json()["id"]
+    converted = lead_client.post(f"/api/v1/raid-items/{item_id}/convert-to-issue/")
+    assert converted.status_code == 200
+    assert (converted.json()["kind"], converted.json()["score"]) == ("issue", 15)

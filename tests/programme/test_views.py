@@ -145,6 +145,7 @@ def test_form_errors_are_summarised_with_links_to_the_fields(in_october_2024, pr
     assert 'href="#id_updates-0-forecast"' in html
     assert "Forecast saving must be an amount in pounds" in html
     assert 'href="#id_updates-0-delivered"' in html
+    assert 'class="govuk-input govuk-input--width-10 govuk-input--error"' in html
     assert not ProgressUpdate.objects.filter(period=6, project=programme["a1"]).exists()
 
 
