@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import forms
 
-from programme.models import Rag, RaidItem
+from programme.models import Milestone, Rag, RaidItem
 from send_tracker.money import to_pence
 
 POUNDS_ATTRS = {"class": "govuk-input govuk-input--width-10", "inputmode": "decimal",
@@ -113,3 +113,77 @@ class RaidFilterForm(forms.Form):
             ("", "All owners"),
             *((u.pk, u.get_full_name() or u.get_username()) for u in owners),
         ]
+
+
+DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
+
+
+def _date_field(label: str, *, required: bool) -> forms.DateField:
+    return forms.DateField(
+        label=label, required=required, input_formats=DATE_FORMATS,
+        help_text="For example, 31/03/2025",
+        widget=forms.DateInput(format="%d/%m/%Y",
+                               attrs={"class": "govuk-input govuk-input--width-10"}),
+        error_messages={"invalid": f"{label} must be a real date, like 31/03/2025",
+                        "required": f"Enter the {label.lower()}"},
+    )
+
+
+class MilestoneForm(forms.Form):
+    """A milestone's forecast and actual dates and status (the baseline never changes)."""
+
+    forecast_date = _date_field("Forecast date", required=True)
+    actual_date = _date_field("Actual date", required=False)
+    status = forms.ChoiceField(label="Status", choices=Milestone.Status.choices,
+                               widget=forms.Select(attrs={"class": "govuk-select"}))
+
+
+SCALE = [("", "Choose 1 to 5"), *((n, str(n)) for n in range(1, 6))]
+
+
+class RaidItemForm(forms.Form):
+    """A RAID item: what it is, who owns it, how likely and how bad, and what is being done."""
+
+    kind = forms.ChoiceField(label="Type", choices=RaidItem.Kind.choices,
+                             widget=forms.Select(attrs={"class": "govuk-select"}))
+    title = forms.CharField(label="Title", max_length=200,
+                            widget=forms.TextInput(attrs={"class": "govuk-input"}),
+                            error_messages={"required": "Enter a title"})
+    description = forms.CharField(label="Description", required=False,
+                                  widget=forms.Textarea(attrs={"class": "govuk-textarea",
+                                                               "rows": 3}))
+    owner = forms.TypedChoiceField(label="Owner", required=False, coerce=int, empty_value=None,
+                                   widget=forms.Select(attrs={"class": "govuk-select"}))
+    likelihood = forms.TypedChoiceField(
+        label="Likelihood (1 rare to 5 almost certain)", choices=SCALE, coerce=int,
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={"required": "Choose a likelihood from 1 to 5"})
+    impact = forms.TypedChoiceField(
+        label="Impact (1 minimal to 5 severe)", choices=SCALE, coerce=int,
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={"required": "Choose an impact from 1 to 5"})
+    mitigation = forms.CharField(label="Mitigation", required=False,
+                                 widget=forms.Textarea(attrs={"class": "govuk-textarea",
+                                                              "rows": 3}))
+    residual_likelihood = forms.TypedChoiceField(
+        label="Likelihood after mitigation", choices=SCALE, coerce=int, empty_value=None,
+        required=False, widget=forms.Select(attrs={"class": "govuk-select"}))
+    residual_impact = forms.TypedChoiceField(
+        label="Impact after mitigation", choices=SCALE, coerce=int, empty_value=None,
+        required=False, widget=forms.Select(attrs={"class": "govuk-select"}))
+    status = forms.ChoiceField(label="Status", choices=RaidItem.Status.choices,
+                               widget=forms.Select(attrs={"class": "govuk-select"}))
+    review_date = _date_field("Review date", required=False)
+
+    def __init__(self, *args, owners=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [
+            ("", "No owner"), *((u.pk, u.get_full_name() or u.get_username()) for u in owners)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("residual_likelihood")) != bool(data.get("residual_impact")):
+            self.add_error("residual_impact", "Give both the likelihood and the impact after "
+                                              "mitigation, or neither")
+        return data

@@ -11,7 +11,10 @@ urlpatterns = [
     path("update/", views.update_form, name="update"),
     path("compliance/", views.compliance, name="compliance"),
     path("raid/", views.raid_log, name="raid"),
+    path("raid/new/", views.raid_edit, name="raid_new"),
+    path("raid/<int:pk>/edit/", views.raid_edit, name="raid_edit"),
     path("raid/<int:pk>/convert/", views.raid_convert, name="raid_convert"),
+    path("milestones/<int:pk>/edit/", views.milestone_edit, name="milestone_edit"),
     path("kpis/", views.kpi_page, name="kpis"),
     path("strands/<slug:slug>/", views.strand_detail, name="strand"),
 ]

@@ -1,5 +1,6 @@
 """Pages of the programme app: thin views over selectors and services."""
 
+from programme.views.edit import milestone_edit, raid_edit
 from programme.views.pages import (
     compliance,
     kpi_page,
@@ -14,9 +15,11 @@ from programme.views.update import update_form
 __all__ = [
     "compliance",
     "kpi_page",
+    "milestone_edit",
     "overview_export",
     "programme_overview",
     "raid_convert",
+    "raid_edit",
     "raid_log",
     "strand_detail",
     "update_form",

@@ -293,3 +293,38 @@ def test_the_strand_page_agrees_with_the_summary_and_has_bounded_queries(
     with django_assert_max_num_queries(20) as large:
         director_client.get(url)
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_a_lead_changes_a_milestone_date_in_the_browser(programme, lead_client, director_client):
+    from programme.models import Milestone
+
+    milestone = Milestone.objects.create(project=programme["a1"], name="Panel",
+                                         baseline_date=dt.date(2024, 8, 1),
+                                         forecast_date=dt.date(2024, 9, 1))
+    url = f"/programme/milestones/{milestone.pk}/edit/"
+    bad = lead_client.post(url, {"forecast_date": "31/02/2025", "status": "on_track"})
+    assert bad.status_code == 400
+    assert 'href="#id_forecast_date"' in bad.content.decode()
+    incomplete = lead_client.post(url, {"forecast_date": "30/11/2024", "status": "complete"})
+    assert "A complete milestone needs its actual date." in incomplete.content.decode()
+    ok = lead_client.post(url, {"forecast_date": "30/11/2024", "status": "at_risk"})
+    assert ok.status_code == 302
+    milestone.refresh_from_db()
+    assert (milestone.forecast_date, milestone.baseline_date) == (dt.date(2024, 11, 30),
+                                                                  dt.date(2024, 8, 1))
+    assert director_client.get(url).status_code == 403
+
+
+def test_a_lead_adds_a_raid_item_to_their_strand_but_not_to_another(programme, lead_client):
+    data = {"kind": "risk", "title": "Transport costs", "likelihood": "4", "impact": "4",
+            "residual_likelihood": "2", "residual_impact": "", "status": "open"}
+    url = f"/programme/raid/new/?strand={programme['a'].slug}"
+    half = lead_client.post(url, data)
+    assert half.status_code == 400
+    assert "or neither" in half.content.decode()
+    assert lead_client.post(url, {**data, "residual_impact": "3"}).status_code == 302
+    item = RaidItem.objects.get()
+    assert (item.score, item.residual_score, item.strand) == (16, 6, programme["a"])
+    other = f"/programme/raid/new/?strand={programme['b'].slug}"
+    assert lead_client.post(other, data).status_code == 403
+    assert RaidItem.objects.count() == 1
