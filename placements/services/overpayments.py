@@ -49,18 +49,26 @@ WHERE p.end_date IS NOT NULL AND i.period_end > p.end_date
 ON CONFLICT (invoice_id, rule) DO NOTHING
 """
 
-# The later-recorded of two invoices from one provider for one placement whose periods overlap.
+# An invoice whose period starts before an earlier invoice for the same provider and placement
+# has ended (earlier = earlier start, or the same start and recorded first). A running maximum
+# of period ends over the placement's invoices finds every overlap in one ordered pass, instead
+# of comparing every pair of a placement's invoices.
 _DUPLICATE = """
 INSERT INTO {flag} {columns}
-SELECT DISTINCT ON (b.id) b.id, 'duplicate', b.amount_pence,
-       'Overlaps invoice ' || a.ref || ' (' || to_char(a.period_start, 'DD/MM/YYYY') || '–'
-           || to_char(a.period_end, 'DD/MM/YYYY') || ')',
+SELECT o.id, 'duplicate', o.amount_pence,
+       'Overlaps an earlier invoice for this placement that runs to '
+           || to_char(o.covered_to, 'DD/MM/YYYY'),
        'open', '', %(now)s
-FROM {invoice} a JOIN {invoice} b
-  ON b.placement_id = a.placement_id AND b.provider_id = a.provider_id AND a.id < b.id
- AND b.period_start <= a.period_end AND a.period_start <= b.period_end
-WHERE a.status <> 'void' AND b.status <> 'void'
-ORDER BY b.id, a.id
+FROM (
+  SELECT i.id, i.amount_pence, i.period_start,
+         max(i.period_end) OVER (
+           PARTITION BY i.provider_id, i.placement_id ORDER BY i.period_start, i.id
+           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+         ) AS covered_to
+  FROM {invoice} i
+  WHERE i.status <> 'void'
+) o
+WHERE o.period_start <= o.covered_to
 ON CONFLICT (invoice_id, rule) DO NOTHING
 """
 
