@@ -39,11 +39,13 @@ def _embedded_postgres() -> str:
     DATA_DIR.mkdir(exist_ok=True)
     # cleanup_mode=None: the server outlives this process and serves the web, worker and tests.
     server = get_server(DATA_DIR / "postgres", cleanup_mode=None)
-    uri = server.get_uri()
+    # The embedded server listens on a Unix socket only, and its URI names the socket directory
+    # in `?host=`: ask for our database by name rather than appending it to the end.
+    uri = server.get_uri(database=DB_NAME)
     _say(
         f"No PostgreSQL on 127.0.0.1:5432: started an embedded one ({uri}), data in .data/postgres."
     )
-    return uri.rstrip("/") + f"/{DB_NAME}"
+    return uri
 
 
 def _embedded_redis() -> str:
