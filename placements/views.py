@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from placements import charts, selectors, services
+from placements.codes import PROVISION_TYPE_LABELS
 from placements.forms import CohortDateForm, DecisionForm, FlagReviewForm
 from placements.models import OverpaymentFlag
 from send_tracker.charts import chart_csv_response
@@ -56,6 +57,10 @@ def cohort(request: HttpRequest) -> HttpResponse:
             "inmss": data["inmss"],
             "county": data["county"],
             "issued": data["issued"],
+            "projection": [
+                {**row, "label": PROVISION_TYPE_LABELS.get(row["code"], row["code"])}
+                for row in data["projection"]
+            ],
             "charts": page_charts,
         },
     )

@@ -24,6 +24,7 @@ from placements.selectors.cohort import timeliness_figures
 from send_tracker.money import round_half_up
 
 logger = logging.getLogger(__name__)
+OVERVIEW_SHAPE = 2
 
 
 def _running_totals(rows: list[dict], points: list[dt.date], key: str | None) -> pd.DataFrame:
@@ -173,6 +174,21 @@ def cohort_series(*, on: dt.date, months: int = 36) -> dict:
     }
 
 
+def projection_rows(inputs: dict[str, dict]) -> list[dict]:
+    """The trajectory's inputs as table rows: caseload, High Needs cost and unit cost u(p)."""
+    rows = [
+        {
+            "code": code,
+            "caseload": item["caseload"],
+            "cost_pence": int(round_half_up(item["high_needs_cost_pence"])),
+            "unit_pence": int(round_half_up(item["high_needs_cost_pence"] / item["caseload"])),
+        }
+        for code, item in inputs.items()
+        if item["caseload"]
+    ]
+    return sorted(rows, key=lambda row: -row["cost_pence"])
+
+
 def _data_version() -> str:
     """Changes whenever a row the cohort figures read is added, changed or deleted."""
     tables = [Placement, Assessment, Child]
@@ -190,13 +206,18 @@ def _data_version() -> str:
 def cohort_overview(*, on: dt.date) -> dict:
     """Everything the cohort page shows on a date, cached until the underlying rows change."""
     from placements.selectors.cohort import (
+        cohort_projection_inputs,
         cohort_summary,
         in_county_split,
         inmss_share,
         timeliness_year_to,
     )
 
-    key = "placements:cohort:" + hashlib.sha256(f"{on}|{_data_version()}".encode()).hexdigest()
+    # Bump OVERVIEW_SHAPE when the cached dict changes shape, so old entries are not read.
+    key = (
+        f"placements:cohort:{OVERVIEW_SHAPE}:"
+        + hashlib.sha256(f"{on}|{_data_version()}".encode()).hexdigest()
+    )
     try:
         cached = cache.get(key)
     except Exception:  # noqa: BLE001 - Redis down: compute afresh, the page still renders
@@ -211,6 +232,7 @@ def cohort_overview(*, on: dt.date) -> dict:
         "inmss": inmss_share(by_type),
         "county": in_county_split(on=on),
         "issued": timeliness_year_to(on=on),
+        "projection": projection_rows(cohort_projection_inputs(at=on)),
     }
     try:
         cache.set(key, overview, timeout=24 * 3600)
