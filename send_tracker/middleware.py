@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.utils.log import log_response
 
 from send_tracker.logging import set_request_id
 
@@ -23,6 +24,14 @@ class RequestIdMiddleware:
         set_request_id(request.request_id)
         try:
             response = self.get_response(request)
+            if response.status_code >= 400:
+                # Django logs 4xx/5xx responses only after the middleware chain has returned,
+                # when the id is gone; logged here (once: Django skips a logged response) the
+                # line carries it.
+                log_response(
+                    "%s: %s", response.reason_phrase, request.path,
+                    response=response, request=request,
+                )
         finally:
             set_request_id(None)
         response["X-Request-ID"] = request.request_id

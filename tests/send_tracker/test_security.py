@@ -108,6 +108,20 @@ def test_a_log_line_written_during_a_request_carries_its_id(client_for, make_use
     assert {r.request_id for r in records} == {response["X-Request-ID"]}
 
 
+@pytest.mark.django_db
+def test_the_line_django_logs_for_an_error_response_carries_the_request_id(client, settings,
+                                                                          context_caplog):
+    # /healthz returns its 503 (nothing raised): Django logs such responses after the
+    # middleware chain has returned, so the middleware must log them itself to keep the id.
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    with context_caplog.at_level(logging.WARNING, logger="django.request"):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    records = [r for r in context_caplog.records if r.name == "django.request"]
+    assert [r.getMessage() for r in records] == ["Service Unavailable: /healthz"]  # once
+    assert records[0].request_id == response["X-Request-ID"]
+
+
 def test_log_lines_outside_a_request_say_so():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "message", None, None)
     ContextFilter().filter(record)
