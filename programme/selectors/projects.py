@@ -9,7 +9,6 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from programme.models import Milestone, ProgressUpdate, Project, Strand
-from programme.selectors.summary import latest_submitted_updates
 from send_tracker.fiscal import FinancialYear, period_end, period_start, previous_period
 from send_tracker.permissions import ADMIN, LEAD, has_role
 
@@ -113,14 +112,28 @@ def milestones_due(*, year: FinancialYear, period: int) -> dict[str, list[dict[s
 def strand_projects(
     *, strand: Strand, year: FinancialYear, period: int
 ) -> list[dict[str, Any]]:
-    """The strand's projects with their latest submitted update at the period. Two queries."""
-    latest = {
-        u.project_id: u
-        for u in latest_submitted_updates(year=year, period=period, strand_id=strand.pk)
+    """The strand's projects, each with its latest submitted update at the period, the one
+    at the period before, and the change in forecast between them. Two queries."""
+    updates = (
+        ProgressUpdate.objects.filter(
+            project__strand=strand, year=year.start_year, period__lte=period,
+            status=ProgressUpdate.Status.SUBMITTED,
+        )
         .select_related("author")
-    }
-    projects = strand.projects.select_related("lead").order_by("name")
-    return [{"project": p, "update": latest.get(p.pk)} for p in projects]
+        .order_by("project_id", "period")
+    )
+    latest: dict[int, ProgressUpdate] = {}
+    before: dict[int, ProgressUpdate] = {}
+    for u in updates:  # ascending periods: the last one seen wins
+        latest[u.project_id] = u
+        if u.period < period:
+            before[u.project_id] = u
+    rows = []
+    for p in strand.projects.select_related("lead").order_by("name"):
+        now, then = latest.get(p.pk), before.get(p.pk)
+        change = now.forecast_pence - then.forecast_pence if now and then else None
+        rows.append({"project": p, "update": now, "previous": then, "forecast_change": change})
+    return rows
 
 
 def strand_milestones(*, strand: Strand, on: dt.date) -> list[dict[str, Any]]:

@@ -174,3 +174,13 @@ def test_a_period_closes_only_after_its_deadline_has_passed():
     assert not is_period_closed(FY, 7, today=dt.date(2024, 11, 1))  # before its deadline
     assert reporting_period(today=dt.date(2024, 10, 14)) == (FY, 6)
     assert reporting_period(today=dt.date(2024, 10, 15)) == (FY, 7)
+
+
+def test_strand_projects_show_the_change_in_forecast_since_the_period_before(two_strands):
+    rows = {r["project"].pk: r for r in selectors.strand_projects(
+        strand=two_strands[0], year=FY, period=5)}
+    first, second = sorted(rows)
+    assert rows[first]["update"].period == 5
+    assert rows[first]["previous"].period == 3
+    assert rows[first]["forecast_change"] == -20 * K  # £100k at P3 → £80k at P5
+    assert rows[second]["forecast_change"] == 0  # P2 carried: no new update
