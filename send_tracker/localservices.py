@@ -110,6 +110,7 @@ def resolve() -> dict[str, str]:
     """The DATABASE_URL and REDIS_URL to use, starting embedded servers where needed."""
     in_ci = os.environ.get("CI", "").lower() == "true"
     found: dict[str, str] = {}
+    embedded = False
     if os.environ.get("DATABASE_URL"):
         found["DATABASE_URL"] = os.environ["DATABASE_URL"]
     elif _answers("127.0.0.1", 5432):
@@ -120,6 +121,7 @@ def resolve() -> dict[str, str]:
         )
     else:
         found["DATABASE_URL"] = _embedded_postgres()
+        embedded = True
     if os.environ.get("REDIS_URL"):
         found["REDIS_URL"] = os.environ["REDIS_URL"]
     elif _answers("127.0.0.1", 6379):
@@ -128,8 +130,20 @@ def resolve() -> dict[str, str]:
         raise SystemExit("CI=true and no Redis answers on 127.0.0.1:6379: failing, not skipping.")
     else:
         found["REDIS_URL"] = _embedded_redis()
+        embedded = True
     ensure_database_exists(found["DATABASE_URL"])
+    if embedded:
+        write_local_env(found)
     return found
+
+
+def write_local_env(found: dict[str, str]) -> None:
+    """Record the URLs in .data/env, which the settings read when the variables are unset.
+
+    So `manage.py shell` or a bare `pytest` after `make run` find the embedded servers too.
+    """
+    DATA_DIR.mkdir(exist_ok=True)
+    (DATA_DIR / "env").write_text("".join(f"{key}='{value}'\n" for key, value in found.items()))
 
 
 if __name__ == "__main__":
