@@ -176,7 +176,10 @@ def _seed_pressures(user) -> None:
         (Pressure.Kind.SLIPPAGE, "0.8", "Slippage on new special school places and placement "
          "cost reforms (year one of the Safety Valve)."),
     ]
+    existing = set(Pressure.objects.filter(year=2024).values_list("kind", flat=True))
     for kind, amount, basis in entered:
+        if kind in existing:
+            continue  # entered once; later runs leave officers' (or derived) figures alone
         pence = 66_600 * 8_994 if amount is None else _m(amount)
         services.pressure_set(year=2024, kind=kind, amount_pence=pence, basis=basis, user=user)
     services.pressures_derive(year=2024, period=6, user=user)

@@ -42,6 +42,8 @@ def update_audited(
     locked = type(instance).objects.select_for_update().get(pk=instance.pk)
     if read_at is not None and locked.updated_at != read_at:
         raise ValidationError(STALE_MESSAGE)
+    if all(getattr(locked, name) == value for name, value in fields.items()):
+        return locked  # nothing changed: no save, no false history, no recompute
     for name, value in fields.items():
         setattr(locked, name, value)
     return save_audited(locked, user=user, recompute=recompute)

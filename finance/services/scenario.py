@@ -37,12 +37,15 @@ def scenario_upsert(
 ) -> Scenario:
     """Create a scenario or reset its assumptions (the demo seed)."""
     scenario = Scenario.objects.select_for_update().filter(slug=slug).first() or Scenario(slug=slug)
-    scenario.name = name
-    scenario.is_baseline = is_baseline
+    values = {"name": name, "is_baseline": is_baseline}
     for field in ASSUMPTIONS:
         if field in assumptions:
             value = assumptions[field]
-            setattr(scenario, field, _clean_growth(value) if field == "growth_by_type" else value)
+            values[field] = _clean_growth(value) if field == "growth_by_type" else value
+    if scenario.pk and all(getattr(scenario, f) == v for f, v in values.items()):
+        return scenario  # unchanged: no false history
+    for field, value in values.items():
+        setattr(scenario, field, value)
     return save_audited(scenario, user=user)
 
 
