@@ -77,15 +77,16 @@ class ReadAtMixin(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    """Which year and period to show (GET)."""
+    """Which year and period to show (GET); the year travels as `2024-25`."""
 
-    year = forms.TypedChoiceField(coerce=int, widget=forms.Select(attrs=_SELECT))
+    year = forms.ChoiceField(widget=forms.Select(attrs=_SELECT))
     period = forms.TypedChoiceField(coerce=int, widget=forms.Select(attrs=_SELECT))
 
     def __init__(self, *args, periods: list[tuple[int, int]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         years = sorted({y for y, _ in periods}, reverse=True)
-        self.fields["year"].choices = [(y, FinancialYear(y).label) for y in years]
+        self.fields["year"].choices = [(FinancialYear(y).slug, FinancialYear(y).label)
+                                       for y in years]
         self.fields["period"].choices = [(p, f"P{p}") for p in range(1, 13)]
 
 

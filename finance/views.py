@@ -75,7 +75,7 @@ def finance_dashboard(request: HttpRequest) -> HttpResponse:
         return csv
     from finance.forms import PeriodForm
 
-    form = PeriodForm(initial={"year": year, "period": period},
+    form = PeriodForm(initial={"year": fy.slug, "period": period},
                       periods=periods)
     return render(request, "finance/dashboard.html", {
         "chosen": chosen, "form": form, "year_label": fy.label,
