@@ -16,6 +16,11 @@ from send_tracker.money import format_money, format_pounds
 _MILLION = Decimal(100_000_000)
 
 
+def _pounds(pence: int | None) -> Decimal | None:
+    """Exact pounds for the table's CSV (numbers, not text)."""
+    return None if pence is None else Decimal(pence) / 100
+
+
 def _m(pence: int | None) -> float | None:
     """Pence to £m for plotting (the table keeps the exact figure)."""
     return None if pence is None else float(Decimal(pence) / _MILLION)
@@ -37,11 +42,11 @@ def bridge_chart(steps: list[dict], *, title: str, chart_id: str = "bridge") -> 
     ))
     figure.update_layout(**base_layout(yaxis={"title": "£m"}, showlegend=False, height=420,
                                        margin={"l": 70, "r": 20, "t": 30, "b": 140}))
-    rows = [[s["label"], s["measure"], s["pence"]] for s in steps]
+    rows = [[s["label"], s["measure"], _pounds(s["pence"])] for s in steps]
     display = [[s["label"], "Total" if s["measure"] != "relative" else "Step",
                 format_pounds(s["pence"])] for s in steps]
     return Chart(id=chart_id, title=title, figure=figure,
-                 headers=["Step", "Kind", "Amount (pence)"], rows=rows, display_rows=display,
+                 headers=["Step", "Kind", "Amount (£)"], rows=rows, display_rows=display,
                  description="Red steps add to the deficit, green steps reduce it; blue bars are "
                              "totals. 'Other movements' is the balancing item, so the bridge "
                              "reconciles to the penny.")
@@ -65,15 +70,19 @@ def forecast_by_period_chart(rows: list[dict], *, year: int, income_pence: int |
     low = min((r["budget_pence"] for r in rows), default=0)
     figure.update_layout(**base_layout(yaxis={"title": "£m", "range": [_m(low) * 0.9, None]},
                                        barmode="group"))
-    table = [[period_label(r["period"]), r["budget_pence"], r["forecast_outturn_pence"],
-              r["forecast_outturn_pence"] - r["budget_pence"], r["actual_to_date_pence"]]
+    table = [[period_label(r["period"]), _pounds(r["budget_pence"]),
+              _pounds(r["forecast_outturn_pence"]),
+              _pounds(r["forecast_outturn_pence"] - r["budget_pence"]),
+              _pounds(r["actual_to_date_pence"])]
              for r in rows]
-    display = [[t[0], format_money(t[1]), format_money(t[2]), format_money(t[3]),
-                format_money(t[4])] for t in table]
+    display = [[period_label(r["period"]), format_money(r["budget_pence"]),
+                format_money(r["forecast_outturn_pence"]),
+                format_money(r["forecast_outturn_pence"] - r["budget_pence"]),
+                format_money(r["actual_to_date_pence"])] for r in rows]
     return Chart(id="forecast-by-period", title=f"Forecast outturn by period, {fy.label}",
                  figure=figure,
-                 headers=["Period", "Budget (pence)", "Forecast outturn (pence)",
-                          "Overspend (pence)", "Actual to date (pence)"],
+                 headers=["Period", "Budget (£)", "Forecast outturn (£)", "Overspend (£)",
+                          "Actual to date (£)"],
                  rows=table, display_rows=display,
                  description="How the year's forecast moved month by month against the budget.")
 
@@ -99,7 +108,7 @@ def trajectory_charts(runs: list[tuple[str, list]], versions: list) -> list[Char
             in_rows.append([FinancialYear(t.year).label, f"Cap: {version.name}",
                             t.in_year_cap_pence])
             cum_rows.append([FinancialYear(t.year).label, f"Target: {version.name}",
-                             t.cumulative_target_pence])
+                             t.cumulative_target_pence])  # pence here; pounds in the CSV
     for index, (name, points) in enumerate(runs):
         colour = PALETTE[index % len(PALETTE)]
         years = [FinancialYear(p.year).label for p in points]
@@ -129,15 +138,16 @@ def trajectory_charts(runs: list[tuple[str, list]], versions: list) -> list[Char
     for figure in (in_year, cumulative):
         figure.update_layout(**base_layout(yaxis={"title": "£m"}, height=420,
                                            legend={"orientation": "h", "y": -0.2}))
-    headers = ["Year", "Series", "Amount (pence)"]
+    headers = ["Year", "Series", "Amount (£)"]
     return [
         Chart(id="trajectory-in-year", title="In-year deficit against the cap", figure=in_year,
-              headers=headers, rows=in_rows,
+              headers=headers, rows=[[r[0], r[1], _pounds(r[2])] for r in in_rows],
               display_rows=[[r[0], r[1], format_money(r[2])] for r in in_rows],
               description="Dotted lines are before the programme's savings and mitigations; "
                           "black lines are the agreement's caps (dashed: the reprofile)."),
         Chart(id="trajectory-cumulative", title="Cumulative deficit against the target",
-              figure=cumulative, headers=headers, rows=cum_rows,
+              figure=cumulative, headers=headers,
+              rows=[[r[0], r[1], _pounds(r[2])] for r in cum_rows],
               display_rows=[[r[0], r[1], format_money(r[2])] for r in cum_rows],
               description="Solid: every DfE instalment received; dotted: instalments at risk "
                           "withheld. Black lines are the agreement's cumulative targets."),
@@ -154,9 +164,9 @@ def strands_chart(strands: list[dict], *, year_label: str) -> Chart:
         figure.add_trace(go.Bar(x=names, y=[_m(s[key]) for s in strands], name=label,
                                 marker={"color": colour}))
     figure.update_layout(**base_layout(yaxis={"title": "£m"}, barmode="group"))
-    rows = [[s["name"], s["target_pence"], s["forecast_pence"], s["delivered_pence"]]
-            for s in strands]
+    keys = ("target_pence", "forecast_pence", "delivered_pence")
     return Chart(id="strands", title=f"Savings by strand, {year_label}", figure=figure,
-                 headers=["Strand", "Target (pence)", "Forecast (pence)", "Delivered (pence)"],
-                 rows=rows,
-                 display_rows=[[r[0], *(format_money(v) for v in r[1:])] for r in rows])
+                 headers=["Strand", "Target (£)", "Forecast (£)", "Delivered (£)"],
+                 rows=[[s["name"], *(_pounds(s[k]) for k in keys)] for s in strands],
+                 display_rows=[[s["name"], *(format_money(s[k]) for k in keys)]
+                               for s in strands])

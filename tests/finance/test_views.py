@@ -64,13 +64,14 @@ def test_the_dashboard_shows_month_by_line_with_rag_words_and_movement(small_fin
 
 
 @pytest.mark.django_db
-def test_the_charts_download_as_csv_with_exact_pence(small_finance, no_queue, director_client):
+def test_the_charts_download_as_csv_in_exact_pounds(small_finance, no_queue, director_client):
     response = director_client.get("/finance/?year=2024-25&period=2&csv=bridge")
 
     assert response["Content-Type"].startswith("text/csv")
     body = response.content.decode("utf-8-sig")
-    assert "Forecast in-year deficit,total,390000" in body
-    assert "Other movements (balancing item),relative,25000" in body
+    assert "Step,Kind,Amount (£)" in body
+    assert "Forecast in-year deficit,total,3900" in body  # 390,000 pence
+    assert "Other movements (balancing item),relative,250" in body  # 25,000 pence
 
 
 @pytest.mark.django_db
