@@ -73,3 +73,45 @@ def test_an_edit_is_recomputed_by_a_real_worker(small_finance, celery_worker_pro
     assert run.points.get(year=2024).mitigated_spend_pence == 1_560_000
     assert Decimal(run.inputs["scenario"]["mitigation_delivery"]) == 1
     assert recompute.trajectory_recompute_pending() is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_recomputes_at_once_make_one_run(small_finance, monkeypatch):
+    import threading
+
+    from django.db import connection
+
+    from finance import trajectory as core
+    from finance.services import trajectory_recompute
+
+    compute = core.compute
+
+    def slow_compute(inputs):
+        time.sleep(0.5)  # long enough for the second thread to arrive while the first computes
+        return compute(inputs)
+
+    monkeypatch.setattr(core, "compute", slow_compute)
+
+    results, errors = [], []
+    start = threading.Barrier(2)
+
+    def run() -> None:
+        try:
+            start.wait()
+            results.append(len(trajectory_recompute()))
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    # The advisory lock serialises them; the second finds the same fingerprint and stops.
+    assert sorted(results) == [0, 1]
+    assert TrajectoryRun.objects.count() == 1
+    assert TrajectoryRun.objects.filter(is_current=True).count() == 1
