@@ -184,3 +184,10 @@ def test_strand_projects_show_the_change_in_forecast_since_the_period_before(two
     assert rows[first]["previous"].period == 3
     assert rows[first]["forecast_change"] == -20 * K  # £100k at P3 → £80k at P5
     assert rows[second]["forecast_change"] == 0  # P2 carried: no new update
+
+
+def test_monthly_forecast_for_one_strand(two_strands):
+    rows = selectors.monthly_forecast(year=FY, strand_id=two_strands[0].pk)
+    assert [r["forecast_pence"] for r in rows[:7]] == [0, 50 * K, 150 * K, 150 * K, 130 * K,
+                                                       130 * K, 140 * K]
+    assert rows[6]["delivered_pence"] == 45 * K  # 30k (a1 P5) + 15k (a2 P7)
