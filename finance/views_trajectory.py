@@ -6,16 +6,20 @@ a small JSON endpoint (static/js/finance-trajectory.js) until the new run is cur
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from finance import charts, selectors, services
 from finance.forms import ScenarioForm
 from finance.models import Scenario, TrajectoryRun
 from finance.selectors.history import history_rows
+from finance.services.recompute import trajectory_pending_since
 from send_tracker import health
 from send_tracker.charts import chart_csv_response
 from send_tracker.permissions import can, capability_required
@@ -29,6 +33,9 @@ def _provision_types() -> list[tuple[str, str]]:
     return list(ProvisionType.choices)
 
 
+STUCK_AFTER = timedelta(minutes=2)
+
+
 def _status(scenario_ids: list[int] | None = None) -> dict:
     """Whether a recompute is queued or running, and each scenario's current run."""
     running = TrajectoryRun.objects.filter(status=TrajectoryRun.Status.RUNNING)
@@ -37,9 +44,13 @@ def _status(scenario_ids: list[int] | None = None) -> dict:
         running = running.filter(scenario_id__in=scenario_ids)
         current = current.filter(scenario_id__in=scenario_ids)
     broker = health.broker_available()
+    since = trajectory_pending_since() if broker else None
     return {
         "broker_available": broker,
-        "pending": services.trajectory_recompute_pending() if broker else False,
+        "pending": since is not None,
+        # Queued but not started for minutes: the workers are probably down.
+        "stuck": since is not None and timezone.now() - since > STUCK_AFTER,
+        "pending_since": since.isoformat() if since else None,
         "running": running.exists(),
         "runs": {
             run.scenario.slug: {"run_id": run.pk, "finished_at": run.finished_at.isoformat()}
@@ -72,7 +83,7 @@ def trajectory(request: HttpRequest) -> HttpResponse:
             "runs": [(s, runs.get(s.pk)) for s in chosen],
             "charts": chart_list,
             "status": status,
-            "stale": not status["broker_available"],
+            "stale": not status["broker_available"] or status["stuck"],
             "status_url": reverse("finance:trajectory-status"),
             "run_ids": ",".join(str(r["run_id"]) for r in status["runs"].values()),
         },
@@ -127,7 +138,7 @@ def scenario_edit(request: HttpRequest, slug: str) -> HttpResponse:
             "run": run,
             "points": list(run.points.all()) if run else [],
             "status": status,
-            "stale": not status["broker_available"],
+            "stale": not status["broker_available"] or status["stuck"],
             "saved": request.GET.get("saved") == "1",
             "status_url": f"{reverse('finance:trajectory-status')}?scenario={slug}",
             "run_ids": str(run.pk) if run else "",

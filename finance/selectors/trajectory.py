@@ -111,14 +111,14 @@ def current_runs(scenario_ids: list[int] | None = None) -> dict[int, TrajectoryR
 
 
 def trajectory_points(*, scenario_slug: str) -> dict:
-    """The newest finished run of a scenario, as GET /api/v1/trajectory/."""
-    run = (
-        TrajectoryRun.objects.filter(scenario__slug=scenario_slug, is_current=True)
-        .select_related("scenario")
-        .first()
+    """The newest finished run of a scenario, as GET /api/v1/trajectory/ (one query)."""
+    rows = list(
+        TrajectoryPoint.objects.filter(run__scenario__slug=scenario_slug, run__is_current=True)
+        .select_related("run__scenario").order_by("year")
     )
-    if run is None:
+    if not rows:
         return {"scenario": scenario_slug, "run_finished_at": None, "points": []}
+    run = rows[0].run
     points = [
         {
             "year": f"{p.year}/{(p.year + 1) % 100:02d}",
@@ -134,7 +134,7 @@ def trajectory_points(*, scenario_slug: str) -> dict:
             "instalment_pence": p.instalment_pence,
             "instalment_at_risk": p.instalment_at_risk,
         }
-        for p in run.points.order_by("year")
+        for p in rows
     ]
     return {
         "scenario": run.scenario.slug,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import redis
 from django.conf import settings
@@ -73,10 +73,21 @@ def trajectory_recompute_enqueue() -> bool:
 
 def trajectory_recompute_pending() -> bool:
     """True while a queued recompute has not started yet (False if Redis cannot say)."""
+    return trajectory_pending_since() is not None
+
+
+def trajectory_pending_since() -> datetime | None:
+    """When the recompute now waiting was queued (None if none is, or Redis cannot say)."""
     try:
-        return bool(_redis().exists(PENDING_KEY))
+        value = _redis().get(PENDING_KEY)
     except redis.RedisError:
-        return False
+        return None
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value.decode())
+    except ValueError:
+        return timezone.now()
 
 
 def trajectory_pending_clear() -> None:

@@ -216,3 +216,25 @@ def test_a_finance_officer_starts_a_reprofile_and_sees_the_differences(small_fin
     assert "Reprofile 1" in html
     assert "up £1,000" in html  # the cap rose from 300,000 to 400,000 pence
     assert "illustrative reconstructions" in html
+
+
+@pytest.mark.django_db
+def test_a_recompute_queued_for_minutes_marks_the_result_stale(small_finance, no_queue,
+                                                               finance_client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    services.trajectory_recompute()
+    queued_at = timezone.now() - dt.timedelta(minutes=5)
+    recompute._redis().set(recompute.PENDING_KEY, queued_at.isoformat())
+    try:
+        html = finance_client.get("/finance/scenarios/baseline/").content.decode()
+        status = finance_client.get("/finance/trajectory/status/?scenario=baseline").json()
+    finally:
+        recompute.trajectory_pending_clear()
+
+    assert "no worker has picked it up" in html
+    assert status["pending"] is True
+    assert status["stuck"] is True
+    assert set(status["runs"]) == {"baseline"}
