@@ -189,3 +189,26 @@ def test_each_role_reaches_what_it_should_and_no_more(client_for, make_user, who
 
 def test_the_matrix_covers_every_role():
     assert {LEAD, FINANCE, DIRECTOR, ADMIN} <= set(MATRIX)
+
+
+# ---- Signed in without a role: no data anywhere ----------------------------------------------
+
+# Views a signed-in user without a role may open: url name -> why.
+NO_ROLE_ALLOWED = {
+    "trivial": "the benchmark's baseline view shows no data",
+    "logout": "signing out",
+}
+
+
+@pytest.mark.django_db
+def test_a_user_without_a_role_sees_no_data_on_any_page_or_endpoint(client_for, make_user):
+    client = client_for(make_user())
+    shown = []
+    for url in URLS:
+        if url.name in PUBLIC or url.name in NO_ROLE_ALLOWED or url.path.startswith("/admin/"):
+            continue
+        status = client.get(url.path).status_code
+        # 403 refused; 404 (a dummy id) and 405 (a form that only posts) show nothing either.
+        if status not in (403, 404, 405):
+            shown.append((url.path, status))
+    assert not shown
