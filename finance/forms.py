@@ -85,8 +85,9 @@ class PeriodForm(forms.Form):
     def __init__(self, *args, periods: list[tuple[int, int]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         years = sorted({y for y, _ in periods}, reverse=True)
-        self.fields["year"].choices = [(FinancialYear(y).slug, FinancialYear(y).label)
-                                       for y in years]
+        self.fields["year"].choices = [
+            (FinancialYear(y).slug, FinancialYear(y).label) for y in years
+        ]
         self.fields["period"].choices = [(p, f"P{p}") for p in range(1, 13)]
 
 
@@ -183,3 +184,26 @@ class ScenarioForm(forms.Form):
         data.pop("version")
         data["growth_by_type"] = {k: v for k, v in growth.items() if v is not None}
         return data
+
+
+class IncomeForm(forms.Form):
+    year = forms.CharField(
+        label="Financial year",
+        help_text="For example, 2025/26",
+        widget=forms.TextInput(attrs={**_TEXT, "class": "govuk-input govuk-input--width-5"}),
+    )
+    allocation_pence = PoundsField(
+        label="High Needs Block allocation (£)", help_text="After recoupment and block transfers"
+    )
+
+    def clean_year(self) -> int:
+        try:
+            return FinancialYear.parse(self.cleaned_data["year"]).start_year
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class OutturnForm(IncomeForm):
+    allocation_pence = None
+    in_year_deficit_pence = PoundsField(label="In-year DSG deficit (£)")
+    cumulative_deficit_pence = PoundsField(label="Cumulative DSG deficit at 31 March (£)")

@@ -1,4 +1,5 @@
-"""Pressures and mitigations pages: read by every role, changed by finance officers."""
+"""Pressures, mitigations, High Needs income and deficit outturns: read by every role,
+changed by finance officers."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from finance import selectors, services
-from finance.forms import MitigationForm, PressureForm
-from finance.models import Mitigation
+from finance.forms import IncomeForm, MitigationForm, OutturnForm, PressureForm
+from finance.models import DeficitOutturn, HighNeedsIncome, Mitigation
 from finance.selectors.history import history_rows
 from finance.views_common import chosen_period, form_page
 from send_tracker.fiscal import FinancialYear
@@ -133,4 +134,47 @@ def mitigation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         save=save,
         success_url=reverse("finance:pressures"),
         success_message="Mitigation saved.",
+    )
+
+
+@capability_required("view_aggregates")
+def income(request: HttpRequest) -> HttpResponse:
+    """High Needs income by year and the deficit outturns from the accounts."""
+    return render(
+        request,
+        "finance/income.html",
+        {
+            "incomes": list(HighNeedsIncome.objects.order_by("year")),
+            "outturns": list(DeficitOutturn.objects.order_by("year")),
+        },
+    )
+
+
+@capability_required("edit_finance")
+def income_edit(request: HttpRequest) -> HttpResponse:
+    """Enter (or correct) a year's High Needs Block allocation."""
+    form = IncomeForm(request.POST or None)
+    return form_page(
+        request,
+        form=form,
+        template="finance/form.html",
+        context={"title": "Enter High Needs income for a year", "back": reverse("finance:income")},
+        save=lambda f: services.high_needs_income_set(user=request.user, **f.cleaned_data),
+        success_url=reverse("finance:income"),
+        success_message="Income saved.",
+    )
+
+
+@capability_required("edit_finance")
+def outturn_edit(request: HttpRequest) -> HttpResponse:
+    """Enter (or correct) a year's DSG deficit outturn from the accounts."""
+    form = OutturnForm(request.POST or None)
+    return form_page(
+        request,
+        form=form,
+        template="finance/form.html",
+        context={"title": "Enter a year's deficit outturn", "back": reverse("finance:income")},
+        save=lambda f: services.deficit_outturn_set(user=request.user, **f.cleaned_data),
+        success_url=reverse("finance:income"),
+        success_message="Deficit outturn saved.",
     )

@@ -28,7 +28,8 @@ def _grow(n_lines: int) -> None:
                                    status="identified")
 
 
-PAGES = ["/", "/finance/", "/finance/pressures/", "/finance/agreement/", "/finance/trajectory/",
+PAGES = ["/", "/finance/", "/finance/pressures/", "/finance/income/", "/finance/agreement/",
+         "/finance/trajectory/",
          "/finance/scenarios/baseline/", "/finance/trajectory/status/"]
 
 
@@ -238,3 +239,26 @@ def test_a_recompute_queued_for_minutes_marks_the_result_stale(small_finance, no
     assert status["pending"] is True
     assert status["stuck"] is True
     assert set(status["runs"]) == {"baseline"}
+
+
+@pytest.mark.django_db
+def test_a_finance_officer_enters_income_and_an_outturn_and_a_director_cannot(
+        small_finance, no_queue, finance_client, director_client):
+    from finance.models import DeficitOutturn, HighNeedsIncome
+
+    income = finance_client.post("/finance/income/enter/",
+                                 {"year": "2025-26", "allocation_pence": "£12,800,000"})
+    outturn = finance_client.post("/finance/income/outturn/", {
+        "year": "2024/25", "in_year_deficit_pence": "3,000", "cumulative_deficit_pence": "53,000"})
+    refused = director_client.post("/finance/income/enter/",
+                                   {"year": "2026-27", "allocation_pence": "1"})
+    bad_year = finance_client.post("/finance/income/enter/",
+                                   {"year": "2026/28", "allocation_pence": "1"})
+
+    assert (income.status_code, outturn.status_code, refused.status_code) == (302, 302, 403)
+    assert HighNeedsIncome.objects.get(year=2025).allocation_pence == 1_280_000_000
+    assert DeficitOutturn.objects.get(year=2024).cumulative_deficit_pence == 5_300_000
+    assert not HighNeedsIncome.objects.filter(year=2026).exists()
+    assert bad_year.status_code == 400
+    assert "the second year must follow the first" in bad_year.content.decode()
+    assert "£12,800,000" in director_client.get("/finance/income/").content.decode()
