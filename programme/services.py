@@ -138,7 +138,7 @@ def progress_update_save(
     if submit:
         update.status = ProgressUpdate.Status.SUBMITTED
         update.submitted_at = timezone.now()
-    update.full_clean(validate_constraints=existing is not None)
+    update.full_clean()
     update._change_reason = reason.strip()
     if existing is None:
         try:
@@ -146,9 +146,11 @@ def progress_update_save(
                 update.save()
         except IntegrityError as exc:
             # Someone created this period's update between our read and our insert.
-            current = ProgressUpdate.objects.select_related("project", "updated_by").get(
+            current = ProgressUpdate.objects.select_related("project", "updated_by").filter(
                 project=project, year=year.start_year, period=period
-            )
+            ).first()
+            if current is None:
+                raise
             raise StaleVersionError(_stale_message(current, None), current=current) from exc
     else:
         update.save()

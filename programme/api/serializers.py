@@ -71,7 +71,8 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
                   "submitted_at", "version", "submit", "reason"]
         read_only_fields = ["status", "submitted_at"]
         extra_kwargs = {"version": {"required": False,
-                                    "help_text": "the version you read; required on PATCH"}}
+                                    "help_text": "the version you read; required on PATCH"},
+                        "forecast_pence": {"min_value": 0}, "delivered_pence": {"min_value": 0}}
         # The service checks uniqueness with the version, so a clash is a 409, not a 400.
         validators: list = []
 

@@ -212,3 +212,14 @@ def test_a_lead_adds_a_raid_item_to_their_strand_only(programme, lead_client):
     converted = lead_client.post(f"/api/v1/raid-items/{item_id}/convert-to-issue/")
     assert converted.status_code == 200
     assert (converted.json()["kind"], converted.json()["score"]) == ("issue", 15)
+
+
+def test_a_negative_amount_is_a_400_not_a_server_error(in_october_2024, programme, lead_client,
+                                                       build):
+    project = build.project(programme["a"], "Negative")
+    response = lead_client.post("/api/v1/progress-updates/",
+                                _body(project, forecast_pence=-1),
+                                content_type="application/json")
+    assert response.status_code == 400
+    assert "forecast_pence" in response.json()
+    assert not ProgressUpdate.objects.filter(project=project).exists()

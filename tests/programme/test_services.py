@@ -123,3 +123,9 @@ def test_a_risk_becomes_an_issue_keeping_its_history(build, lead_user):
     assert kinds == ["risk", "issue"]
     with pytest.raises(ValidationError):
         services.raid_item_convert_to_issue(user=lead_user, item=issue)
+
+
+def test_a_negative_forecast_is_a_validation_error(in_october_2024, lead_user, lead_project):
+    with pytest.raises(ValidationError):
+        save(lead_user, lead_project, forecast=-1, delivered=-2)
+    assert not ProgressUpdate.objects.exists()
