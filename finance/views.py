@@ -85,9 +85,20 @@ def finance_dashboard(request: HttpRequest) -> HttpResponse:
         "after_words": describe_variance(summary["variance_after_mitigations_pence"]),
         "pressures": selectors.pressure_list(year=year),
         "mitigations": selectors.mitigation_list(year=year),
+        "impact": _trajectory_impact(year),
         "rag_red_pct": settings.BUDGET_RAG_RED_PCT, "rag_red_pence": settings.BUDGET_RAG_RED_PENCE,
         "rag_amber_pct": settings.BUDGET_RAG_AMBER_PCT,
     })
+
+
+def _trajectory_impact(year: int) -> list[dict]:
+    """Each scenario's current result for the year: deficit, variance, the instalment."""
+    rows = []
+    for run in selectors.current_runs().values():
+        point = next((p for p in run.points.all() if p.year == year), None)
+        if point is not None:
+            rows.append({"scenario": run.scenario, "point": point, "run": run})
+    return sorted(rows, key=lambda r: (not r["scenario"].is_baseline, r["scenario"].name))
 
 
 @capability_required("view_aggregates")

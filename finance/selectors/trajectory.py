@@ -102,7 +102,7 @@ def scenarios() -> list[Scenario]:
 
 def current_runs(scenario_ids: list[int] | None = None) -> dict[int, TrajectoryRun]:
     """Scenario id → its current (newest finished) run, points prefetched."""
-    qs = TrajectoryRun.objects.filter(is_current=True).prefetch_related(
+    qs = TrajectoryRun.objects.filter(is_current=True).select_related("scenario").prefetch_related(
         Prefetch("points", queryset=TrajectoryPoint.objects.order_by("year"))
     )
     if scenario_ids is not None:
