@@ -174,7 +174,9 @@ class ScenarioForm(forms.Form):
         self.growth_fields = []
         for code, label in provision_types:
             name = f"growth_{code}"
-            self.fields[name] = PctField(label=f"{label} (%)", required=False)
+            self.fields[name] = PctField(
+                label=f"EHCP growth a year: {label} (%)", required=False,
+                help_text="Leave blank to use the growth for every other provision type.")
             self.growth_fields.append(name)
 
     def assumptions(self) -> dict:
