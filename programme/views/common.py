@@ -34,10 +34,13 @@ def year_period_from(request: HttpRequest, *, default: str = "latest") -> YearPe
     `default="latest"`: the latest period with submitted updates; `"reporting"`: the period
     leads are reporting on now.
     """
-    fallback = latest_submitted_period() if default == "latest" else None
+    year_text, period_text = request.GET.get("year"), request.GET.get("period")
+    # The default costs a query: only look it up when the request does not name both.
+    fallback = None
+    if default == "latest" and not (year_text and period_text):
+        fallback = latest_submitted_period()
     year, period = fallback or reporting_period()
     errors: list[dict[str, str]] = []
-    year_text, period_text = request.GET.get("year"), request.GET.get("period")
     if year_text:
         try:
             year = FinancialYear.parse(year_text)
