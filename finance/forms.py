@@ -22,6 +22,34 @@ _SELECT = {"class": "govuk-select"}
 _DATE = {"class": "govuk-input govuk-input--width-10", "type": "date"}
 
 
+class GovukForm(forms.Form):
+    """Links each input to its hint and error message (aria-describedby) and marks errors,
+    as the GOV.UK Design System's form patterns do."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.describe_fields()
+
+    def describe_fields(self) -> None:
+        """Point each input with a hint at it (call again after adding fields)."""
+        for name, field in self.fields.items():
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"{self.auto_id % name}-hint"
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            widget = self.fields[name].widget
+            ids = [i for i in [widget.attrs.get("aria-describedby")] if i]
+            widget.attrs["aria-describedby"] = " ".join([*ids, f"{self.auto_id % name}-error"])
+            css = widget.attrs.get("class", "")
+            for kind in ("input", "select", "textarea"):
+                if f"govuk-{kind}" in css.split():
+                    widget.attrs["class"] = f"{css} govuk-{kind}--error"
+
+
 class PoundsField(forms.DecimalField):
     """Pounds as typed (`£1,234.56`, `-2,000`), cleaned to whole pence."""
 
@@ -55,7 +83,7 @@ class PctField(forms.DecimalField):
         super().__init__(**kwargs)
 
 
-class ReadAtMixin(forms.Form):
+class ReadAtMixin(GovukForm):
     """The time the item was read (ISO, to the microsecond): a save over a newer one is refused."""
 
     read_at = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -76,7 +104,7 @@ class ReadAtMixin(forms.Form):
             raise forms.ValidationError("The form was damaged: reload the page.") from exc
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(GovukForm):
     """Which year and period to show (GET); the year travels as `2024-25`."""
 
     year = forms.ChoiceField(widget=forms.Select(attrs=_SELECT))
@@ -91,7 +119,7 @@ class PeriodForm(forms.Form):
         self.fields["period"].choices = [(p, f"P{p}") for p in range(1, 13)]
 
 
-class PressureForm(forms.Form):
+class PressureForm(GovukForm):
     kind = forms.ChoiceField(choices=Pressure.Kind.choices, widget=forms.Select(attrs=_SELECT))
     amount_pence = PoundsField(label="Amount (£)")
     basis = forms.CharField(
@@ -144,17 +172,17 @@ class MonitoringReturnForm(ReadAtMixin):
     )
 
 
-class TargetForm(forms.Form):
+class TargetForm(GovukForm):
     in_year_cap_pence = PoundsField(label="In-year deficit cap (£)")
     cumulative_target_pence = PoundsField(label="Cumulative deficit target at 31 March (£)")
 
 
-class ReprofileForm(forms.Form):
+class ReprofileForm(GovukForm):
     name = forms.CharField(max_length=120, widget=forms.TextInput(attrs=_TEXT))
     reason = forms.CharField(widget=forms.Textarea(attrs=_AREA))
 
 
-class ScenarioForm(forms.Form):
+class ScenarioForm(GovukForm):
     """A scenario's assumptions; growth by provision type gets one field per type."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -178,6 +206,7 @@ class ScenarioForm(forms.Form):
                 label=f"EHCP growth a year: {label} (%)", required=False,
                 help_text="Leave blank to use the growth for every other provision type.")
             self.growth_fields.append(name)
+        self.describe_fields()
 
     def assumptions(self) -> dict:
         """The cleaned data as the service's keyword arguments."""
@@ -188,7 +217,7 @@ class ScenarioForm(forms.Form):
         return data
 
 
-class IncomeForm(forms.Form):
+class IncomeForm(GovukForm):
     year = forms.CharField(
         label="Financial year",
         help_text="For example, 2025/26",

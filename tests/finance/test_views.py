@@ -262,3 +262,13 @@ def test_a_finance_officer_enters_income_and_an_outturn_and_a_director_cannot(
     assert bad_year.status_code == 400
     assert "the second year must follow the first" in bad_year.content.decode()
     assert "£12,800,000" in director_client.get("/finance/income/").content.decode()
+
+
+@pytest.mark.django_db
+def test_form_errors_are_linked_to_their_inputs(small_finance, no_queue, finance_client):
+    html = finance_client.post("/finance/income/enter/",
+                               {"year": "", "allocation_pence": "x"}).content.decode()
+
+    assert 'aria-describedby="id_year-hint id_year-error"' in html
+    assert 'id="id_year-error"' in html
+    assert "govuk-input--error" in html
