@@ -143,7 +143,7 @@ def _updates(project: Project, lead: Any, target_k: int, forecast6_k: int) -> No
 
 
 def _milestones(project: Project, index: int) -> None:
-    base = dt.date(2024, 5, 15) + dt.timedelta(days=35 * index)
+    base = dt.date(2024, 4, 15) + dt.timedelta(days=11 * index)  # all within 2024/25
     plans = [
         ("Business case approved", base, base, base, "complete"),
         ("Delivery plan agreed with partners", base + dt.timedelta(days=60),

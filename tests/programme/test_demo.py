@@ -50,3 +50,11 @@ def test_demo_programme_targets_ramp_up_cumulatively_to_2031(seeded):
     assert all(targets[a] < targets[b] for a, b in zip(years, years[1:], strict=False))
     later = programme_summary(year=FinancialYear(2027), period=6)
     assert later["unallocated_pence"] == 0
+
+
+def test_demo_milestones_at_p6_include_some_due_and_some_overdue(seeded):
+    from programme.selectors import milestones_due
+
+    due = milestones_due(year=FinancialYear(2024), period=6)
+    assert due["due"]
+    assert due["overdue"]
