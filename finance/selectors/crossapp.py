@@ -19,7 +19,9 @@ def programme_summary(*, year: int, period: int) -> dict | None:
     except ImportError:
         return None
     result = summary(year=FinancialYear(year), period=period)
-    return result if result and result.get("target_pence") is not None else None
+    if not result or (not result.get("strands") and not result.get("target_pence")):
+        return None  # no strands and no target: the programme has not been set up yet
+    return result
 
 
 def programme_targets_by_year() -> dict[int, int]:

@@ -85,6 +85,7 @@ def test_the_overview_composes_the_headlines_and_degrades_without_other_apps_dat
     assert "£900 above the cap" in html
     assert "At risk" in html  # this year's instalment under the baseline
     assert "no placements data yet" in html
+    assert "Savings: no programme data yet" in html
     assert 'href="/finance/trajectory/"' in html
 
 
