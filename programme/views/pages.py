@@ -17,11 +17,11 @@ from openpyxl.styles import Font
 from programme import charts, selectors, services
 from programme.forms import RaidFilterForm
 from programme.models import RaidItem, Strand
-from programme.periods import local_today, update_deadline
-from programme.views.common import period_choices, year_period_from
+from programme.periods import local_today, reporting_period, update_deadline
+from programme.views.common import YearPeriod, period_choices, year_period_from
 from send_tracker.charts import chart_csv_response
 from send_tracker.exports import csv_response, safe_cell
-from send_tracker.permissions import can_edit_strand, capability_required
+from send_tracker.permissions import ADMIN, LEAD, can_edit_strand, capability_required, has_role
 from send_tracker.templatetags.tracker import RAG_WORDS
 
 POUNDS_FORMAT = '"£"#,##0.00;-"£"#,##0.00'
@@ -56,6 +56,7 @@ def programme_overview(request: HttpRequest) -> HttpResponse:
         return response
     years = sorted(set(selectors.programme_targets_by_year()) | {chosen.year.start_year})
     return render(request, "programme/overview.html", {
+        "my_missing": _my_missing_updates(request),
         "chosen": chosen,
         "summary": summary,
         "programme_rag": _programme_rag(summary),
@@ -63,6 +64,17 @@ def programme_overview(request: HttpRequest) -> HttpResponse:
         "year_choices": years,
         "period_choices": period_choices(),
     })
+
+
+def _my_missing_updates(request: HttpRequest) -> dict | None:
+    """For a lead: their projects still without a submitted update this reporting period."""
+    if not has_role(request.user, LEAD) or has_role(request.user, ADMIN):
+        return None
+    year, period = reporting_period()
+    strand_ids = [s.pk for s in selectors.editable_strands(request.user)]
+    missing = selectors.missing_updates(year=year, period=period, strand_ids=strand_ids)
+    return {"label": YearPeriod(year=year, period=period).label, "count": len(missing),
+            "deadline": update_deadline(year, period)}
 
 
 def _summary_rows(summary: dict) -> list[list]:

@@ -331,3 +331,11 @@ def test_a_lead_adds_a_raid_item_to_their_strand_but_not_to_another(programme, l
     other = f"/programme/raid/new/?strand={programme['b'].slug}"
     assert lead_client.post(other, data).status_code == 403
     assert RaidItem.objects.count() == 1
+
+
+def test_a_lead_sees_on_the_overview_how_many_of_their_updates_are_missing(
+    in_october_2024, programme, lead_client, director_client
+):
+    html = lead_client.get("/programme/").content.decode()
+    assert "1 of your projects has no submitted update for P6 (September) 2024/25" in html
+    assert "of your projects" not in director_client.get("/programme/").content.decode()
