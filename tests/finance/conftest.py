@@ -61,3 +61,12 @@ def small_finance(db, finance_user):
         unit_cost_inflation_pct=Decimal("2"), income_growth_pct=Decimal("3"),
         savings_delivery_pct=Decimal("100"), mitigation_delivery_pct=Decimal("0"))
     return {"lines": lines, "agreement": agreement, "version": version, "scenario": scenario}
+
+
+@pytest.fixture(autouse=True)
+def _no_pending_recompute_left_behind():
+    """A test that commits (transaction=True) may leave the debounce marker set in Redis."""
+    yield
+    from finance.services.recompute import trajectory_pending_clear
+
+    trajectory_pending_clear()
