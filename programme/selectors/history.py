@@ -40,6 +40,8 @@ def show_value(field: str, value: Any) -> str:
 def field_changes(model: type, old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """`Forecast: £1,000,000 → £900,000` for every tracked field that differs."""
     return [
+        # A person is stored as an id: say that it changed rather than show numbers.
+        f"{label}: changed" if field.endswith("_id") else
         f"{label}: {show_value(field, old.get(field))} → {show_value(field, new.get(field))}"
         for field, label in TRACKED[model].items()
         if old.get(field) != new.get(field)

@@ -191,3 +191,21 @@ def test_monthly_forecast_for_one_strand(two_strands):
     assert [r["forecast_pence"] for r in rows[:7]] == [0, 50 * K, 150 * K, 150 * K, 130 * K,
                                                        130 * K, 140 * K]
     assert rows[6]["delivered_pence"] == 45 * K  # 30k (a1 P5) + 15k (a2 P7)
+
+
+def test_history_shows_money_in_pounds_and_people_without_ids(build, make_user):
+    from programme.models import Project
+
+    strand = build.strand()
+    project = build.project(strand, "Hist")
+    project.lead = make_user()
+    project.status = Project.Status.PAUSED
+    project.save()
+    update = build.update(project, 6, 100 * K, 0)
+    update.forecast_pence = 90 * K
+    update.save()
+    entries = selectors.strand_history(strand=strand)
+    changes = [c for e in entries for c in e["changes"]]
+    assert "Forecast: £100,000 → £90,000" in changes
+    assert "Lead: changed" in changes
+    assert "Status: active → paused" in changes
