@@ -37,12 +37,19 @@ def show_value(field: str, value: Any) -> str:
     return str(value)
 
 
+def _labelled(model: type, field: str, value: Any) -> Any:
+    """A choice's label (`Paused`, `Amber – at risk`) instead of its stored code."""
+    choices = dict(model._meta.get_field(field).choices or ())
+    return choices.get(value, value)
+
+
 def field_changes(model: type, old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """`Forecast: £1,000,000 → £900,000` for every tracked field that differs."""
     return [
         # A person is stored as an id: say that it changed rather than show numbers.
         f"{label}: changed" if field.endswith("_id") else
-        f"{label}: {show_value(field, old.get(field))} → {show_value(field, new.get(field))}"
+        f"{label}: {show_value(field, _labelled(model, field, old.get(field)))} → "
+        f"{show_value(field, _labelled(model, field, new.get(field)))}"
         for field, label in TRACKED[model].items()
         if old.get(field) != new.get(field)
     ]

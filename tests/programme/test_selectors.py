@@ -208,4 +208,4 @@ def test_history_shows_money_in_pounds_and_people_without_ids(build, make_user):
     changes = [c for e in entries for c in e["changes"]]
     assert "Forecast: £100,000 → £90,000" in changes
     assert "Lead: changed" in changes
-    assert "Status: active → paused" in changes
+    assert "Status: Active → Paused" in changes
