@@ -172,7 +172,7 @@ class MonitoringReturnForm(ReadAtMixin):
     )
 
 
-class TargetForm(GovukForm):
+class TargetForm(ReadAtMixin):
     in_year_cap_pence = PoundsField(label="In-year deficit cap (£)")
     cumulative_target_pence = PoundsField(label="Cumulative deficit target at 31 March (£)")
 

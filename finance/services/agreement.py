@@ -127,9 +127,10 @@ def agreement_target_set(
     year: int,
     in_year_cap_pence: int,
     cumulative_target_pence: int,
+    read_at: dt.datetime | None = None,
     user: Any = None,
 ) -> AgreementTarget:
-    """Set a version's targets for a year; an agreed version's targets are not edited in place."""
+    """Set a version's targets for a year (a superseded version is kept as it was)."""
     if version.status == AgreementVersion.Status.SUPERSEDED:
         raise ValidationError("A superseded version is kept as it was; reprofile instead.")
     target = AgreementTarget.objects.select_for_update().filter(version=version, year=year).first()
@@ -139,7 +140,7 @@ def agreement_target_set(
     }
     if target is None:
         return save_audited(AgreementTarget(version=version, year=year, **values), user=user)
-    return update_audited(target, fields=values, user=user)
+    return update_audited(target, fields=values, read_at=read_at, user=user)
 
 
 @transaction.atomic
