@@ -84,7 +84,8 @@ def trajectory(request: HttpRequest) -> HttpResponse:
             "charts": chart_list,
             "status": status,
             "stale": not status["broker_available"] or status["stuck"],
-            "status_url": reverse("finance:trajectory-status"),
+            "status_url": f"{reverse('finance:trajectory-status')}?"
+            + "&".join(f"scenario={s.slug}" for s in chosen),
             "run_ids": ",".join(str(r["run_id"]) for r in status["runs"].values()),
         },
     )
@@ -152,6 +153,10 @@ def scenario_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @capability_required("view_aggregates")
 def trajectory_status(request: HttpRequest) -> JsonResponse:
     """Polled by the page: is a recompute queued or running, and which runs are current."""
-    slug = request.GET.get("scenario")
-    ids = list(Scenario.objects.filter(slug=slug).values_list("pk", flat=True)) if slug else None
+    slugs = request.GET.getlist("scenario")
+    ids = (
+        list(Scenario.objects.filter(slug__in=slugs).values_list("pk", flat=True))
+        if slugs
+        else None
+    )
     return JsonResponse(_status(ids))

@@ -273,3 +273,20 @@ def test_form_errors_are_linked_to_their_inputs(small_finance, no_queue, finance
     assert 'aria-describedby="id_year-hint id_year-error"' in html
     assert 'id="id_year-error"' in html
     assert "govuk-input--error" in html
+
+
+@pytest.mark.django_db
+def test_the_trajectory_page_polls_for_the_scenarios_it_shows(small_finance, no_queue,
+                                                              director_client):
+    from finance.models import Scenario
+
+    services.scenario_upsert(slug="optimistic", name="Optimistic")
+    services.trajectory_recompute()
+
+    html = director_client.get("/finance/trajectory/?scenario=optimistic").content.decode()
+    status = director_client.get("/finance/trajectory/status/?scenario=optimistic").json()
+
+    assert 'data-status-url="/finance/trajectory/status/?scenario=optimistic"' in html
+    assert set(status["runs"]) == {"optimistic"}
+    assert f'data-run-ids="{status["runs"]["optimistic"]["run_id"]}"' in html
+    assert Scenario.objects.count() == 2
