@@ -138,3 +138,31 @@ def test_income_for_the_first_year_grows_from_the_latest_entered_year_when_missi
 def test_equal_inputs_have_equal_fingerprints_and_a_changed_assumption_changes_it():
     assert _inputs().fingerprint() == _inputs().fingerprint()
     assert _inputs().fingerprint() != _inputs(ledger_outturn_pence=5_000_001).fingerprint()
+
+
+def test_placement_spend_compounds_growth_and_inflation_by_type():
+    # n = 2: A 1,000,000 × 1.1² × 1.025² = 1,271,256.25; B 2,000,000 × 1.05² × 1.025² =
+    # 2,316,628.125; together 3,587,884.375 (exact, not yet rounded).
+    assert core.placement_spend(_inputs(), 2) == Decimal("3587884.375")
+
+
+def test_other_spend_is_calibrated_to_the_ledger_and_grows_with_inflation():
+    # O(y0) = (L + F0) − P(y0) = 5,300,000 − 3,000,000; then × 1.025 a year.
+    assert core.other_spend(_inputs(), 0) == Decimal(2_300_000)
+    assert core.other_spend(_inputs(), 2) == Decimal("2416437.5")
+
+
+def test_savings_are_the_forecast_this_year_and_the_target_times_delivery_later():
+    assert core.savings_delivered(_inputs(), 2024) == Decimal(300_000)  # F0, not T(2024)
+    assert core.savings_delivered(_inputs(), 2026) == Decimal(300_000)  # 600,000 × 50%
+    assert core.savings_delivered(_inputs(), 2030) == Decimal(0)  # no target that year
+
+
+def test_an_instalment_counts_when_paid_or_due_and_not_at_risk():
+    due, paid = core.Instalment(500, "due"), core.Instalment(500, "paid")
+    assert core.instalment_received(due, at_risk=False) == 500
+    assert core.instalment_received(due, at_risk=True) == 0
+    assert core.instalment_received(paid, at_risk=True) == 500
+    assert core.instalment_received(core.Instalment(500, "back_paid"), at_risk=True) == 500
+    assert core.instalment_received(core.Instalment(500, "withheld"), at_risk=False) == 0
+    assert core.instalment_received(None, at_risk=False) == 0
