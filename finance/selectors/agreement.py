@@ -91,15 +91,18 @@ def version_comparison(versions: list[AgreementVersion]) -> dict:
 
 
 def instalments(agreement: SafetyValveAgreement | None = None) -> QuerySet[Instalment]:
+    """Instalments, in display order."""
     qs = Instalment.objects.all()
     return qs.filter(agreement=agreement) if agreement is not None else qs
 
 
 def conditions(agreement: SafetyValveAgreement | None = None) -> QuerySet[Condition]:
+    """Conditions, in display order."""
     qs = Condition.objects.all()
     return qs.filter(agreement=agreement) if agreement is not None else qs
 
 
 def monitoring_returns(agreement: SafetyValveAgreement | None = None) -> QuerySet[MonitoringReturn]:
+    """Monitoring returns, in display order."""
     qs = MonitoringReturn.objects.all()
     return qs.filter(agreement=agreement) if agreement is not None else qs

@@ -97,6 +97,7 @@ def inputs_fingerprint(inputs: core.TrajectoryInputs) -> str:
 
 
 def scenarios() -> list[Scenario]:
+    """Scenarios, in display order."""
     return list(Scenario.objects.order_by("-is_baseline", "name"))
 
 
