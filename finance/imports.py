@@ -93,16 +93,25 @@ class LedgerFormat(ImportFormat):
             user=user,
         )
         if result.created or result.updated:
+            from finance.services import pressures_derive
             from finance.services.recompute import trajectory_recompute_request
 
+            # A new month: the pressures the cohort can give are re-derived for it.
+            latest_year = int(frame["year"].max())
+            latest_period = int(frame.loc[frame["year"] == latest_year, "period"].max())
+            pressures_derive(year=latest_year, period=latest_period, user=_user(user))
             trajectory_recompute_request()
         return result
+
+
+def _user(user):
+    return user if getattr(user, "is_authenticated", False) else None
 
 
 def _ensure_lines(codes: set[str], *, user) -> dict[str, int]:
     """Code → line id, creating any s251 line not yet in the database."""
     existing = dict(BudgetLine.objects.filter(code__in=codes).values_list("code", "pk"))
-    user = user if getattr(user, "is_authenticated", False) else None
+    user = _user(user)
     for code in sorted(codes - set(existing)):
         line = BudgetLine.objects.create(
             code=code,

@@ -109,3 +109,20 @@ def test_a_ledger_import_queues_one_trajectory_recompute(django_capture_on_commi
         _run(GOOD)
 
     assert queued == [1]
+
+
+@pytest.mark.django_db
+def test_a_new_month_re_derives_the_pressures_the_cohort_can_give(monkeypatch):
+    from finance.models import Pressure
+    from finance.selectors import crossapp
+
+    monkeypatch.setattr(crossapp, "cohort_summary", lambda *, on: {
+        "plans": 100, "avg_cost_per_plan_pence": 1_000_000, "avg_cost_change_pence": 50_000})
+    monkeypatch.setattr(crossapp, "plans_at", lambda *, on: None)
+
+    _run(GOOD)
+
+    inflation = Pressure.objects.get(year=2024, kind="inflation")
+    assert inflation.amount_pence == 5_000_000  # £500 a plan × 100 plans
+    assert inflation.derived is True
+    assert "30 September 2024" in inflation.basis  # P6, the file's latest period
