@@ -24,21 +24,22 @@ def to_pence(value: Decimal | int | str) -> int:
     return int(round_half_up(Decimal(str(value)) * 100))
 
 
-def format_pounds(pence: int | None, *, places: int = 0) -> str:
+def format_pounds(pence: int | Decimal | None, *, places: int = 0) -> str:
     """Whole pounds with thousands separators: 14000000 → `£140,000`; places=2 keeps pence."""
     if pence is None:
         return "–"
-    pounds = round_half_up(Decimal(abs(int(pence))) / 100, places)
+    # Decimal pence (an exact intermediate) are rounded once, here, never truncated first.
+    pounds = round_half_up(abs(Decimal(pence)) / 100, places)
     return f"{_sign(pence)}£{pounds:,.{places}f}"
 
 
-def format_money(pence: int | None) -> str:
+def format_money(pence: int | Decimal | None) -> str:
     """Short form for headlines: `£15.4m` from £1m, `£140,000` below, `£666` for small sums."""
     if pence is None:
         return "–"
-    pence = int(pence)
+    pence = Decimal(pence)
     if abs(pence) >= 100_000_000:  # £1m and above, one decimal place
-        millions = round_half_up(Decimal(abs(pence)) / Decimal(100_000_000), 1)
+        millions = round_half_up(abs(pence) / Decimal(100_000_000), 1)
         return f"{_sign(pence)}£{millions:,.1f}m"
     return format_pounds(pence)
 

@@ -74,10 +74,5 @@ def test_pence_halves_round_up_when_shown_in_pounds():
     assert format_pounds(-50) == "-£1"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="format_pounds truncates fractional Decimal pence with int() before rounding: "
-    "Decimal('149.5') pence shows as £1.49, not £1.50 half-up (DESIGN: round half-up once)",
-)
 def test_fractional_decimal_pence_round_half_up_when_shown():
     assert format_pounds(Decimal("149.5"), places=2) == "£1.50"
