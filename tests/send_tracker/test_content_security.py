@@ -22,11 +22,7 @@ STYLE_ELEMENT = re.compile(r"<style\b", re.IGNORECASE)
 EVENT_HANDLER = re.compile(r"<[^>]+\son[a-z]+=\"", re.IGNORECASE)
 JAVASCRIPT_URL = re.compile(r"href=\"javascript:", re.IGNORECASE)
 # Known breaches: (path, rule) -> why tolerated for now.
-KNOWN = {
-    ("/api/docs/", "style element"): "drf-spectacular's swagger_ui.html has a three-rule inline "
-    "<style> (box-sizing, background): the browser drops it, the docs still work. Fix: override "
-    "templates/drf_spectacular/swagger_ui.html with the rules in a static file.",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 RULES = {"inline script": INLINE_SCRIPT, "style attribute": STYLE_ATTRIBUTE,
          "style element": STYLE_ELEMENT, "event handler": EVENT_HANDLER,
          "javascript: link": JAVASCRIPT_URL}
