@@ -31,8 +31,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         programme = crossapp.programme_summary(year=year, period=period)
         summary = selectors.finance_summary(year=year, period=period, programme=programme)
         context.update(summary=summary, year_label=fy.label, period_label=period_label(period),
-                       variance_words=describe_variance(summary["variance_to_cap_pence"]),
-                       after_words=describe_variance(summary["variance_after_mitigations_pence"]))
+                       **_variance_words(summary))
         if summary["bridge"]:
             chart_list.append(charts.bridge_chart(
                 summary["bridge"], title=f"From the Safety Valve cap to the forecast deficit, "
@@ -81,14 +80,24 @@ def finance_dashboard(request: HttpRequest) -> HttpResponse:
         "chosen": chosen, "form": form, "year_label": fy.label,
         "period_label": period_label(period), "summary": summary, "monitoring": monitoring,
         "charts": chart_list,
-        "variance_words": describe_variance(summary["variance_to_cap_pence"]),
-        "after_words": describe_variance(summary["variance_after_mitigations_pence"]),
+        **_variance_words(summary),
         "pressures": selectors.pressure_list(year=year),
         "mitigations": selectors.mitigation_list(year=year),
         "impact": _trajectory_impact(year),
         "rag_red_pct": settings.BUDGET_RAG_RED_PCT, "rag_red_pence": settings.BUDGET_RAG_RED_PENCE,
         "rag_amber_pct": settings.BUDGET_RAG_AMBER_PCT,
     })
+
+
+def _variance_words(summary: dict) -> dict[str, str]:
+    """The gap to the cap before and after mitigations, in words (or what is missing)."""
+    if summary["in_year_deficit_pence"] is None:
+        missing = "no High Needs income entered for the year yet"
+        return {"variance_words": missing, "after_words": missing}
+    return {
+        "variance_words": describe_variance(summary["variance_to_cap_pence"]),
+        "after_words": describe_variance(summary["variance_after_mitigations_pence"]),
+    }
 
 
 def _trajectory_impact(year: int) -> list[dict]:

@@ -290,3 +290,14 @@ def test_the_trajectory_page_polls_for_the_scenarios_it_shows(small_finance, no_
     assert set(status["runs"]) == {"optimistic"}
     assert f'data-run-ids="{status["runs"]["optimistic"]["run_id"]}"' in html
     assert Scenario.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_without_income_the_pages_say_what_is_missing(small_finance, no_queue, director_client):
+    from finance.models import HighNeedsIncome
+
+    HighNeedsIncome.objects.all().delete()
+
+    for page in ("/", "/finance/"):
+        html = director_client.get(page).content.decode()
+        assert "no High Needs income entered for the year yet" in html
