@@ -223,3 +223,21 @@ def test_a_reprofile_copies_the_targets_and_keeps_the_original(small_finance, no
     with pytest.raises(ValidationError):
         services.agreement_target_set(version=original, year=2024, in_year_cap_pence=1,
                                       cumulative_target_pence=1)
+
+
+@pytest.mark.django_db
+def test_a_run_left_running_by_a_killed_worker_is_marked_failed_on_the_next_recompute(
+        small_finance, no_queue):
+    from django.utils import timezone
+
+    killed = TrajectoryRun.objects.create(
+        scenario=small_finance["scenario"], fingerprint="x" * 64,
+        started_at=timezone.now() - dt.timedelta(minutes=20))
+
+    services.trajectory_recompute()
+
+    killed.refresh_from_db()
+    assert killed.status == TrajectoryRun.Status.FAILED
+    assert "Interrupted" in killed.error
+    assert killed.is_current is False
+    assert TrajectoryRun.objects.get(is_current=True).status == TrajectoryRun.Status.FINISHED
