@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 # DATABASE_URL / REDIS_URL from the environment, else local servers, else embedded ones.
 SERVICES = eval "$$($(PY) -m send_tracker.localservices)"
 
-.PHONY: help install assets run test lint bench seed-scale clean
+.PHONY: help install assets run test lint bench seed-scale load clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -44,6 +44,15 @@ test: install ## Lint, check migrations, and run the test suite against real Pos
 
 lint: install ## Ruff lint and format check
 	$(VENV)/bin/ruff check .
+
+seed-scale: install ## Create the county-scale data set in its own database (send_scale)
+	@$(SERVICES) && $(PY) manage.py seed_scale
+
+bench: install ## Benchmark pages, recompute, import, board, bytes on the scale data (bench/results.md)
+	@$(SERVICES) && $(PY) bench/run.py $(BENCH_ARGS)
+
+load: install ## Load test: gunicorn on 127.0.0.1, 20 users for 60 s, on the scale data
+	@$(SERVICES) && $(PY) bench/run.py --load-only $(BENCH_ARGS)
 
 clean: ## Remove the virtual environment, node modules and built assets
 	rm -rf $(VENV) node_modules static/build static/vendor static/govuk staticfiles static/.assets-built
