@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 
-@shared_task(name="finance.tasks.recompute_trajectory", acks_late=True, ignore_result=True)
+@shared_task(name="finance.tasks.recompute_trajectory", acks_late=True, ignore_result=True,
+             autoretry_for=(OperationalError, InterfaceError), retry_backoff=5,
+             retry_backoff_max=120, retry_kwargs={"max_retries": 5})
 def recompute_trajectory(scenario_id: int | None = None, force: bool = False) -> list[int]:
     """Recompute the trajectory of every scenario (or one); unchanged inputs make no new run.
 
-    No autoretry: a failure is a data or formula problem recorded on the run, and the previous
-    result stays current; the next edit or the nightly run tries again.
+    Retried only when the database is unreachable (transient). Any other failure is a data or
+    formula problem: it is recorded on the run, the previous result stays current, and the next
+    edit or the nightly run tries again.
     """
     from finance.services.recompute import trajectory_pending_clear, trajectory_recompute
 
