@@ -58,6 +58,7 @@ def test_the_dashboard_shows_month_by_line_with_rag_words_and_movement(small_fin
     assert "£11,000" in html  # 1.2.3's forecast outturn, 1,100,000 pence
     assert "app-rag--red" in html
     assert "up £500" in html  # 1.2.3 moved from 1,050,000 to 1,100,000 pence
+    assert "up £400 since last month" in html  # total 1,550,000 → 1,590,000 pence
     assert "£900 above the cap" in html  # 390,000 − 300,000 pence
     assert 'id="bridge-data"' in html
     assert '<option value="2024-25" selected>2024/25</option>' in html  # the year selector
