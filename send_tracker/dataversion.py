@@ -1,0 +1,152 @@
+"""Aggregates cached on the data's version: computed once per change of the data, not per page.
+
+PostgreSQL keeps the version (migration 0003): any committed change to a table of the tracked
+apps moves it on, whichever way it was written (ORM, bulk update, COPY import, admin, SQL).
+`cached()` keys a value on (database token, version, name, arguments) in this process's memory,
+so it is never stale: a change gives a new key. Inside a transaction that has itself changed
+data (a test, a service that writes then reads) nothing is cached or served from the cache.
+
+Only plain data that depends on nothing but the database and the arguments may be cached: no
+user-specific rows, no "today" unless it is an argument.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from django.apps import apps
+from django.db import connection
+
+T = TypeVar("T")
+TRACKED_APPS = ("placements", "programme", "finance", "board")
+MAX_ENTRIES = 512
+
+_entries: OrderedDict[tuple, Any] = OrderedDict()
+_lock = threading.Lock()
+_VERSION_SQL = (
+    "SELECT v.token::text || ':' || v.version::text, "
+    "coalesce(current_setting('send_tracker.dirty', true), '') = 'on' "
+    "FROM (SELECT 1) AS one LEFT JOIN send_tracker_dataversion AS v ON v.id = 1"
+)
+
+
+def data_version() -> str | None:
+    """The committed data's version, or None when this transaction has changed data itself."""
+    with connection.cursor() as cursor:
+        cursor.execute(_VERSION_SQL)
+        version, dirty = cursor.fetchone()
+    return None if dirty or version is None else version
+
+
+def cached(name: str, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+    """compute(), or its result for the same data version, name and key (kept in memory).
+
+    Callers must not change the value returned: it is shared with later requests.
+    """
+    version = data_version()
+    if version is None:
+        return compute()
+    full_key = (version, name, key)
+    with _lock:
+        if full_key in _entries:
+            _entries.move_to_end(full_key)
+            return _entries[full_key]
+    value = compute()
+    with _lock:
+        _entries[full_key] = value
+        while len(_entries) > MAX_ENTRIES:
+            _entries.popitem(last=False)
+    return value
+
+
+def _key(args: tuple, kwargs: dict) -> str:
+    # repr, not hash: arguments may be dicts (a summary passed on); equal data, equal key.
+    return repr((args, sorted(kwargs.items())))
+
+
+def cached_selector(function: Callable[..., T]) -> Callable[..., T]:
+    """Decorate a selector that reads only the database and its arguments: its result is
+    computed once per data version and arguments; each caller gets its own (deep) copy."""
+    name = f"{function.__module__}.{function.__qualname__}"
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        value = cached(name, (_key(args, kwargs),), lambda: function(*args, **kwargs))
+        return copy.deepcopy(value)
+
+    wrapper.uncached = function  # type: ignore[attr-defined]
+    return wrapper
+
+
+def memo_pure(function: Callable[..., T]) -> Callable[..., T]:
+    """Decorate a pure function of its arguments (a chart built from data): same arguments,
+    same (shared, read-only) result, whatever the database holds; the newest 512 kept."""
+    entries: OrderedDict[str, Any] = OrderedDict()
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        key = _key(args, kwargs)
+        with _lock:
+            if key in entries:
+                entries.move_to_end(key)
+                return entries[key]
+        value = function(*args, **kwargs)
+        with _lock:
+            entries[key] = value
+            while len(entries) > MAX_ENTRIES:
+                entries.popitem(last=False)
+        return value
+
+    wrapper.uncached = function  # type: ignore[attr-defined]
+    return wrapper
+
+
+def clear() -> None:
+    """Forget every cached value (tests)."""
+    with _lock:
+        _entries.clear()
+
+
+def tracked_tables() -> list[str]:
+    """Tables whose changes move the version: every concrete model of the tracked apps
+    except the change-history tables (written only alongside their tracked rows)."""
+    tables = []
+    for label in TRACKED_APPS:
+        try:
+            config = apps.get_app_config(label)
+        except LookupError:
+            continue
+        for model in config.get_models():
+            meta = model._meta
+            if meta.proxy or not meta.managed or meta.db_table.split("_", 1)[-1].startswith(
+                    "historical"):
+                continue
+            tables.append(meta.db_table)
+    return sorted(set(tables))
+
+
+def install_triggers(using: str = "default", **kwargs: Any) -> None:
+    """(Re)install the statement triggers on every tracked table: after each migrate."""
+    from django.db import connections
+
+    conn = connections[using]
+    if conn.vendor != "postgresql":
+        return
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT to_regprocedure('send_tracker_data_changed()') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return  # migrated backwards past 0003
+        existing = set(conn.introspection.table_names(cursor))
+        for table in tracked_tables():
+            if table not in existing:
+                continue
+            cursor.execute(
+                f'CREATE OR REPLACE TRIGGER send_tracker_data_changed AFTER INSERT OR UPDATE OR '
+                f'DELETE OR TRUNCATE ON "{table}" FOR EACH STATEMENT '
+                f'EXECUTE FUNCTION send_tracker_data_changed()'
+            )
