@@ -263,6 +263,9 @@ class Invoice(AuditedModel):
                 fields=["placement", "period_start", "period_end"], name="invoice_placement_idx"
             ),
             models.Index(fields=["paid_date"], name="invoice_paid_idx"),
+            # The invoice list (API and pages) pages through them in this order: without it,
+            # each page of 50 sorts all 600,000 rows of a county (400 ms).
+            models.Index(fields=["period_start", "ref", "id"], name="invoice_list_order_idx"),
         ]
 
     def __str__(self) -> str:

@@ -247,7 +247,7 @@ REST_FRAMEWORK = {
     ],
     # Deny by default: every endpoint needs a signed-in user with a role.
     "DEFAULT_PERMISSION_CLASSES": ["send_tracker.permissions.HasAnyRole"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "send_tracker.api.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["send_tracker.api.StrictFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
