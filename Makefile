@@ -36,7 +36,11 @@ run: install ## Run the tracker with demo data on http://127.0.0.1:8000 (Ctrl-C 
 	$(PY) manage.py seed_demo && \
 	bin/run-dev
 
-test: install ## Lint, check migrations, and run the test suite against real PostgreSQL and Redis
+browser: ## Install Chromium for the browser journeys if it is missing (Debian package, as root)
+	@command -v chromium >/dev/null || test -x /usr/bin/chromium || \
+	(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+test: install browser ## Lint, check migrations, and run the test suite against real PostgreSQL and Redis
 	@$(SERVICES) && \
 	$(VENV)/bin/ruff check . && \
 	$(PY) manage.py makemigrations --check --dry-run --settings=send_tracker.settings.test && \
