@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from placements.codes import PRIMARY_NEED_LABELS, PROVISION_TYPE_LABELS
 from send_tracker.charts import Chart, base_layout
+from send_tracker.dataversion import memo_pure
 from send_tracker.money import format_pounds, round_half_up
 
 
@@ -250,6 +251,7 @@ def cost_by_type(by_type: dict[str, dict[str, int]], *, on: dt.date) -> Chart:
     )
 
 
+@memo_pure  # pure: same data, same chart (built once, not per request)
 def cohort_charts(*, series: dict, by_type: dict, on: dt.date) -> list[Chart]:
     """Every chart of the cohort page, in page order."""
     return [

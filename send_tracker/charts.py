@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import plotly.graph_objects as go
@@ -55,9 +56,10 @@ class Chart:
     def data_id(self) -> str:
         return f"{self.id}-data"
 
-    @property
+    @cached_property
     def figure_json(self) -> dict:
         # Plotly's own encoder handles numpy and dates; json_script re-encodes the plain dict.
+        # Kept: a chart built once (memo_pure) is rendered by many requests.
         return json.loads(self.figure.to_json())
 
 

@@ -23,7 +23,9 @@ from django.apps import apps
 from django.db import connection
 
 T = TypeVar("T")
-TRACKED_APPS = ("placements", "programme", "finance", "board")
+# auth too: cached pages name people (leads, who changed what). A login writes last_login,
+# so it moves the version on as well: rare next to page views.
+TRACKED_APPS = ("placements", "programme", "finance", "board", "auth")
 MAX_ENTRIES = 512
 
 _entries: OrderedDict[tuple, Any] = OrderedDict()
@@ -37,9 +39,15 @@ _VERSION_SQL = (
 
 def data_version() -> str | None:
     """The committed data's version, or None when this transaction has changed data itself."""
+    outer = connection.atomic_blocks[0] if connection.in_atomic_block else None
+    if outer is not None and getattr(connection, "_send_dirty_block", None) is outer:
+        return None  # this atomic block has already written: no need to ask again
     with connection.cursor() as cursor:
         cursor.execute(_VERSION_SQL)
         version, dirty = cursor.fetchone()
+    if dirty and outer is not None:
+        # Until this block ends it stays dirty (a savepoint rolled back only makes us cautious).
+        connection._send_dirty_block = outer
     return None if dirty or version is None else version
 
 

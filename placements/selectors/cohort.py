@@ -31,6 +31,7 @@ from placements.selectors._sql import (
     one_year_before,
     open_placements,
 )
+from send_tracker.dataversion import cached_selector
 from send_tracker.money import round_half_up
 
 _HIGH_NEEDS_SHARE_X100 = ExpressionWrapper(
@@ -143,6 +144,7 @@ def backlog_over_16_weeks(*, on: dt.date) -> int:
     )
 
 
+@cached_selector  # once per data version, not per page
 def cohort_summary(*, on: dt.date) -> dict:
     """The headline cohort figures on a date (exactly the keys of GET /api/v1/cohort/summary/)."""
     before = one_year_before(on)

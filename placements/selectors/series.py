@@ -21,6 +21,7 @@ from django.db.models.functions import Least
 from placements.models import Assessment, Child, Placement
 from placements.selectors._sql import BACKLOG_DAYS, WITHIN_DAYS, DaysBetween, MonthOf, month_ends
 from placements.selectors.cohort import timeliness_figures
+from send_tracker.dataversion import data_version
 from send_tracker.money import round_half_up
 
 logger = logging.getLogger(__name__)
@@ -189,18 +190,13 @@ def projection_rows(inputs: dict[str, dict]) -> list[dict]:
     return sorted(rows, key=lambda row: -row["cost_pence"])
 
 
-def _data_version() -> str:
-    """Changes whenever a row the cohort figures read is added, changed or deleted."""
-    tables = [Placement, Assessment, Child]
-    quote = connection.ops.quote_name
-    parts = ", ".join(
-        f"(SELECT count(*) FROM {quote(m._meta.db_table)}), "  # noqa: S608 - our own tables
-        f"(SELECT max(updated_at) FROM {quote(m._meta.db_table)})"
-        for m in tables
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {parts}")  # noqa: S608 - our own table names only
-        return "|".join(str(v) for v in cursor.fetchone())
+def _data_version() -> str | None:
+    """The tracker's data version (send_tracker.dataversion): moves on at the commit of any
+    change, however written; None inside a transaction that has changed data itself.
+
+    (It replaced three count(*)/max(updated_at) scans: 20 ms a page at county scale, and blind
+    to an edit that leaves count and timestamps alone.)"""
+    return data_version()
 
 
 def cohort_overview(*, on: dt.date) -> dict:
@@ -214,12 +210,13 @@ def cohort_overview(*, on: dt.date) -> dict:
     )
 
     # Bump OVERVIEW_SHAPE when the cached dict changes shape, so old entries are not read.
+    version = _data_version()
     key = (
         f"placements:cohort:{OVERVIEW_SHAPE}:"
-        + hashlib.sha256(f"{on}|{_data_version()}".encode()).hexdigest()
+        + hashlib.sha256(f"{on}|{version}".encode()).hexdigest()
     )
     try:
-        cached = cache.get(key)
+        cached = cache.get(key) if version is not None else None
     except Exception:  # noqa: BLE001 - Redis down: compute afresh, the page still renders
         cached = None
     if cached is not None:
@@ -235,7 +232,8 @@ def cohort_overview(*, on: dt.date) -> dict:
         "projection": projection_rows(cohort_projection_inputs(at=on)),
     }
     try:
-        cache.set(key, overview, timeout=24 * 3600)
+        if version is not None:
+            cache.set(key, overview, timeout=24 * 3600)
     except Exception:  # noqa: BLE001
         logger.warning("could not cache the cohort overview")
     return overview
