@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from programme.models import Kpi, KpiReading
 from send_tracker.charts import PALETTE, Chart, base_layout
+from send_tracker.dataversion import memo_pure
 from send_tracker.fiscal import period_label
 from send_tracker.money import format_money
 
@@ -34,6 +35,7 @@ def _millions(pence: int | None) -> float | None:
     return None if pence is None else pence / 100_000_000
 
 
+@memo_pure  # pure: same data, same chart (built once, not per request)
 def strand_savings_chart(summary: dict[str, Any]) -> Chart:
     """Target, forecast and delivered by strand (grouped bars, £m)."""
     strands = summary["strands"]
@@ -59,6 +61,7 @@ def strand_savings_chart(summary: dict[str, Any]) -> Chart:
     )
 
 
+@memo_pure  # pure: same data, same chart (built once, not per request)
 def monthly_forecast_chart(
     rows: list[dict[str, Any]], *, target_pence: int, year_label: str, chart_id: str = "monthly"
 ) -> Chart:

@@ -23,18 +23,20 @@ K = 100_000  # £1,000 in pence
 def seed_scale(
     *, strands: int = 8, projects: int = 60, periods: int = 60, first_year: int = 2020,
     seed: int = 20240930, log: Callable[[str], None] = lambda message: None,
+    prefix: str = SLUG_PREFIX,
 ) -> int:
     """Create the scale strands, projects, targets, updates and RAID items once; returns updates.
 
     Safe to run again: nothing is added when the scale strands exist.
     """
-    if Strand.objects.filter(slug__startswith=SLUG_PREFIX).exists():
+    if Strand.objects.filter(slug__startswith=prefix).exists():
         log("programme scale data already present")
         return 0
     rng = random.Random(seed)  # noqa: S311 - synthetic benchmark data, not security
     now = timezone.now()
     made_strands = Strand.objects.bulk_create(
-        Strand(name=f"Scale strand {s + 1}", slug=f"{SLUG_PREFIX}{s + 1}", order=100 + s)
+        Strand(name=f"Scale strand {s + 1}" + ("" if prefix == SLUG_PREFIX else f" ({prefix})"),
+               slug=f"{prefix}{s + 1}", order=100 + s)
         for s in range(strands)
     )
     made_projects = Project.objects.bulk_create(

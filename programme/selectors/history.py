@@ -6,12 +6,14 @@ so a page shows diffs in one query per model, however long the history.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 
 from programme.models import Milestone, ProgressUpdate, Project, RaidItem, SavingsTarget, Strand
 from send_tracker import money
+from send_tracker.dataversion import cached
 
 # model → the fields whose changes are shown, with their labels.
 TRACKED: dict[type, dict[str, str]] = {
@@ -105,7 +107,14 @@ def _records(model: type, where: Q, limit: int) -> list[dict[str, Any]]:
 
 
 def strand_history(*, strand: Strand, limit: int = 30) -> list[dict[str, Any]]:
-    """The latest changes to a strand, its projects, updates, milestones, RAID items, targets."""
+    """The latest changes to a strand, its projects, updates, milestones, RAID items, targets.
+
+    Six history scans with correlated look-ups: computed once per data version."""
+    return copy.deepcopy(cached("programme.strand_history", (strand.pk, limit),
+                                lambda: _strand_history(strand=strand, limit=limit)))
+
+
+def _strand_history(*, strand: Strand, limit: int) -> list[dict[str, Any]]:
     sources = (
         (Strand, Q(id=strand.pk)),
         (Project, Q(strand_id=strand.pk)),

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from programme.models import Milestone, ProgressUpdate, Project, Strand
+from send_tracker.dataversion import cached
 from send_tracker.fiscal import FinancialYear, period_end, period_start, previous_period
 from send_tracker.permissions import ADMIN, LEAD, has_role
 
@@ -113,7 +114,17 @@ def strand_projects(
     *, strand: Strand, year: FinancialYear, period: int
 ) -> list[dict[str, Any]]:
     """The strand's projects, each with its latest submitted update at the period, the one
-    at the period before, and the change in forecast between them. Two queries."""
+    at the period before, and the change in forecast between them. Two queries, once per data
+    version. Each caller gets its own rows; the model instances in them are shared and must be
+    read only (a deep copy of 60 projects' rows costs more than the queries)."""
+    rows = cached("programme.strand_projects", (strand.pk, year.start_year, period),
+                  lambda: _strand_projects(strand=strand, year=year, period=period))
+    return [dict(row) for row in rows]
+
+
+def _strand_projects(
+    *, strand: Strand, year: FinancialYear, period: int
+) -> list[dict[str, Any]]:
     updates = (
         ProgressUpdate.objects.filter(
             project__strand=strand, year=year.start_year, period__lte=period,

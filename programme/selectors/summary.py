@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from programme.models import ProgressUpdate, Rag, SavingsTarget, Strand
+from send_tracker.dataversion import cached_selector
 from send_tracker.fiscal import FinancialYear
 
 # A strand is amber while its forecast covers at least this share of its target, red below.
@@ -60,6 +61,7 @@ def _targets(year: FinancialYear) -> tuple[int | None, dict[int, int], dict[int,
     return programme, by_strand, dict(by_strand_projects)
 
 
+@cached_selector  # once per data version, not per page
 def programme_summary(*, year: FinancialYear, period: int) -> dict[str, Any]:
     """Each active strand's target, forecast, delivered, shortfall and RAG, and the programme's.
 
