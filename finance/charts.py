@@ -10,6 +10,7 @@ from decimal import Decimal
 import plotly.graph_objects as go
 
 from send_tracker.charts import PALETTE, Chart, base_layout
+from send_tracker.dataversion import memo_pure
 from send_tracker.fiscal import FinancialYear, period_label
 from send_tracker.money import format_money, format_pounds
 
@@ -26,6 +27,7 @@ def _m(pence: int | None) -> float | None:
     return None if pence is None else float(Decimal(pence) / _MILLION)
 
 
+@memo_pure  # pure: same data, same chart (built once, not per request)
 def bridge_chart(steps: list[dict], *, title: str, chart_id: str = "bridge") -> Chart:
     """The overspend bridge as a waterfall: cap → shortfall, pressures, other → deficit → after."""
     figure = go.Figure(go.Waterfall(
@@ -52,6 +54,7 @@ def bridge_chart(steps: list[dict], *, title: str, chart_id: str = "bridge") -> 
                              "reconciles to the penny.")
 
 
+@memo_pure  # pure: same data, same chart (built once, not per request)
 def forecast_by_period_chart(rows: list[dict], *, year: int, income_pence: int | None,
                              cap_pence: int | None) -> Chart:
     """Forecast outturn at each period against budget (and income + cap): how Month N got here."""
@@ -154,6 +157,7 @@ def trajectory_charts(runs: list[tuple[str, list]], versions: list) -> list[Char
     ]
 
 
+@memo_pure  # pure: same data, same chart (built once, not per request)
 def strands_chart(strands: list[dict], *, year_label: str) -> Chart:
     """Savings target vs forecast vs delivered by strand."""
     names = [s["name"] for s in strands]

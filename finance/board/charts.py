@@ -7,6 +7,7 @@ from decimal import Decimal
 import plotly.graph_objects as go
 
 from send_tracker.charts import Chart, base_layout
+from send_tracker.dataversion import memo_pure
 from send_tracker.money import format_money
 
 
@@ -25,6 +26,7 @@ def trajectory_rows(content: dict) -> list[dict]:
     return (content.get("trajectory") or {}).get("points") or []
 
 
+@memo_pure  # pure: same data, same chart (built once, not per request)
 def trajectory_chart(content: dict, *, id_prefix: str = "") -> Chart:
     """Forecast in-year deficit against the Safety Valve cap, year by year, and cumulative."""
     points = trajectory_rows(content)
@@ -53,6 +55,7 @@ def trajectory_chart(content: dict, *, id_prefix: str = "") -> Chart:
     )
 
 
+@memo_pure  # pure: same data, same chart (built once, not per request)
 def bridge_chart(content: dict, *, id_prefix: str = "") -> Chart:
     """The overspend bridge: from the cap to the forecast deficit, then after mitigations."""
     steps = (content.get("finance") or {}).get("bridge") or []

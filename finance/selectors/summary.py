@@ -11,6 +11,7 @@ from finance.models import Mitigation, Pressure
 from finance.selectors import crossapp
 from finance.selectors.agreement import cap_for
 from finance.selectors.budget import ledger_totals
+from send_tracker.dataversion import cached_selector
 from send_tracker.fiscal import FinancialYear, period_end
 from send_tracker.money import format_money, format_pounds, round_half_up
 
@@ -97,6 +98,7 @@ def overspend_bridge(
 _UNREAD: dict = {}
 
 
+@cached_selector  # once per data version, not per page
 def finance_summary(*, year: int | str | FinancialYear, period: int,
                     programme: dict | None = _UNREAD) -> dict:
     """The headline finance figures of a year at a period (GET /api/v1/finance/summary/).

@@ -21,6 +21,7 @@ from finance.selectors import crossapp
 from finance.selectors.agreement import agreement_get, current_version
 from finance.selectors.budget import latest_period, ledger_totals
 from finance.selectors.summary import mitigations_by_year
+from send_tracker.dataversion import cached_selector
 
 # Bump when a formula changes, so every scenario recomputes on the next run.
 FORMULA_VERSION = 1
@@ -111,6 +112,7 @@ def current_runs(scenario_ids: list[int] | None = None) -> dict[int, TrajectoryR
     return {run.scenario_id: run for run in qs}
 
 
+@cached_selector  # once per data version, not per page
 def trajectory_points(*, scenario_slug: str) -> dict:
     """The newest finished run of a scenario, as GET /api/v1/trajectory/ (one query)."""
     rows = list(
