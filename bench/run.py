@@ -55,8 +55,10 @@ PAGES = [
     ("Board list", "/board/", None),
     ("Board month", "/board/2024-25/6/", None),
     ("Imports", "/imports/", None),
-    ("API programme/summary", "/api/v1/programme/summary/", "application/json"),
-    ("API finance/summary", "/api/v1/finance/summary/", "application/json"),
+    ("API programme/summary", "/api/v1/programme/summary/?year=2024-25&period=6",
+     "application/json"),
+    ("API finance/summary", "/api/v1/finance/summary/?year=2024-25&period=6",
+     "application/json"),
     ("API cohort/summary", "/api/v1/cohort/summary/", "application/json"),
     ("API trajectory", "/api/v1/trajectory/", "application/json"),
     ("API board-summaries month", "/api/v1/board-summaries/2024-25/6/", "application/json"),
@@ -299,8 +301,9 @@ def measure_bytes() -> dict:
 # ---- load: gunicorn under 20 concurrent users ---------------------------------------------
 LOAD_PATHS = ["/", "/programme/", "/programme/strands/scale-1/", "/finance/",
               "/finance/trajectory/", "/placements/", "/placements/overpayments/", "/board/",
-              "/board/2024-25/6/", "/imports/", "/api/v1/programme/summary/",
-              "/api/v1/finance/summary/"]
+              "/board/2024-25/6/", "/imports/",
+              "/api/v1/programme/summary/?year=2024-25&period=6",
+              "/api/v1/finance/summary/?year=2024-25&period=6"]
 
 
 def _session_cookie(username: str) -> str:
