@@ -302,3 +302,16 @@ def test_without_income_the_pages_say_what_is_missing(small_finance, no_queue, d
     for page in ("/", "/finance/"):
         html = director_client.get(page).content.decode()
         assert "no High Needs income entered for the year yet" in html
+
+
+@pytest.mark.django_db
+def test_the_scenario_page_shows_who_changed_what_from_old_to_new(small_finance, no_queue,
+                                                                   finance_client, finance_user):
+    scenario = Scenario.objects.get()
+    services.scenario_update(scenario=scenario, version=1, income_growth_pct=Decimal(9),
+                             user=finance_user)
+
+    html = finance_client.get("/finance/scenarios/baseline/").content.decode()
+
+    assert "income growth pct: 3.000 → 9" in html
+    assert "finance-officer" in html
