@@ -49,8 +49,9 @@ def redis_server_binary() -> str:
 class RedisServer:
     """A private redis-server on a free port: tests may stop it without touching shared ones."""
 
-    def __init__(self) -> None:
+    def __init__(self, persist_dir: Path | None = None) -> None:
         self.port = free_port()
+        self.persist_dir = persist_dir
         self.proc: subprocess.Popen | None = None
 
     @property
@@ -60,7 +61,11 @@ class RedisServer:
     def start(self) -> RedisServer:
         self.proc = subprocess.Popen(
             [redis_server_binary(), "--port", str(self.port), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no", "--protected-mode", "yes"],
+             "--save", "", "--protected-mode", "yes",
+             # With a directory, every write is on disk before it is acknowledged, so a killed
+             # and restarted server still holds its queue (as a production Redis with AOF).
+             *(["--dir", str(self.persist_dir), "--appendonly", "yes",
+                "--appendfsync", "always"] if self.persist_dir else ["--appendonly", "no"])],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 10
@@ -266,6 +271,22 @@ class LiveClient:
 
     def get(self, path: str):
         return self.request(path)
+
+    def form(self, path: str) -> dict[str, str]:
+        """The named inputs of the page's main form with their current values."""
+        import html as html_lib
+        import re
+
+        status, body = self.get(path)
+        assert status == 200, (path, status)
+        fields = {}
+        for tag in re.findall(r"<input\b[^>]*>", body):
+            name = re.search(r'\bname="([^"]+)"', tag)
+            if not name or name.group(1) == "csrfmiddlewaretoken":
+                continue
+            value = re.search(r'\bvalue="([^"]*)"', tag)
+            fields[name.group(1)] = html_lib.unescape(value.group(1)) if value else ""
+        return fields
 
     def post(self, path: str, data: dict):
         return self.request(path, data)
