@@ -26,6 +26,7 @@ import os
 import platform
 import re
 import resource
+import secrets
 import statistics
 import subprocess
 import sys
@@ -320,18 +321,19 @@ def _session_cookie(username: str) -> str:
 
 def run_load(users: int, seconds: int, port: int) -> dict:
     import http.client
-    import secrets
     import threading
 
     import psutil
     from django.conf import settings
 
     cookie = f"{settings.SESSION_COOKIE_NAME}={_session_cookie('admin')}"
+    # The same secret key as this process, which signed the session (main() sets it).
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "send_tracker.settings.production",
-           "DJANGO_SECRET_KEY": secrets.token_urlsafe(60), "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-           "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_LOG_LEVEL": "WARNING"}
-    # The production command (Dockerfile CMD), bound to 127.0.0.1 only; static files from
-    # bench/out/static through the bench settings' STATIC_ROOT are not needed for pages.
+           "DJANGO_SECRET_KEY": settings.SECRET_KEY, "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+           "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_LOG_LEVEL": "WARNING",
+           "DJANGO_STATIC_ROOT": str(settings.STATIC_ROOT)}
+    # The production command (Dockerfile CMD), bound to 127.0.0.1 only, with the static files
+    # the benchmark collected (bench/out/static).
     command = [sys.executable, "-m", "gunicorn", "send_tracker.wsgi:application",
                "--bind", f"127.0.0.1:{port}", "--workers", "3", "--threads", "4",
                "--timeout", "60", "--graceful-timeout", "30", "--keep-alive", "5"]
@@ -571,6 +573,8 @@ def main() -> int:
         manage("seed_scale", "--database-url", url)
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
+    # One random key for this process and the gunicorn it starts (sessions must verify there).
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(60))
     os.environ.setdefault("DJANGO_DEBUG", "0")
     print("collectstatic (compressed, fingerprinted)…", flush=True)  # noqa: T201
     manage("collectstatic", "--no-input", "-v", "0", "--settings", SETTINGS)
