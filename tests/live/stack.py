@@ -286,6 +286,13 @@ class LiveClient:
                 continue
             value = re.search(r'\bvalue="([^"]*)"', tag)
             fields[name.group(1)] = html_lib.unescape(value.group(1)) if value else ""
+        for name, options in re.findall(r'<select\b[^>]*\bname="([^"]+)"[^>]*>(.*?)</select>',
+                                        body, re.S):
+            chosen = re.search(r'<option value="([^"]*)"[^>]*\bselected', options)
+            fields[name] = html_lib.unescape(chosen.group(1)) if chosen else ""
+        for name, text in re.findall(r'<textarea\b[^>]*\bname="([^"]+)"[^>]*>(.*?)</textarea>',
+                                     body, re.S):
+            fields[name] = html_lib.unescape(text.strip("\n"))
         return fields
 
     def post(self, path: str, data: dict):
