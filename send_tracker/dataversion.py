@@ -51,6 +51,13 @@ def data_version() -> str | None:
     return None if dirty or version is None else version
 
 
+def forget_dirty_block(**kwargs: Any) -> None:
+    """At each request's start: ask afresh (once) whether this transaction has written, so
+    every request makes the same queries whatever came before it (query budgets compare)."""
+    if hasattr(connection, "_send_dirty_block"):
+        del connection._send_dirty_block
+
+
 def cached(name: str, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
     """compute(), or its result for the same data version, name and key (kept in memory).
 

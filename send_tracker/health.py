@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 
 import redis
@@ -12,8 +13,19 @@ HEARTBEAT_KEY = "send:worker-heartbeat"
 HEARTBEAT_MAX_AGE_S = 180
 
 
+@functools.lru_cache(maxsize=8)
+def _client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+
+
+def shared_redis() -> redis.Redis:
+    """One client (and connection pool) per process for REDIS_URL: pages that check the broker
+    on every request reuse a connection instead of opening one each time."""
+    return _client(settings.REDIS_URL)
+
+
 def _redis() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5)
+    return shared_redis()
 
 
 def record_heartbeat() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -85,10 +86,21 @@ def nav_item(context, href: str, label: str):
     )
 
 
-@register.inclusion_tag("components/chart.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def chart(context, chart_obj):
-    """Render a send_tracker.charts.Chart: the plot, its data table and its CSV link."""
+    """Render a send_tracker.charts.Chart: the plot, its data table and its CSV link.
+
+    The HTML is kept on the chart for its query string: charts are built once per set of
+    figures (memo_pure), so a dashboard renders its tables of figures once, not per request.
+    """
     request = context["request"]
     query = request.GET.copy()
     query["csv"] = chart_obj.id
-    return {"chart": chart_obj, "csv_query": query.urlencode()}
+    csv_query = query.urlencode()
+    rendered = chart_obj.__dict__.setdefault("_html", {})
+    if csv_query not in rendered:
+        if len(rendered) > 32:  # many different query strings: keep the memory bounded
+            rendered.clear()
+        rendered[csv_query] = render_to_string(
+            "components/chart.html", {"chart": chart_obj, "csv_query": csv_query})
+    return mark_safe(rendered[csv_query])  # noqa: S308 - our own template, autoescaped
