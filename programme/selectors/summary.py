@@ -106,6 +106,7 @@ def programme_summary(*, year: FinancialYear, period: int) -> dict[str, Any]:
     }
 
 
+@cached_selector  # once per data version, not per page
 def programme_targets_by_year() -> dict[int, int]:
     """Start year → the programme's cumulative in-year savings target T(y) in pence.
 
@@ -125,6 +126,7 @@ def programme_targets_by_year() -> dict[int, int]:
             for year in sorted(set(programme) | set(strands))}
 
 
+@cached_selector  # once per data version, not per page
 def latest_submitted_period() -> tuple[FinancialYear, int] | None:
     """The latest (year, period) with any submitted update, or None when there is none."""
     row = (
@@ -153,6 +155,7 @@ GROUP BY period
 """
 
 
+@cached_selector  # once per data version, not per page
 def monthly_forecast(*, year: FinancialYear, strand_id: int | None = None) -> list[dict[str, Any]]:
     """P1..P12: forecast and delivered as reported at each period (None after the last one).
 
