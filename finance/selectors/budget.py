@@ -9,10 +9,12 @@ from django.db import connection
 from django.db.models import Sum
 
 from finance.models import Budget, HighNeedsIncome, MonthlyForecast
+from send_tracker.dataversion import cached_selector
 from send_tracker.fiscal import FinancialYear, previous_period
 from send_tracker.money import round_half_up
 
 
+@cached_selector  # once per data version, not per page
 def ledger_periods() -> list[tuple[int, int]]:
     """Every (year, period) with ledger rows, oldest first."""
     return list(
@@ -50,6 +52,7 @@ def variance_pct(variance_pence: int, budget_pence: int) -> Decimal | None:
     return round_half_up(Decimal(variance_pence) * 100 / Decimal(budget_pence), 1)
 
 
+@cached_selector  # once per data version, not per page
 def budget_monitoring(*, year: int, period: int) -> dict:
     """Budget vs forecast outturn vs actual by line at a period, with movement since the last."""
     rows = list(
@@ -105,6 +108,7 @@ def budget_monitoring(*, year: int, period: int) -> dict:
     return {"year": year, "period": period, "lines": lines, "totals": totals}
 
 
+@cached_selector  # once per data version, not per page
 def forecast_by_period(*, year: int) -> list[dict]:
     """Total forecast outturn, budget and actual to date at each period of a year."""
     return list(

@@ -21,7 +21,7 @@ from finance.selectors import crossapp
 from finance.selectors.agreement import agreement_get, current_version
 from finance.selectors.budget import latest_period, ledger_totals
 from finance.selectors.summary import mitigations_by_year
-from send_tracker.dataversion import cached_selector
+from send_tracker.dataversion import cached, cached_selector
 
 # Bump when a formula changes, so every scenario recomputes on the next run.
 FORMULA_VERSION = 1
@@ -103,7 +103,14 @@ def scenarios() -> list[Scenario]:
 
 
 def current_runs(scenario_ids: list[int] | None = None) -> dict[int, TrajectoryRun]:
-    """Scenario id → its current (newest finished) run, points prefetched."""
+    """Scenario id → its current (newest finished) run, points prefetched.
+
+    Read once per data version; the runs are shared between requests and must be read only."""
+    key = None if scenario_ids is None else tuple(sorted(scenario_ids))
+    return dict(cached("finance.current_runs", (key,), lambda: _current_runs(scenario_ids)))
+
+
+def _current_runs(scenario_ids: list[int] | None) -> dict[int, TrajectoryRun]:
     qs = TrajectoryRun.objects.filter(is_current=True).select_related("scenario").prefetch_related(
         Prefetch("points", queryset=TrajectoryPoint.objects.order_by("year"))
     )

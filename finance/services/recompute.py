@@ -33,7 +33,10 @@ _ABANDONED_AFTER = timedelta(minutes=15)
 
 
 def _redis() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5)
+    # The process's shared client: the trajectory and scenario pages ask on every request.
+    from send_tracker.health import shared_redis
+
+    return shared_redis()
 
 
 def trajectory_recompute_request() -> None:
