@@ -70,7 +70,7 @@ SCENARIOS = [
       "special_academy_free": "3"}, "2", "2.5", "3", "85", "75"),
     ("optimistic", "Optimistic", False, "Demand back to trend, local places replace "
      "independent ones, every saving and mitigation lands.",
-     {"special_independent": "-2", "special_non_maintained": "-2"}, "0", "1", "4", "100", "100"),
+     {"special_independent": "0", "special_non_maintained": "0"}, "2", "2", "4", "100", "100"),
     ("pessimistic", "Pessimistic", False, "Demand stays 10–15% above trend; savings slip.",
      {"special_independent": "10", "special_non_maintained": "10", "special_la_maintained": "6",
       "special_academy_free": "6"}, "6", "4", "2", "70", "50"),
