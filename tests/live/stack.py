@@ -272,6 +272,15 @@ class LiveClient:
     def get(self, path: str):
         return self.request(path)
 
+    def request_bytes(self, path: str, timeout: float = 60) -> tuple[int, bytes]:
+        """A download: (status, raw bytes)."""
+        req = urllib.request.Request(self.base_url + path)  # noqa: S310 - 127.0.0.1
+        try:
+            with self.opener.open(req, timeout=timeout) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+
     def form(self, path: str) -> dict[str, str]:
         """The named inputs of the page's main form with their current values."""
         import html as html_lib
