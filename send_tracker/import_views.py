@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -24,6 +25,15 @@ class UploadForm(forms.Form):
         help_text="A .csv (UTF-8 or as Excel saves it) or .xlsx file, 20 MB at most.",
         error_messages={"required": "Select a file to upload"},
     )
+
+    def clean_file(self):
+        """Refuse an oversized upload from its declared size, before reading it into memory."""
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            limit_mb = settings.IMPORT_MAX_BYTES // (1024 * 1024)
+            raise forms.ValidationError(
+                f"The file is larger than the {limit_mb} MB limit: split it into smaller files.")
+        return upload
 
 
 def _format_or_404(request: HttpRequest, kind: str):
