@@ -175,7 +175,12 @@ class ProgressUpdate(AuditedModel):
                 name="submitted_update_has_time",
             ),
         ]
-        indexes = [models.Index(fields=["year", "status", "project", "-period"])]
+        indexes = [
+            models.Index(fields=["year", "status", "project", "-period"]),
+            # The API list's order (newest period first): a page of 50 reads 50 index entries
+            # instead of sorting the 29,000 updates of a county-scale programme.
+            models.Index(fields=["-year", "-period", "project"], name="update_list_order_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project} {self.year} P{self.period}"
