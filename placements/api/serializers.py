@@ -86,7 +86,7 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 class FlagSerializer(serializers.ModelSerializer):
     invoice_ref = serializers.CharField(source="invoice.ref", read_only=True)
-    reviewed_by = serializers.StringRelatedField(read_only=True)
+    reviewed_by = serializers.StringRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = OverpaymentFlag

@@ -20,7 +20,8 @@ from send_tracker.api import FinancialYearField, PeriodField
 
 
 class StrandSerializer(serializers.ModelSerializer):
-    lead = serializers.CharField(source="lead.username", default=None, read_only=True)
+    lead = serializers.CharField(source="lead.username", default=None, read_only=True,
+                                 allow_null=True)
 
     class Meta:
         model = Strand
@@ -29,7 +30,8 @@ class StrandSerializer(serializers.ModelSerializer):
 
 class ProjectSerializer(serializers.ModelSerializer):
     strand = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    lead = serializers.CharField(source="lead.username", default=None, read_only=True)
+    lead = serializers.CharField(source="lead.username", default=None, read_only=True,
+                                 allow_null=True)
 
     class Meta:
         model = Project
@@ -39,7 +41,8 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 class SavingsTargetSerializer(serializers.ModelSerializer):
     year = FinancialYearField()
-    strand = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # Programme-level targets have no strand: null in the API, and the schema says so.
+    strand = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     level = serializers.CharField(read_only=True)
 
     class Meta:
@@ -53,7 +56,8 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
     year = FinancialYearField()
     period = PeriodField()
     strand = serializers.CharField(source="project.strand.slug", read_only=True)
-    author = serializers.CharField(source="author.username", default=None, read_only=True)
+    author = serializers.CharField(source="author.username", default=None, read_only=True,
+                                   allow_null=True)
     project = serializers.PrimaryKeyRelatedField(
         queryset=Project.objects.select_related("strand")
     )
