@@ -17,6 +17,10 @@ from django.test import Client
 
 from send_tracker.permissions import ADMIN, DIRECTOR, FINANCE, LEAD
 
+# The seeded live stack and Chromium (tests/live): defined once here, so the session-scoped
+# stack is started once for the journeys, fault and security tests together.
+from tests.live.fixtures import browser, live_stack, page_as  # noqa: F401
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

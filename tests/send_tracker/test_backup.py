@@ -9,7 +9,6 @@ import sys
 import pytest
 
 from tests.conftest import ROOT
-from tests.live.fixtures import live_stack  # noqa: F401 - the seeded database
 
 pytestmark = [pytest.mark.slow]
 
@@ -19,7 +18,7 @@ def check(url: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=600, check=False)
 
 
-def test_a_dump_of_the_seeded_database_restores_with_every_row(live_stack):  # noqa: F811
+def test_a_dump_of_the_seeded_database_restores_with_every_row(live_stack):
     result = check(live_stack.db.url)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "OK: every table restored with the same number of rows" in result.stdout
@@ -32,7 +31,7 @@ def test_a_dump_of_the_seeded_database_restores_with_every_row(live_stack):  # n
                                    [f"{live_stack.db.name}_restore_check"])
 
 
-def test_a_restore_missing_rows_is_reported(live_stack, monkeypatch):  # noqa: F811
+def test_a_restore_missing_rows_is_reported(live_stack, monkeypatch):
     # The comparison is real: a restore that loses rows fails. Simulated by counting the copy
     # after deleting from it (--keep leaves it to tamper with, then the check is re-run).
     import importlib.machinery
