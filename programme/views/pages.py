@@ -20,6 +20,7 @@ from programme.models import RaidItem, Strand
 from programme.periods import local_today, reporting_period, update_deadline
 from programme.views.common import YearPeriod, period_choices, year_period_from
 from send_tracker.charts import chart_csv_response
+from send_tracker.dataversion import cached
 from send_tracker.exports import csv_response, safe_cell
 from send_tracker.permissions import ADMIN, LEAD, can_edit_strand, capability_required, has_role
 from send_tracker.templatetags.tracker import RAG_WORDS
@@ -135,6 +136,17 @@ def overview_export(request: HttpRequest, fmt: str) -> HttpResponse:
     return response
 
 
+def _kpis_and_charts(*, strand_id: int | None) -> tuple[list, list]:
+    """KPIs with their readings and trend charts, built once per data version (the charts then
+    keep their JSON and HTML): shared between requests, read only."""
+    def build() -> tuple[list, list]:
+        kpis = list(selectors.kpis_with_readings(strand_id=strand_id))
+        return kpis, [charts.kpi_chart(k) for k in kpis]
+
+    kpis, kpi_charts = cached("programme.kpis_and_charts", (strand_id,), build)
+    return list(kpis), list(kpi_charts)
+
+
 @require_GET
 @capability_required("view_aggregates")
 def strand_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -143,8 +155,7 @@ def strand_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if strand is None:
         raise Http404
     chosen = year_period_from(request)
-    kpis = selectors.kpis_with_readings(strand_id=strand.pk)
-    kpi_charts = [charts.kpi_chart(k) for k in kpis]
+    kpis, kpi_charts = _kpis_and_charts(strand_id=strand.pk)
     if (response := chart_csv_response(request, kpi_charts)) is not None:
         return response
     projects = selectors.strand_projects(strand=strand, year=chosen.year, period=chosen.period)
@@ -210,8 +221,7 @@ def raid_convert(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required("view_aggregates")
 def kpi_page(request: HttpRequest) -> HttpResponse:
     """Every KPI: baseline, target, latest actual and milestone, with a trend chart each."""
-    kpis = selectors.kpis_with_readings()
-    kpi_charts = [charts.kpi_chart(k) for k in kpis]
+    kpis, kpi_charts = _kpis_and_charts(strand_id=None)
     if (response := chart_csv_response(request, kpi_charts)) is not None:
         return response
     latest = {row["slug"]: row for row in selectors.kpi_latest()}
