@@ -8,6 +8,7 @@ workers with SIGKILL, stop Redis and drop database connections, and because the 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import signal
@@ -28,6 +29,9 @@ ROOT = Path(__file__).resolve().parents[2]
 LOGS = ROOT / "test-artifacts" / "logs"
 # The journeys' day: Monday 7 October 2024, P7 of 2024/25, P6 updates open until 14 October.
 CLOCK = "2024-10-07T09:00:00+00:00"
+# Every process's clock starts where the session's is now, so their times stay in order (a
+# change made by the server is later than the seed's, as it really was).
+SESSION_STARTED = time.time()
 DEMO_PASSWORD = "send-demo-2024"  # noqa: S105 - the demo's published password
 
 
@@ -139,10 +143,15 @@ class LiveDatabase:
         return self.query(sql, params)[0][0]
 
 
+def session_clock() -> str:
+    started = dt.datetime.fromisoformat(CLOCK)
+    return (started + dt.timedelta(seconds=time.time() - SESSION_STARTED)).isoformat()
+
+
 def app_env(db: LiveDatabase, redis_url: str, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(DJANGO_SETTINGS_MODULE="send_tracker.settings.test", DATABASE_URL=db.url,
-               REDIS_URL=redis_url, SEND_TEST_CLOCK=CLOCK, PYTHONUNBUFFERED="1",
+               REDIS_URL=redis_url, SEND_TEST_CLOCK=session_clock(), PYTHONUNBUFFERED="1",
                CELERY_BROKER_URL=redis_url, CELERY_RESULT_BACKEND=redis_url)
     env.update(extra)
     return env
