@@ -7,12 +7,15 @@ class SendTrackerConfig(AppConfig):
     verbose_name = "SEND Programme Tracker"
 
     def ready(self) -> None:
-        from django.core.signals import request_started
+        from django.core import signals
 
-        from send_tracker.dataversion import forget_dirty_block, install_triggers
+        from send_tracker import dataversion
 
         # After every migrate (tests' databases too): new tables get the data-version trigger.
-        post_migrate.connect(install_triggers, sender=self,
+        post_migrate.connect(dataversion.install_triggers, sender=self,
                              dispatch_uid="send_tracker.dataversion.install_triggers")
-        request_started.connect(forget_dirty_block,
-                                dispatch_uid="send_tracker.dataversion.forget_dirty_block")
+        # The data version is asked once per request (and again after a write in it).
+        signals.request_started.connect(dataversion.request_started,
+                                        dispatch_uid="send_tracker.dataversion.request_started")
+        signals.request_finished.connect(dataversion.request_finished,
+                                         dispatch_uid="send_tracker.dataversion.request_finished")

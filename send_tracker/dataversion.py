@@ -38,7 +38,13 @@ _VERSION_SQL = (
 
 
 def data_version() -> str | None:
-    """The committed data's version, or None when this transaction has changed data itself."""
+    """The committed data's version, or None when this transaction has changed data itself.
+
+    Asked once per request: the answer is kept until the request ends or this connection sends
+    anything but a SELECT (a write makes the next call ask again, and see it is dirty)."""
+    memo = getattr(connection, "_send_version_memo", None)
+    if memo is not None:
+        return memo
     outer = connection.atomic_blocks[0] if connection.in_atomic_block else None
     if outer is not None and getattr(connection, "_send_dirty_block", None) is outer:
         return None  # this atomic block has already written: no need to ask again
@@ -48,14 +54,39 @@ def data_version() -> str | None:
     if dirty and outer is not None:
         # Until this block ends it stays dirty (a savepoint rolled back only makes us cautious).
         connection._send_dirty_block = outer
-    return None if dirty or version is None else version
+    if dirty or version is None:
+        return None
+    if getattr(connection, "_send_in_request", False):
+        connection._send_version_memo = version
+        _watch_writes(connection)
+    return version
 
 
-def forget_dirty_block(**kwargs: Any) -> None:
-    """At each request's start: ask afresh (once) whether this transaction has written, so
-    every request makes the same queries whatever came before it (query budgets compare)."""
+def _forget_on_write(execute, sql, params, many, context):
+    if not str(sql).lstrip()[:6].upper() == "SELECT":
+        context["connection"]._send_version_memo = None
+    return execute(sql, params, many, context)
+
+
+def _watch_writes(conn) -> None:
+    # First in the list, for good: `connection.execute_wrapper()` blocks push and pop at the end.
+    if _forget_on_write not in conn.execute_wrappers:
+        conn.execute_wrappers.insert(0, _forget_on_write)
+
+
+def request_started(**kwargs: Any) -> None:
+    """At each request's start: ask afresh (once) whether this transaction has written and which
+    version the data are at, so every request makes the same queries whatever came before it."""
     if hasattr(connection, "_send_dirty_block"):
         del connection._send_dirty_block
+    connection._send_version_memo = None
+    connection._send_in_request = True
+
+
+def request_finished(**kwargs: Any) -> None:
+    """Outside requests (tasks, commands) the version is asked every time."""
+    connection._send_version_memo = None
+    connection._send_in_request = False
 
 
 def cached(name: str, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:

@@ -104,3 +104,28 @@ def chart(context, chart_obj):
         rendered[csv_query] = render_to_string(
             "components/chart.html", {"chart": chart_obj, "csv_query": csv_query})
     return mark_safe(rendered[csv_query])  # noqa: S308 - our own template, autoescaped
+
+
+class _CachedOnDataNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, parts: list) -> None:
+        self.nodelist, self.parts = nodelist, parts
+
+    def render(self, context) -> str:
+        from send_tracker.dataversion import cached
+
+        name, *key = [str(part.resolve(context)) for part in self.parts]
+        return cached(f"fragment:{name}", tuple(key), lambda: self.nodelist.render(context))
+
+
+@register.tag("cached_on_data")
+def cached_on_data(parser, token):
+    """`{% cached_on_data "name" key… %}…{% endcached_on_data %}`: the fragment's HTML, rendered
+    once per data version and key. The keys must name everything the fragment shows besides
+    the database (strand, period, whether the user may edit…); never put a form with a CSRF
+    token, or anything else per user or per request, inside."""
+    bits = token.split_contents()[1:]
+    if not bits:
+        raise template.TemplateSyntaxError("cached_on_data needs a name")
+    nodelist = parser.parse(("endcached_on_data",))
+    parser.delete_first_token()
+    return _CachedOnDataNode(nodelist, [parser.compile_filter(bit) for bit in bits])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from placements.models import Provider
 from send_tracker import dataversion
@@ -19,7 +20,8 @@ def test_a_committed_change_moves_the_version_on():
     before = dataversion.data_version()
     _provider()
     after = dataversion.data_version()
-    assert before is not None and after is not None
+    assert before is not None
+    assert after is not None
     assert after != before
 
 
@@ -37,9 +39,14 @@ def test_a_bulk_update_and_raw_sql_move_it_on_too():
 @pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_change_leaves_it_alone():
     before = dataversion.data_version()
-    with pytest.raises(RuntimeError), transaction.atomic():
-        _provider()
-        raise RuntimeError
+
+    def write_then_fail() -> None:
+        with transaction.atomic():
+            _provider()
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        write_then_fail()
     assert dataversion.data_version() == before
 
 
@@ -81,3 +88,23 @@ def test_every_table_of_the_tracked_apps_but_history_is_tracked(db):
                        "WHERE tgname = 'send_tracker_data_changed'")
         installed = {row[0] for row in cursor.fetchall()}
     assert set(tables) <= installed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_within_a_request_the_version_is_asked_once_and_again_after_a_write():
+    from django.core import signals
+
+    signals.request_started.send(sender=None)
+    try:
+        with CaptureQueriesContext(connection) as first:
+            version = dataversion.data_version()
+            assert dataversion.data_version() == version
+        assert len(first) == 1
+        _provider()  # a write in the same request: the next call asks again
+        assert dataversion.data_version() not in (None, version)
+    finally:
+        signals.request_finished.send(sender=None)
+    with CaptureQueriesContext(connection) as outside:
+        dataversion.data_version()
+        dataversion.data_version()
+    assert len(outside) == 2  # outside a request (a task) it is asked every time
