@@ -140,7 +140,7 @@ def test_an_import_killed_mid_write_leaves_nothing_half_imported_and_runs_again(
                          f"data = Path({str(path)!r}).read_bytes(); "
                          "r = import_start(kind='ledger', data=data, file_name='ledger-p5.csv', "
                          "user=None); print(r.pk, r.status)")
-        record_id = int(out.split()[0])
+        record_id = int(out.strip().splitlines()[-1].split()[0])  # after the shell banner
         wait_for(lambda: in_transaction_with_writes(db, "fault-import-worker"), timeout=30,
                  message="the import never started writing")
         slow.kill()
