@@ -197,7 +197,7 @@ class AppProcess:
         else:
             arg = str(self.port) if self.kind == "server" else self.name
             command = [sys.executable, "-m", "tests.live.clock", self.kind, arg]
-        log = open(self.log_path, "a")  # noqa: SIM115 - the child keeps it; closed with it
+        log = open(self.log_path, "w")  # noqa: SIM115 - the child keeps it; closed with it
         self.proc = subprocess.Popen(
             command, cwd=ROOT, env=self.env,
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
