@@ -60,11 +60,20 @@ def trajectory_recompute_enqueue() -> bool:
     from finance.tasks import recompute_trajectory
 
     try:
-        if not _redis().set(
-            PENDING_KEY, timezone.now().isoformat(), nx=True, ex=DEBOUNCE_SECONDS + 600
-        ):
-            return False
-        recompute_trajectory.apply_async(countdown=DEBOUNCE_SECONDS, retry=False)
+        client = _redis()
+        now = timezone.now()
+        if not client.set(PENDING_KEY, now.isoformat(), nx=True, ex=DEBOUNCE_SECONDS + 600):
+            since = trajectory_pending_since()
+            # A marker older than its task's countdown plus a minute belongs to a task that was
+            # lost (queue purged, broker restarted): take it over rather than miss this edit.
+            if since is None or now - since < timedelta(seconds=DEBOUNCE_SECONDS + 60):
+                return False
+            client.set(PENDING_KEY, now.isoformat(), ex=DEBOUNCE_SECONDS + 600)
+        try:
+            recompute_trajectory.apply_async(countdown=DEBOUNCE_SECONDS, retry=False)
+        except Exception:
+            client.delete(PENDING_KEY)  # nothing was queued: the next edit must try again
+            raise
         return True
     except Exception as exc:  # noqa: BLE001 - any broker failure: the page says it is stale
         log.warning(
