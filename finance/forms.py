@@ -9,7 +9,7 @@ from django import forms
 
 from finance.models import Instalment, Mitigation, Pressure, Rag
 from send_tracker.fiscal import FinancialYear
-from send_tracker.money import to_pence
+from send_tracker.forms import PoundsField
 
 _INPUT = {
     "class": "govuk-input govuk-input--width-10",
@@ -48,25 +48,6 @@ class GovukForm(forms.Form):
             for kind in ("input", "select", "textarea"):
                 if f"govuk-{kind}" in css.split():
                     widget.attrs["class"] = f"{css} govuk-{kind}--error"
-
-
-class PoundsField(forms.DecimalField):
-    """Pounds as typed (`£1,234.56`, `-2,000`), cleaned to whole pence."""
-
-    def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("max_digits", 14)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("widget", forms.TextInput(attrs=_INPUT))
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace("£", "").replace(",", "").strip()
-        return super().to_python(value)
-
-    def clean(self, value) -> int | None:
-        pounds = super().clean(value)
-        return None if pounds is None else to_pence(pounds)
 
 
 class PctField(forms.DecimalField):

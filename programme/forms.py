@@ -7,27 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from programme.models import Milestone, Rag, RaidItem
-from send_tracker.money import to_pence
-
-POUNDS_ATTRS = {"class": "govuk-input govuk-input--width-10", "inputmode": "decimal",
-                "spellcheck": "false"}
-
-
-class PoundsField(forms.DecimalField):
-    """An amount in pounds (`1,250,000` or `£1,250,000.50`), cleaned to whole pence."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(min_value=Decimal(0), max_digits=14, decimal_places=2,
-                         widget=forms.TextInput(attrs=POUNDS_ATTRS), **kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace("£", "").replace(",", "").strip()
-        return super().to_python(value)
-
-    def clean(self, value) -> int | None:
-        pounds = super().clean(value)
-        return None if pounds is None else to_pence(pounds)
+from send_tracker.forms import PoundsField
 
 
 class ProgressUpdateForm(forms.Form):
@@ -36,12 +16,14 @@ class ProgressUpdateForm(forms.Form):
     project = forms.IntegerField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     forecast = PoundsField(
+        min_value=Decimal(0),
         label="Forecast saving for the year, in pounds",
         error_messages={"required": "Enter the forecast saving for the year",
                         "invalid": "Forecast saving must be an amount in pounds, like 250000",
                         "min_value": "Forecast saving cannot be negative"},
     )
     delivered = PoundsField(
+        min_value=Decimal(0),
         label="Saving delivered to date, in pounds",
         error_messages={"required": "Enter the saving delivered to date",
                         "invalid": "Delivered to date must be an amount in pounds, like 120000",

@@ -1,0 +1,32 @@
+"""Form fields every app shares: money typed in pounds, cleaned to whole pence."""
+
+from __future__ import annotations
+
+from django import forms
+
+from send_tracker.money import to_pence
+
+POUNDS_ATTRS = {
+    "class": "govuk-input govuk-input--width-10",
+    "inputmode": "decimal",
+    "spellcheck": "false",
+}
+
+
+class PoundsField(forms.DecimalField):
+    """An amount in pounds (`1,250,000` or `£1,250,000.50`), cleaned to whole pence (an int)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("widget", forms.TextInput(attrs=POUNDS_ATTRS))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("£", "").replace(",", "").strip()
+        return super().to_python(value)
+
+    def clean(self, value) -> int | None:
+        pounds = super().clean(value)
+        return None if pounds is None else to_pence(pounds)
