@@ -19,6 +19,7 @@ from finance import charts, selectors, services
 from finance.forms import ScenarioForm
 from finance.models import Scenario, TrajectoryRun
 from finance.selectors.history import history_rows
+from finance.services import recompute
 from finance.services.recompute import trajectory_pending_since
 from send_tracker import health
 from send_tracker.charts import chart_csv_response
@@ -39,10 +40,8 @@ STUCK_AFTER = timedelta(minutes=2)
 
 def _status(scenario_ids: list[int] | None = None) -> dict:
     """Whether a recompute is queued or running, and each scenario's current run."""
-    running = TrajectoryRun.objects.filter(status=TrajectoryRun.Status.RUNNING)
     current = TrajectoryRun.objects.filter(is_current=True).select_related("scenario")
     if scenario_ids is not None:
-        running = running.filter(scenario_id__in=scenario_ids)
         current = current.filter(scenario_id__in=scenario_ids)
     broker = health.broker_available()
     since = trajectory_pending_since() if broker else None
@@ -52,7 +51,7 @@ def _status(scenario_ids: list[int] | None = None) -> dict:
         # Queued but not started for minutes: the workers are probably down.
         "stuck": since is not None and timezone.now() - since > STUCK_AFTER,
         "pending_since": since.isoformat() if since else None,
-        "running": running.exists(),
+        "running": recompute.trajectory_in_progress(scenario_ids),
         "runs": {
             run.scenario.slug: {"run_id": run.pk, "finished_at": run.finished_at.isoformat()}
             for run in current
@@ -83,7 +82,11 @@ def trajectory(request: HttpRequest) -> HttpResponse:
             "scenarios": all_scenarios,
             "chosen": chosen,
             "wanted": {s.slug for s in chosen},
-            "runs": [(s, runs.get(s.pk)) for s in chosen],
+            "runs": [
+                (s, run, run is not None and not selectors.run_reflects_assumptions(run, s))
+                for s in chosen
+                for run in [runs.get(s.pk)]
+            ],
             "charts": chart_list,
             "status": status,
             "stale": not status["broker_available"] or status["stuck"],
@@ -117,6 +120,10 @@ def scenario_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
+        if "recompute" in request.POST:
+            # Asked for after an edit whose recompute was lost (Redis down, queue purged).
+            recompute.trajectory_recompute_enqueue()
+            return redirect(f"{reverse('finance:scenario', args=[slug])}?queued=1")
         if form.is_valid():
             try:
                 services.scenario_update(
@@ -141,9 +148,11 @@ def scenario_edit(request: HttpRequest, slug: str) -> HttpResponse:
             "can_edit": can_edit,
             "run": run,
             "points": list(run.points.all()) if run else [],
+            "outdated": run is not None and not selectors.run_reflects_assumptions(run, scenario),
             "status": status,
             "stale": not status["broker_available"] or status["stuck"],
             "saved": request.GET.get("saved") == "1",
+            "queued": request.GET.get("queued") == "1",
             "status_url": f"{reverse('finance:trajectory-status')}?scenario={slug}",
             "run_ids": str(run.pk) if run else "",
             "history": history_rows(scenario, limit=10),

@@ -25,11 +25,11 @@ from finance.selectors.trajectory import base_inputs, inputs_fingerprint, with_s
 log = logging.getLogger(__name__)
 
 PENDING_KEY = "send:finance:trajectory-pending"
+# Tasks in progress (token → start time), so the status never has a gap between the two.
+RUNNING_KEY = "send:finance:trajectory-running"
 # A burst of edits within this many seconds gives one recompute.
 DEBOUNCE_SECONDS = getattr(settings, "TRAJECTORY_DEBOUNCE_SECONDS", 3)
 _LOCK_NAMESPACE = 0x5E4D  # first key of the two-int advisory lock: "finance trajectory"
-# A run still 'running' after this long was killed with its worker.
-_ABANDONED_AFTER = timedelta(minutes=15)
 
 
 def _redis() -> redis.Redis:
@@ -103,11 +103,70 @@ def trajectory_pending_since() -> datetime | None:
 
 
 def trajectory_pending_clear() -> None:
-    """Called by the task as it starts: edits from now on queue a fresh recompute."""
+    """Edits from now on queue a fresh recompute (tests and tools; the task uses the pair below)."""
     try:
         _redis().delete(PENDING_KEY)
     except redis.RedisError:
         pass
+
+
+def trajectory_task_started(token: str) -> None:
+    """Called by the task as it starts: it is in progress, and no longer pending.
+
+    Both in one MULTI, so a page polling the status never sees 'neither pending nor running'
+    while the task gathers its inputs (before its run row exists) and stops waiting too soon.
+    """
+    try:
+        pipe = _redis().pipeline(transaction=True)
+        pipe.zadd(RUNNING_KEY, {token: time.time()})
+        pipe.expire(RUNNING_KEY, settings.CELERY_TASK_TIME_LIMIT)
+        pipe.delete(PENDING_KEY)
+        pipe.execute()
+    except redis.RedisError:
+        pass
+
+
+def trajectory_task_finished(token: str) -> None:
+    """Called by the task as it ends, after its run (if any) is committed and current."""
+    try:
+        _redis().zrem(RUNNING_KEY, token)
+    except redis.RedisError:
+        pass
+
+
+def trajectory_in_progress(scenario_ids: list[int] | None = None) -> bool:
+    """True while a recompute is under way: a task between its start and end, or a scenario's
+    computation holding its lock (the command line takes it too).
+
+    The lock, not the run's 'running' status, is the proof of life: a killed worker's session,
+    and with it the lock, ends with it, while its run row would say 'running' for ever.
+    """
+    if trajectory_task_in_progress():
+        return True
+    sql = (
+        "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+        "AND objsubid = 2 AND classid::bigint = %s"
+    )
+    params: list = [_LOCK_NAMESPACE]
+    if scenario_ids is not None:
+        sql += " AND objid::bigint = ANY(%s)"
+        params.append(list(scenario_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(sql + ")", params)
+        return cursor.fetchone()[0]
+
+
+def trajectory_task_in_progress() -> bool:
+    """True while a recompute task is between its start and its end (False if Redis cannot say).
+
+    An entry older than the task's hard time limit belongs to a worker that was killed: dropped.
+    """
+    try:
+        client = _redis()
+        client.zremrangebyscore(RUNNING_KEY, 0, time.time() - settings.CELERY_TASK_TIME_LIMIT)
+        return client.zcard(RUNNING_KEY) > 0
+    except redis.RedisError:
+        return False
 
 
 @contextmanager
@@ -152,11 +211,15 @@ def scenario_trajectory_recompute(
     inputs = with_scenario(base, scenario)
     fingerprint = inputs_fingerprint(inputs)
     with _scenario_lock(scenario.pk):
+        # Holding the scenario's lock, any run still 'running' lost its process (the lock is
+        # released with the connection of a killed worker): record it as interrupted.
         TrajectoryRun.objects.filter(
-            scenario=scenario,
-            status=TrajectoryRun.Status.RUNNING,
-            started_at__lt=timezone.now() - _ABANDONED_AFTER,
-        ).update(status=TrajectoryRun.Status.FAILED, error="Interrupted (worker stopped).")
+            scenario=scenario, status=TrajectoryRun.Status.RUNNING
+        ).update(
+            status=TrajectoryRun.Status.FAILED,
+            finished_at=timezone.now(),
+            error="Interrupted (worker stopped).",
+        )
         current = TrajectoryRun.objects.filter(scenario=scenario, is_current=True).first()
         if current is not None and current.fingerprint == fingerprint and not force:
             return None

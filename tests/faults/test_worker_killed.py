@@ -94,6 +94,10 @@ def test_a_trajectory_recompute_killed_mid_run_is_redelivered_and_completes(live
     finally:
         fresh.stop()
     redelivered = points(db, new_run)
+    # The redelivered task, holding the scenario's lock, recorded the killed run as interrupted
+    # (left 'running', it would have kept every open page waiting).
+    assert db.query("SELECT status, error FROM finance_trajectoryrun WHERE id = %s",
+                    [killed_run]) == [("failed", "Interrupted (worker stopped).")]
     assert len(redelivered) == len(old_points)
     assert redelivered != old_points  # the new inputs were used
 

@@ -24,6 +24,91 @@ def test_the_task_clears_the_pending_marker_and_recomputes(small_finance):
 
 
 @pytest.mark.django_db
+def test_the_status_says_running_from_the_moment_the_task_takes_over_from_pending(
+        small_finance, finance_client, monkeypatch):
+    # Before this, the task cleared 'pending' and only its run row said 'running': a page that
+    # polled in between saw neither, concluded nothing had changed and stopped waiting.
+    seen = []
+    real = recompute.trajectory_recompute
+
+    def observed(**kwargs):
+        seen.append(finance_client.get("/finance/trajectory/status/").json())
+        return real(**kwargs)
+
+    monkeypatch.setattr(recompute, "trajectory_recompute", observed)
+    recompute._redis().set(recompute.PENDING_KEY, "2026-11-28T00:00:00+00:00")
+
+    recompute_trajectory()
+
+    assert [(s["pending"], s["running"]) for s in seen] == [(False, True)]
+    after = finance_client.get("/finance/trajectory/status/").json()
+    assert (after["pending"], after["running"]) == (False, False)
+    assert after["runs"]["baseline"]["run_id"] == TrajectoryRun.objects.get(is_current=True).pk
+
+
+@pytest.mark.django_db
+def test_a_failed_task_is_not_left_running_and_a_killed_ones_mark_expires(small_finance,
+                                                                         monkeypatch):
+    def broken(**kwargs):
+        raise ValueError("formula failed")
+
+    monkeypatch.setattr(recompute, "trajectory_recompute", broken)
+    with pytest.raises(ValueError):
+        recompute_trajectory()
+    assert recompute.trajectory_task_in_progress() is False
+
+    # A worker killed mid-task never says it finished: its mark lapses after the hard limit.
+    from django.conf import settings
+
+    client = recompute._redis()
+    client.zadd(recompute.RUNNING_KEY, {"killed": time.time() - settings.CELERY_TASK_TIME_LIMIT
+                                        - 1})
+    client.zadd(recompute.RUNNING_KEY, {"alive": time.time()})
+    try:
+        assert recompute.trajectory_task_in_progress() is True
+        client.zrem(recompute.RUNNING_KEY, "alive")
+        assert recompute.trajectory_task_in_progress() is False
+    finally:
+        client.delete(recompute.RUNNING_KEY)
+
+
+@pytest.mark.django_db
+def test_a_run_left_running_by_a_killed_worker_neither_holds_the_page_nor_outlives_the_next(
+        small_finance, finance_client):
+    import psycopg2
+    from django.db import connection
+    from django.utils import timezone
+
+    from finance.models import Scenario
+
+    scenario = Scenario.objects.get()
+    dead = TrajectoryRun.objects.create(scenario=scenario, fingerprint="x", inputs={},
+                                        started_at=timezone.now())
+    assert dead.status == TrajectoryRun.Status.RUNNING
+
+    # Nobody holds the scenario's lock: the row is a corpse, the page does not wait on it.
+    assert finance_client.get("/finance/trajectory/status/").json()["running"] is False
+
+    # A live computation (another session holding the lock) is reported as running.
+    other = psycopg2.connect(**connection.get_connection_params())
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)",
+                           [recompute._LOCK_NAMESPACE, scenario.pk])
+        assert finance_client.get("/finance/trajectory/status/").json()["running"] is True
+    finally:
+        other.close()  # its session ends, and the lock with it, as a killed worker's would
+    assert finance_client.get("/finance/trajectory/status/").json()["running"] is False
+
+    # The next recompute of the scenario records the corpse as interrupted.
+    recompute_trajectory()
+    dead.refresh_from_db()
+    assert dead.status == TrajectoryRun.Status.FAILED
+    assert dead.error == "Interrupted (worker stopped)."
+    assert not TrajectoryRun.objects.filter(status=TrajectoryRun.Status.RUNNING).exists()
+
+
+@pytest.mark.django_db
 def test_the_command_recomputes_one_scenario_and_waits(small_finance, capsys):
     call_command("recompute_trajectory", "--scenario", "baseline", "--wait")
 
