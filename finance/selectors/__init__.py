@@ -30,5 +30,6 @@ from finance.selectors.summary import (  # noqa: F401
 from finance.selectors.trajectory import (  # noqa: F401
     base_inputs,
     current_runs,
+    run_reflects_assumptions,
     trajectory_points,
 )

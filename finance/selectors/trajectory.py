@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import replace
+import json
+from dataclasses import asdict, replace
 from decimal import Decimal
 
 from django.db.models import Prefetch
@@ -41,6 +42,17 @@ def scenario_params(scenario: Scenario) -> core.ScenarioParams:
         savings_delivery=frac(scenario.savings_delivery_pct),
         mitigation_delivery=frac(scenario.mitigation_delivery_pct),
     )
+
+
+def run_reflects_assumptions(run: TrajectoryRun, scenario: Scenario) -> bool:
+    """Whether a run was computed under the scenario's assumptions as they now stand.
+
+    False after an edit whose recompute has not run yet (queued, or lost with Redis down): the
+    page then says the figures shown predate the assumptions, rather than passing them off.
+    """
+    params = json.loads(json.dumps(asdict(scenario_params(scenario)), default=str,
+                                   sort_keys=True))
+    return (run.inputs or {}).get("scenario") == params
 
 
 def base_inputs() -> core.TrajectoryInputs | None:

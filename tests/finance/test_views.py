@@ -315,3 +315,42 @@ def test_the_scenario_page_shows_who_changed_what_from_old_to_new(small_finance,
 
     assert "income growth pct: 3.000 → 9" in html
     assert "finance-officer" in html
+
+
+@pytest.mark.django_db
+def test_figures_computed_before_the_last_edit_are_marked_out_of_date_until_recomputed(
+        small_finance, finance_client, director_client, monkeypatch):
+    queued = []
+    monkeypatch.setattr(recompute, "trajectory_recompute_enqueue", lambda: queued.append(1))
+    services.trajectory_recompute()
+    page = finance_client.get("/finance/scenarios/baseline/").content.decode()
+    assert 'id="outdated"' not in page
+    assert "Out of date" not in finance_client.get("/finance/trajectory/").content.decode()
+
+    # An edit whose recompute never ran (Redis was down when it was saved).
+    scenario = Scenario.objects.get()
+    services.scenario_update(scenario=scenario, version=scenario.version,
+                             mitigation_delivery_pct=Decimal("10"))
+
+    page = finance_client.get("/finance/scenarios/baseline/").content.decode()
+    assert "computed before these assumptions were last changed" in page
+    assert 'name="recompute"' in page
+    assert "Out of date" in finance_client.get("/finance/trajectory/").content.decode()
+    # A director is told, but has no button and may not post one.
+    page = director_client.get("/finance/scenarios/baseline/").content.decode()
+    assert "computed before these assumptions were last changed" in page
+    assert 'name="recompute"' not in page
+    assert director_client.post("/finance/scenarios/baseline/",
+                                {"recompute": "1"}).status_code == 403
+
+    queued.clear()
+    response = finance_client.post("/finance/scenarios/baseline/", {"recompute": "1"})
+    assert response.status_code == 302
+    assert response["Location"] == "/finance/scenarios/baseline/?queued=1"
+    assert queued == [1]
+    assert Scenario.objects.get().version == scenario.version + 1  # the button changes nothing
+
+    services.trajectory_recompute()
+    page = finance_client.get("/finance/scenarios/baseline/").content.decode()
+    assert 'id="outdated"' not in page
+    assert "Out of date" not in finance_client.get("/finance/trajectory/").content.decode()
