@@ -29,3 +29,21 @@ def recompute_trajectory(self, scenario_id: int | None = None, force: bool = Fal
         ]
     finally:
         recompute.trajectory_task_finished(token)
+
+
+@shared_task(bind=True, name="finance.tasks.follow_data", acks_late=True, ignore_result=True,
+             expires=120)
+def follow_data(self) -> list[int] | None:
+    """Every minute: bring the trajectory up to date with any change to its inputs.
+
+    Expires rather than piling up while the workers are down: the next minute's run does it.
+    """
+    from finance.services import recompute
+
+    token = self.request.id or uuid.uuid4().hex
+    recompute.trajectory_task_started(token, clear_pending=False)
+    try:
+        runs = recompute.trajectory_follow_data()
+        return None if runs is None else [run.pk for run in runs]
+    finally:
+        recompute.trajectory_task_finished(token)

@@ -25,6 +25,8 @@ from finance.selectors.trajectory import base_inputs, inputs_fingerprint, with_s
 log = logging.getLogger(__name__)
 
 PENDING_KEY = "send:finance:trajectory-pending"
+# The data version the trajectory was last brought up to date with (trajectory_follow_data).
+FOLLOW_KEY = "send:finance:trajectory-data-version"
 # Tasks in progress (token → start time), so the status never has a gap between the two.
 RUNNING_KEY = "send:finance:trajectory-running"
 # A burst of edits within this many seconds gives one recompute.
@@ -110,8 +112,9 @@ def trajectory_pending_clear() -> None:
         pass
 
 
-def trajectory_task_started(token: str) -> None:
-    """Called by the task as it starts: it is in progress, and no longer pending.
+def trajectory_task_started(token: str, *, clear_pending: bool = True) -> None:
+    """Called by a task as it starts: it is in progress, and (the queued recompute) no longer
+    pending.
 
     Both in one MULTI, so a page polling the status never sees 'neither pending nor running'
     while the task gathers its inputs (before its run row exists) and stops waiting too soon.
@@ -120,7 +123,8 @@ def trajectory_task_started(token: str) -> None:
         pipe = _redis().pipeline(transaction=True)
         pipe.zadd(RUNNING_KEY, {token: time.time()})
         pipe.expire(RUNNING_KEY, settings.CELERY_TASK_TIME_LIMIT)
-        pipe.delete(PENDING_KEY)
+        if clear_pending:
+            pipe.delete(PENDING_KEY)
         pipe.execute()
     except redis.RedisError:
         pass
@@ -169,6 +173,27 @@ def trajectory_task_in_progress() -> bool:
         return False
 
 
+def trajectory_follow_data() -> list[TrajectoryRun] | None:
+    """Recompute if any tracked data changed since the last look; None if nothing had.
+
+    Run every minute by beat. The services that write finance data ask for a recompute on
+    commit; this catches every other input of the trajectory, whichever way it was written: a
+    lead's monthly savings forecast, programme targets, placements and their costs, an import,
+    the admin. Cheap when nothing moved (one query), and a recompute whose inputs did not
+    change writes nothing (fingerprints), so the version settles after one extra look.
+    """
+    from send_tracker.dataversion import data_version
+
+    version = data_version()
+    client = _redis()
+    if version is not None and client.get(FOLLOW_KEY) == version.encode():
+        return None
+    runs = trajectory_recompute()
+    if version is not None:
+        client.set(FOLLOW_KEY, version)
+    return runs
+
+
 @contextmanager
 def _scenario_lock(scenario_id: int):
     """Session advisory lock: concurrent recomputes of one scenario take turns."""
@@ -213,13 +238,16 @@ def scenario_trajectory_recompute(
     with _scenario_lock(scenario.pk):
         # Holding the scenario's lock, any run still 'running' lost its process (the lock is
         # released with the connection of a killed worker): record it as interrupted.
-        TrajectoryRun.objects.filter(
+        # (Checked first: an UPDATE of no rows would still move the data version on.)
+        interrupted = TrajectoryRun.objects.filter(
             scenario=scenario, status=TrajectoryRun.Status.RUNNING
-        ).update(
-            status=TrajectoryRun.Status.FAILED,
-            finished_at=timezone.now(),
-            error="Interrupted (worker stopped).",
         )
+        if interrupted.exists():
+            interrupted.update(
+                status=TrajectoryRun.Status.FAILED,
+                finished_at=timezone.now(),
+                error="Interrupted (worker stopped).",
+            )
         current = TrajectoryRun.objects.filter(scenario=scenario, is_current=True).first()
         if current is not None and current.fingerprint == fingerprint and not force:
             return None

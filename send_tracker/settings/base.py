@@ -225,6 +225,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "placements.tasks.scan_overpayments",
         "schedule": crontab(hour=2, minute=0),
     },
+    # The trajectory follows its inputs: recomputed within a minute of any change to the data
+    # (a lead's forecast, placements, an import), whoever wrote it; a no-op when nothing moved.
+    "trajectory-follow-data": {
+        "task": "finance.tasks.follow_data",
+        "schedule": 60.0,
+        "options": {"expires": 120},
+    },
     # Nightly recompute of the Safety Valve trajectory for every scenario.
     "trajectory-recompute": {
         "task": "finance.tasks.recompute_trajectory",

@@ -204,3 +204,40 @@ def test_two_recomputes_at_once_make_one_run(small_finance, monkeypatch):
     assert sorted(results) == [0, 1]
     assert TrajectoryRun.objects.count() == 1
     assert TrajectoryRun.objects.filter(is_current=True).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_trajectory_follows_a_change_made_outside_finance_within_a_minute(small_finance):
+    from django.conf import settings
+
+    from finance.tasks import follow_data
+    from programme.models import SavingsTarget
+
+    client = recompute._redis()
+    client.delete(recompute.FOLLOW_KEY)
+    try:
+        first = follow_data()
+        assert first
+        assert TrajectoryRun.objects.get(is_current=True).pk == first[0]
+        # Its own run moved the data version: one more look finds nothing to change...
+        assert follow_data() == []
+        # ...and from then on a look costs one query and computes nothing.
+        assert follow_data() is None
+        before = TrajectoryRun.objects.get(is_current=True)
+
+        # A programme-level savings target (the programme app, which asks finance for nothing).
+        SavingsTarget.objects.create(year=2024, amount_pence=50_000)
+
+        runs = follow_data()
+        assert runs
+        assert runs != first
+        after = TrajectoryRun.objects.get(is_current=True)
+        assert after.pk != before.pk
+        assert after.inputs["savings_targets"] == {"2024": 50_000}
+        assert follow_data() == []  # settled again
+        assert follow_data() is None
+    finally:
+        client.delete(recompute.FOLLOW_KEY)
+
+    entry = settings.CELERY_BEAT_SCHEDULE["trajectory-follow-data"]
+    assert (entry["task"], entry["schedule"]) == (follow_data.name, 60.0)
