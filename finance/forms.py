@@ -163,6 +163,24 @@ class ReprofileForm(GovukForm):
     reason = forms.CharField(widget=forms.Textarea(attrs=_AREA))
 
 
+class ScenarioCreateForm(GovukForm):
+    """A new scenario: its name and the scenario whose assumptions it starts from."""
+
+    name = forms.CharField(max_length=80, widget=forms.TextInput(attrs=_TEXT))
+    copy_from = forms.ChoiceField(
+        label="Start from the assumptions of", widget=forms.Select(attrs=_SELECT)
+    )
+    description = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs=_AREA),
+        help_text="What the scenario assumes and why. Left blank, the description is copied.",
+    )
+
+    def __init__(self, *args, scenarios, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["copy_from"].choices = [(s.slug, s.name) for s in scenarios]
+
+
 class ScenarioForm(GovukForm):
     """A scenario's assumptions; growth by provision type gets one field per type."""
 

@@ -30,5 +30,6 @@ urlpatterns = [
     path("agreement/returns/<int:pk>/", views_agreement.return_edit, name="return-edit"),
     path("trajectory/", views_trajectory.trajectory, name="trajectory"),
     path("trajectory/status/", views_trajectory.trajectory_status, name="trajectory-status"),
+    path("scenarios/add/", views_trajectory.scenario_add, name="scenario-add"),
     path("scenarios/<slug:slug>/", views_trajectory.scenario_edit, name="scenario"),
 ]

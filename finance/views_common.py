@@ -30,16 +30,21 @@ def chosen_period(request: HttpRequest,
 
 
 def form_page(request: HttpRequest, *, form, template: str, context: dict[str, Any],
-              save: Callable[[Any], Any], success_url: str, success_message: str) -> HttpResponse:
-    """Validate a POSTed form, hand it to a service, redirect; a rule breach shows as an error."""
+              save: Callable[[Any], Any], success_url: str | Callable[[Any], str],
+              success_message: str) -> HttpResponse:
+    """Validate a POSTed form, hand it to a service, redirect; a rule breach shows as an error,
+    beside its field where the service named one the form has.
+
+    `success_url` may be a function of what `save` returned (a new item's own page)."""
     if request.method == "POST" and form.is_valid():
         try:
-            save(form)
+            saved = save(form)
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            for field, field_messages in errors.items():
+                form.add_error(field if field in form.fields else None, field_messages)
         else:
             messages.success(request, success_message)
-            return redirect(success_url)
+            return redirect(success_url(saved) if callable(success_url) else success_url)
     return render(request, template, {**context, "form": form},
                   status=400 if request.method == "POST" else 200)

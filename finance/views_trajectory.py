@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from finance import charts, selectors, services
-from finance.forms import ScenarioForm
+from finance.forms import ScenarioCreateForm, ScenarioForm
 from finance.models import Scenario, TrajectoryRun
 from finance.selectors.history import history_rows
 from finance.services import recompute
 from finance.services.recompute import trajectory_pending_since
+from finance.views_common import form_page
 from send_tracker import health
 from send_tracker.charts import chart_csv_response
 from send_tracker.dataversion import cached
@@ -158,6 +159,32 @@ def scenario_edit(request: HttpRequest, slug: str) -> HttpResponse:
             "history": history_rows(scenario, limit=10),
         },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@capability_required("edit_finance")
+def scenario_add(request: HttpRequest) -> HttpResponse:
+    """A new scenario, starting from another's assumptions; its trajectory is computed next."""
+    scenarios = selectors.trajectory.scenarios()
+    form = ScenarioCreateForm(request.POST or None, scenarios=scenarios,
+                              initial={"copy_from": scenarios[0].slug if scenarios else None})
+
+    def save(f) -> Scenario:
+        return services.scenario_create(
+            name=f.cleaned_data["name"],
+            copy_from=next(s for s in scenarios if s.slug == f.cleaned_data["copy_from"]),
+            description=f.cleaned_data["description"],
+            user=request.user,
+        )
+
+    return form_page(
+        request,
+        form=form,
+        template="finance/form.html",
+        context={"title": "Add a scenario", "back": reverse("finance:trajectory")},
+        save=save,
+        success_url=lambda scenario: reverse("finance:scenario", args=[scenario.slug]),
+        success_message="Scenario added. Its trajectory is being computed.",
     )
 
 

@@ -31,4 +31,8 @@ from finance.services.recompute import (  # noqa: F401
     trajectory_recompute_pending,
     trajectory_recompute_request,
 )
-from finance.services.scenario import scenario_update, scenario_upsert  # noqa: F401
+from finance.services.scenario import (  # noqa: F401
+    scenario_create,
+    scenario_update,
+    scenario_upsert,
+)

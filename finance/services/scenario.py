@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 
 from finance.models import Scenario
 from finance.services.common import STALE_MESSAGE, save_audited
@@ -67,3 +68,36 @@ def scenario_update(
         setattr(locked, field, _clean_growth(value) if field == "growth_by_type" else value)
     locked.version += 1
     return save_audited(locked, user=user)
+
+
+# Paths under /finance/scenarios/ that are pages, not scenarios.
+_RESERVED_SLUGS = {"add"}
+
+
+@transaction.atomic
+def scenario_create(
+    *, name: str, copy_from: Scenario, description: str = "", user: Any = None
+) -> Scenario:
+    """A new scenario starting from another's assumptions (never the baseline: there is one).
+
+    The name must be new (case aside); the address is made from it, numbered if taken.
+    """
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "Enter a name for the scenario."})
+    if Scenario.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": f"A scenario called {name} already exists: choose "
+                                       "another name."})
+    base = slugify(name)[:34].strip("-") or "scenario"
+    slug, n = base, 1
+    while slug in _RESERVED_SLUGS or Scenario.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    scenario = Scenario(
+        name=name,
+        slug=slug,
+        is_baseline=False,
+        description=description or copy_from.description,
+        **{field: getattr(copy_from, field) for field in ASSUMPTIONS if field != "description"},
+    )
+    return save_audited(scenario, user=user)

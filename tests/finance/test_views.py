@@ -354,3 +354,67 @@ def test_figures_computed_before_the_last_edit_are_marked_out_of_date_until_reco
     page = finance_client.get("/finance/scenarios/baseline/").content.decode()
     assert 'id="outdated"' not in page
     assert "Out of date" not in finance_client.get("/finance/trajectory/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_finance_officer_adds_a_scenario_from_another_and_it_is_computed(
+        small_finance, finance_client, director_client, monkeypatch,
+        django_capture_on_commit_callbacks):
+    queued = []
+    monkeypatch.setattr(recompute, "trajectory_recompute_enqueue", lambda: queued.append(1))
+    assert "Add a scenario" in finance_client.get("/finance/trajectory/").content.decode()
+    assert "Add a scenario" not in director_client.get("/finance/trajectory/").content.decode()
+    assert director_client.get("/finance/scenarios/add/").status_code == 403
+    page = finance_client.get("/finance/scenarios/add/").content.decode()
+    assert '<option value="baseline" selected>Baseline</option>' in page
+
+    connection.run_on_commit.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = finance_client.post("/finance/scenarios/add/", {
+            "name": "  High   growth ", "copy_from": "baseline", "description": ""})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/finance/scenarios/high-growth/"
+    baseline, new = Scenario.objects.get(slug="baseline"), Scenario.objects.get(slug="high-growth")
+    assert new.name == "High growth"
+    assert new.is_baseline is False
+    assert new.created_by.username == "finance-officer"
+    for field in ("default_growth_pct", "unit_cost_inflation_pct", "income_growth_pct",
+                  "savings_delivery_pct", "mitigation_delivery_pct", "growth_by_type",
+                  "description"):
+        assert getattr(new, field) == getattr(baseline, field), field
+    assert queued == [1]  # its trajectory is computed after commit
+    services.trajectory_recompute()
+    page = finance_client.get("/finance/scenarios/high-growth/").content.decode()
+    assert "Scenario: High growth" in page
+    assert "Year by year under these assumptions" in page
+
+
+@pytest.mark.django_db
+def test_a_scenario_name_already_used_is_refused_beside_the_field_and_nothing_is_added(
+        small_finance, no_queue, finance_client):
+    response = finance_client.post("/finance/scenarios/add/", {
+        "name": "BASELINE", "copy_from": "baseline"})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert 'href="#id_name"' in html
+    assert "A scenario called BASELINE already exists" in html
+    assert Scenario.objects.count() == 1
+    # An unknown scenario to copy is a form error too, not a 500.
+    response = finance_client.post("/finance/scenarios/add/", {"name": "X", "copy_from": "nope"})
+    assert response.status_code == 400
+    assert Scenario.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_scenario_named_like_a_page_gets_an_address_of_its_own(small_finance, no_queue,
+                                                                 finance_client):
+    response = finance_client.post("/finance/scenarios/add/", {"name": "Add",
+                                                               "copy_from": "baseline"})
+    assert response["Location"] == "/finance/scenarios/add-2/"
+    response = finance_client.post("/finance/scenarios/add/", {"name": "Add!",
+                                                               "copy_from": "baseline"})
+    assert response["Location"] == "/finance/scenarios/add-3/"
+    assert finance_client.get("/finance/scenarios/add-3/").status_code == 200

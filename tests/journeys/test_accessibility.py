@@ -37,6 +37,7 @@ PAGES = [
     ("finance", "/finance/agreement/"),
     ("finance", "/finance/trajectory/"),
     ("finance", "/finance/scenarios/baseline/"),
+    ("finance", "/finance/scenarios/add/"),
     ("finance", "/placements/"),
     ("finance", "/placements/decisions/"),
     ("finance", "/placements/decisions/{decision}/"),

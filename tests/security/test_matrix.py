@@ -37,7 +37,7 @@ PAGE_RULES: dict[str, frozenset[str]] = {
     **{f"finance:{name}": FIN for name in (
         "pressure-edit", "pressures-derive", "mitigation-add", "mitigation-edit", "income-edit",
         "outturn-edit", "reprofile", "agree", "target-edit", "instalment-edit",
-        "condition-add", "condition-edit", "return-add", "return-edit")},
+        "condition-add", "condition-edit", "return-add", "return-edit", "scenario-add")},
     "placements:cohort": ALL,
     "placements:decisions": FIN, "placements:decision_new": FIN, "placements:decision": FIN,
     "placements:overpayments": FIN, "placements:overpayments_scan": FIN,
