@@ -110,7 +110,9 @@ def board_content(*, year: int, period: int) -> dict[str, Any]:
         "trajectory": plain(trajectory_points(scenario_slug=BASELINE_SCENARIO)),
         "cohort": cohort,
         "top_risks": plain(top_risks(limit=TOP_RISKS)),
-        "kpis": plain(kpi_latest()),
+        # Readings as at the period's end; risks and the trajectory as they stood at the build
+        # (the pages say so: a risk's past score is not kept apart from its history).
+        "kpis": plain(kpi_latest(on=period_end(fy, period))),
         "milestones": plain(milestones_due(year=fy, period=period)),
         "compared_with": compared_with,
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -101,11 +102,15 @@ def _on_track(kpi: Kpi, value: Decimal, milestone: Decimal | None) -> bool | Non
     return value >= goal if kpi.higher_is_better else value <= goal
 
 
-def kpi_latest() -> list[dict[str, Any]]:
-    """Each KPI's baseline, target, latest actual and the milestone target due by then."""
+def kpi_latest(*, on: date | None = None) -> list[dict[str, Any]]:
+    """Each KPI's baseline, target, latest actual and the milestone target due by then.
+
+    `on`: as at that date (a board summary's period end): readings dated later are left out.
+    """
     result = []
     for kpi in kpis_with_readings():
-        actuals = [r for r in kpi.readings.all() if r.kind == KpiReading.Kind.ACTUAL]
+        actuals = [r for r in kpi.readings.all()
+                   if r.kind == KpiReading.Kind.ACTUAL and (on is None or r.date <= on)]
         latest = actuals[-1] if actuals else None
         previous = actuals[-2] if len(actuals) > 1 else None
         milestone = None

@@ -206,3 +206,26 @@ def test_the_beat_task_is_registered_under_the_name_the_schedule_uses(settings):
     name = settings.CELERY_BEAT_SCHEDULE["board-summary-build"]["task"]
     app.loader.import_default_modules()
     assert name in app.tasks
+
+
+def test_each_months_summary_shows_the_kpi_readings_up_to_that_months_end(build, client_for,
+                                                                          director_user):
+    from decimal import Decimal
+
+    from programme.models import Kpi, KpiReading
+
+    kpi = Kpi.objects.create(name="EHCPs issued in 20 weeks", slug="timeliness",
+                             baseline_value=8, baseline_date=dt.date(2023, 3, 31),
+                             target_value=60, target_date=dt.date(2026, 3, 31))
+    KpiReading.objects.create(kpi=kpi, date=dt.date(2024, 8, 31), value=Decimal("21.4"))
+    KpiReading.objects.create(kpi=kpi, date=dt.date(2024, 9, 30), value=Decimal("27.0"))
+
+    august, september = build(5).summary, build(6).summary
+
+    assert [Decimal(k["latest_value"]) for k in august.content["kpis"]] == [Decimal("21.4")]
+    assert [Decimal(k["latest_value"]) for k in september.content["kpis"]] == [Decimal("27")]
+    assert Decimal(september.content["kpis"][0]["previous_value"]) == Decimal("21.4")
+    # The page says what the risks and the readings are as at.
+    html = client_for(director_user).get("/board/2024-25/5/").content.decode()
+    assert "readings up to the end of the period" in html
+    assert f"as recorded when this summary was built ({august.built_at:%-d %B %Y})" in html
