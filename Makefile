@@ -33,7 +33,7 @@ assets: static/.assets-built ## Build the CSS and copy third-party JS (not commi
 run: install ## Run the tracker with demo data on http://127.0.0.1:8000 (Ctrl-C stops it)
 	@$(SERVICES) && export DJANGO_DEBUG=1 && \
 	$(PY) manage.py migrate --no-input -v 0 && \
-	$(PY) manage.py seed_demo && \
+	$(PY) manage.py seed_demo --if-changed && \
 	bin/run-dev
 
 browser: ## Install Chromium for the browser journeys if it is missing (Debian package, as root)

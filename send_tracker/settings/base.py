@@ -20,6 +20,8 @@ if _local_env.exists():
     environ.Env.read_env(str(_local_env), overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# `seed_demo --if-changed` (make run) notes here which database and demo it seeded.
+DEMO_SEED_MARKER = BASE_DIR / ".data" / "demo-seeded.json"
 # A fixed key is acceptable only outside production (development, the demo, tests);
 # production.py requires DJANGO_SECRET_KEY and has no default.
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-not-for-production")

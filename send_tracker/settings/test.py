@@ -10,5 +10,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+DEMO_SEED_MARKER = None  # tests never note a seed in the checkout (a test sets its own path)
 AXES_ENABLED = True
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405

@@ -53,3 +53,50 @@ def test_the_demo_users_get_their_roles_and_the_administrator_reaches_the_admin_
     assert client.get("/admin/").status_code == 200
     director = get_user_model().objects.get(username="director")
     assert list(director.groups.values_list("name", flat=True)) == ["Director"]
+
+
+@pytest.mark.django_db
+def test_make_runs_seed_is_skipped_while_database_and_demo_are_unchanged(settings, tmp_path,
+                                                                          monkeypatch):
+    from io import StringIO
+
+    from finance import demo as finance_demo
+    from finance.board import demo as board_demo
+    from placements import demo as placements_demo
+    from programme import demo as programme_demo
+    from send_tracker.management.commands import seed_demo
+
+    settings.DEBUG = True
+    settings.DEMO_SEED_MARKER = tmp_path / ".data" / "demo-seeded.json"
+    calls = []
+    for module in (placements_demo, programme_demo, finance_demo, board_demo):
+        monkeypatch.setattr(module, "seed", lambda log, m=module: calls.append(m.__name__))
+    monkeypatch.setattr(finance_demo, "after_commit", lambda log: None)  # no queued recompute
+
+    def run() -> str:
+        out = StringIO()
+        call_command("seed_demo", "--if-changed", stdout=out)
+        return out.getvalue()
+
+    run()
+    assert len(calls) == 4
+    assert "not seeded again" in run()
+    assert len(calls) == 4  # skipped
+    # A plain seed_demo always seeds (and resets the demo).
+    call_command("seed_demo", verbosity=0, stdout=StringIO())
+    assert len(calls) == 8
+
+    # Another database (a new token), or changed seeding code: seeded again.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE send_tracker_dataversion SET token = gen_random_uuid() "
+                       "WHERE id = 1")
+    assert "not seeded again" not in run()
+    assert len(calls) == 12
+    assert "not seeded again" in run()
+    real_stamp = seed_demo.seed_stamp
+    monkeypatch.setattr(seed_demo, "seed_stamp",
+                        lambda modules: {**real_stamp(modules), "demo": "edited"})
+    assert "not seeded again" not in run()
+    assert len(calls) == 16

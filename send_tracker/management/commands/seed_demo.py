@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from pathlib import Path
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.migrations.recorder import MigrationRecorder
 
 from send_tracker import demo
 
@@ -14,12 +19,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
+            "--if-changed",
+            action="store_true",
+            help="Skip when this database already holds this version of the demo (make run): "
+            "changes made in the tracker since are kept.",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="Run even with DJANGO_DEBUG off (never in production).",
         )
 
-    def handle(self, *args, force: bool = False, **options) -> None:
+    def handle(self, *args, force: bool = False, if_changed: bool = False, **options) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo loads demo users with a published password, so it runs only with "
@@ -34,6 +45,15 @@ class Command(BaseCommand):
         def log(message: str) -> None:
             self.stdout.write(f"  {message}")
 
+        modules = (placements_demo, programme_demo, finance_demo, board_demo)
+        stamp = seed_stamp(modules)
+        if if_changed and read_marker() == stamp:
+            self.stdout.write(
+                "Demo data already loaded, and the demo has not changed since: not seeded again "
+                "(your changes are kept; `python manage.py seed_demo` resets the demo)."
+            )
+            return
+
         with transaction.atomic():
             demo.seed_core_users()
             # Dependency order: placements <- programme <- finance (finance reads the others).
@@ -45,6 +65,7 @@ class Command(BaseCommand):
             ):
                 self.stdout.write(f"Seeding {name}…")
                 module.seed(log=log)
+        write_marker(stamp)
         # After commit: anything the apps queue (trajectory, board builds) runs in Celery.
         for module in (placements_demo, programme_demo, finance_demo, board_demo):
             after = getattr(module, "after_commit", None)
@@ -56,3 +77,45 @@ class Command(BaseCommand):
                 f"with the password '{demo.DEMO_PASSWORD}'."
             )
         )
+
+
+def marker_path() -> Path | None:
+    """Where `--if-changed` notes what was seeded (None: nowhere, as under test)."""
+    return getattr(settings, "DEMO_SEED_MARKER", None)
+
+
+def seed_stamp(modules) -> dict[str, str]:
+    """This database (its data-version token, new with every new database) and this demo (the
+    seeding code and the newest migration): seeding again is needed when either differs."""
+    digest = hashlib.sha256()
+    for module in (demo, *modules):
+        digest.update(Path(module.__file__).read_bytes())
+    latest = MigrationRecorder.Migration.objects.order_by("-id").values_list("app", "name").first()
+    digest.update(repr(latest).encode())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT token::text FROM send_tracker_dataversion WHERE id = 1")
+        row = cursor.fetchone()
+    return {
+        "database": f"{connection.settings_dict['NAME']}:{row[0] if row else ''}",
+        "demo": digest.hexdigest(),
+    }
+
+
+def read_marker() -> dict | None:
+    if marker_path() is None:
+        return None
+    try:
+        return json.loads(Path(marker_path()).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def write_marker(stamp: dict[str, str]) -> None:
+    if marker_path() is None:
+        return
+    path = Path(marker_path())
+    try:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(json.dumps(stamp))
+    except OSError:
+        pass  # a read-only checkout: the next start seeds again, which is harmless
