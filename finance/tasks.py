@@ -27,6 +27,9 @@ def recompute_trajectory(self, scenario_id: int | None = None, force: bool = Fal
             run.pk
             for run in recompute.trajectory_recompute(scenario_id=scenario_id, force=force)
         ]
+    except (OperationalError, InterfaceError):
+        recompute.trajectory_pending_mark()  # a retry is coming: open pages keep waiting
+        raise
     finally:
         recompute.trajectory_task_finished(token)
 

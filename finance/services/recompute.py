@@ -104,6 +104,14 @@ def trajectory_pending_since() -> datetime | None:
         return timezone.now()
 
 
+def trajectory_pending_mark() -> None:
+    """A recompute is coming (a task's retry): pages wait for it, and edits need not queue."""
+    try:
+        _redis().set(PENDING_KEY, timezone.now().isoformat(), ex=DEBOUNCE_SECONDS + 600)
+    except redis.RedisError:
+        pass
+
+
 def trajectory_pending_clear() -> None:
     """Edits from now on queue a fresh recompute (tests and tools; the task uses the pair below)."""
     try:

@@ -109,6 +109,24 @@ def test_a_run_left_running_by_a_killed_worker_neither_holds_the_page_nor_outliv
 
 
 @pytest.mark.django_db
+def test_a_task_retried_after_losing_the_database_keeps_open_pages_waiting(small_finance,
+                                                                          finance_client,
+                                                                          monkeypatch):
+    from django.db import OperationalError
+
+    def database_gone(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(recompute, "trajectory_recompute", database_gone)
+    recompute.trajectory_pending_clear()
+    with pytest.raises(OperationalError):
+        recompute_trajectory()  # in a worker, autoretry queues it again with a backoff
+
+    status = finance_client.get("/finance/trajectory/status/").json()
+    assert (status["pending"], status["running"]) == (True, False)
+
+
+@pytest.mark.django_db
 def test_the_command_recomputes_one_scenario_and_waits(small_finance, capsys):
     call_command("recompute_trajectory", "--scenario", "baseline", "--wait")
 
