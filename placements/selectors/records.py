@@ -38,9 +38,15 @@ def assessment_list() -> QuerySet[Assessment]:
 
 
 def invoice_list() -> QuerySet[Invoice]:
-    """Invoices with their provider and placement, by service period."""
-    return Invoice.objects.select_related("provider", "placement").order_by(
-        "period_start", "ref", "id"
+    """Invoices with their provider's and placement's refs, by service period.
+
+    Only the columns the API shows are read: building 50 invoices with every column of three
+    tables (audit columns, costs, names) took half the time of a page of the list."""
+    return (
+        Invoice.objects.select_related("provider", "placement")
+        .only("ref", "provider__ref", "placement__ref", "period_start", "period_end",
+              "amount_pence", "paid_date", "status")
+        .order_by("period_start", "ref", "id")
     )
 
 
@@ -106,21 +112,33 @@ def overpayment_flags(*, status: str | None = None) -> QuerySet[OverpaymentFlag]
     return flags
 
 
+# What the review queue's table (templates/placements/overpayments.html) shows of each flag.
+QUEUE_COLUMNS = (
+    "rule", "detail", "amount_pence", "status", "invoice__ref", "invoice__period_start",
+    "invoice__period_end", "invoice__amount_pence", "invoice__provider__name",
+    "invoice__placement__ref",
+)
+
+
+def overpayment_queue_rows(flags: QuerySet[OverpaymentFlag]) -> QuerySet[OverpaymentFlag]:
+    """The flags with only the columns the review queue shows (a lighter read of each row)."""
+    return flags.select_related(None).select_related(
+        "invoice__provider", "invoice__placement").only(*QUEUE_COLUMNS)
+
+
+def overpayment_by_status() -> dict[str, dict[str, int]]:
+    """Status → number of flags and pence thought overpaid, every status present. One query."""
+    summary = {status.value: {"count": 0, "total": 0} for status in OverpaymentFlag.Status}
+    rows = (OverpaymentFlag.objects.values("status")
+            .annotate(count=Count("id"), total=Sum("amount_pence")).order_by())
+    for row in rows:
+        summary[row["status"]] = {"count": row["count"], "total": int(row["total"] or 0)}
+    return summary
+
+
 def overpayment_totals() -> dict[str, int]:
     """Status → pence thought overpaid on flagged invoices (open, recovered, valid, written_off)."""
-    totals = {status.value: 0 for status in OverpaymentFlag.Status}
-    rows = OverpaymentFlag.objects.values("status").annotate(total=Sum("amount_pence")).order_by()
-    for row in rows:
-        totals[row["status"]] = int(row["total"] or 0)
-    return totals
-
-
-def overpayment_counts() -> dict[str, int]:
-    """Status → number of flags."""
-    counts = {status.value: 0 for status in OverpaymentFlag.Status}
-    for row in OverpaymentFlag.objects.values("status").annotate(n=Count("id")).order_by():
-        counts[row["status"]] = row["n"]
-    return counts
+    return {status: row["total"] for status, row in overpayment_by_status().items()}
 
 
 def latest_overpayment_scan() -> OverpaymentScan | None:

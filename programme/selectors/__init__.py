@@ -20,6 +20,8 @@ from programme.selectors.raid import (
     kpis_with_readings,
     raid_items,
     raid_matrix,
+    raid_matrix_total,
+    raid_table_rows,
     score_band,
     top_risks,
 )
@@ -48,6 +50,8 @@ __all__ = [
     "projects_by_strand",
     "raid_items",
     "raid_matrix",
+    "raid_matrix_total",
+    "raid_table_rows",
     "score_band",
     "strand_figures",
     "strand_history",

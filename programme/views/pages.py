@@ -22,11 +22,11 @@ from programme.views.common import YearPeriod, period_choices, year_period_from
 from send_tracker.charts import chart_csv_response
 from send_tracker.dataversion import cached
 from send_tracker.exports import csv_response, safe_cell
+from send_tracker.paging import paginate
 from send_tracker.permissions import ADMIN, LEAD, can_edit_strand, capability_required, has_role
 from send_tracker.templatetags.tracker import RAG_WORDS
 
 POUNDS_FORMAT = '"£"#,##0.00;-"£"#,##0.00'
-RAID_PAGE_SIZE = 200
 
 
 def _overview_data(request: HttpRequest):
@@ -170,7 +170,7 @@ def strand_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "figures": figures,
         "projects": projects,
         "milestones": selectors.strand_milestones(strand=strand, on=today),
-        "raid": selectors.raid_items(strand_id=strand.pk),
+        "raid": selectors.raid_table_rows(selectors.raid_items(strand_id=strand.pk)),
         "kpi_charts": kpi_charts,
         "history": selectors.strand_history(strand=strand),
         "can_edit": can_edit_strand(request.user, strand),
@@ -181,9 +181,11 @@ def strand_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @capability_required("view_aggregates")
 def raid_log(request: HttpRequest) -> HttpResponse:
-    """The RAID log with filters and a likelihood × impact matrix of the filtered items."""
-    strands = list(Strand.objects.filter(active=True).order_by("order", "name"))
+    """The RAID log with filters, a likelihood × impact matrix of every filtered item, and the
+    items themselves a page at a time."""
+    strands = list(Strand.objects.filter(active=True).only("name").order_by("order", "name"))
     owners = list(get_user_model().objects.filter(raid_items__isnull=False).distinct()
+                  .only("first_name", "last_name", "username")
                   .order_by("first_name", "username"))
     form = RaidFilterForm(request.GET or None, strands=strands, owners=owners)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -191,14 +193,14 @@ def raid_log(request: HttpRequest) -> HttpResponse:
         kind=filters.get("kind") or "", status=filters.get("status") or "",
         strand_id=filters.get("strand"), owner_id=filters.get("owner"),
     )
-    shown = list(items[:RAID_PAGE_SIZE + 1])
-    editable = {s.pk for s in selectors.editable_strands(request.user)}
+    matrix = selectors.raid_matrix(items)
+    page = paginate(request, selectors.raid_table_rows(items), query=filters,
+                    count=selectors.raid_matrix_total(matrix))
+    editable = set(selectors.editable_strands(request.user).values_list("pk", flat=True))
     return render(request, "programme/raid.html", {
         "form": form,
-        "items": shown[:RAID_PAGE_SIZE],
-        "more": len(shown) > RAID_PAGE_SIZE,
-        "page_size": RAID_PAGE_SIZE,
-        "matrix": selectors.raid_matrix(items),
+        "page": page,
+        "matrix": matrix,
         "editable": editable,
     })
 
