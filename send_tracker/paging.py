@@ -11,7 +11,7 @@ the page itself, never from `Paged.items`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -105,13 +105,15 @@ def paginate(
     *,
     query: Mapping[str, Any] | None = None,
     count: int | None = None,
+    row: Callable[[Any], Any] | None = None,
     per_page: int = PAGE_SIZE,
 ) -> Paged:
     """The page of `rows` that `?page=` asks for, reading only that page's rows.
 
     `query` is the page's active filters, kept in every link (empty values are left out).
     `count` is the number of rows when the page already knows it (from its summary
-    aggregate), which saves counting them again.
+    aggregate), which saves counting them again. `row` turns each row read into what the
+    template shows (plain `values()` rows given their labels), for this page's rows only.
     """
     if count is None:
         count = rows.count() if isinstance(rows, QuerySet) else len(rows)
@@ -119,5 +121,6 @@ def paginate(
     number = page_number(request.GET.get(PARAM), num_pages)
     offset = (number - 1) * per_page
     kept = {k: str(v) for k, v in (query or {}).items() if v not in (None, "")}
-    return Paged(items=list(rows[offset:offset + per_page]), number=number,
+    items = list(rows[offset:offset + per_page])
+    return Paged(items=[row(r) for r in items] if row else items, number=number,
                  num_pages=num_pages, count=count, per_page=per_page, query=kept)
