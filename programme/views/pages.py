@@ -6,7 +6,6 @@ from decimal import Decimal
 from io import BytesIO
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +15,7 @@ from openpyxl.styles import Font
 
 from programme import charts, selectors, services
 from programme.forms import RaidFilterForm
-from programme.models import RaidItem, Strand
+from programme.models import RaidItem
 from programme.periods import local_today, reporting_period, update_deadline
 from programme.views.common import YearPeriod, period_choices, year_period_from
 from send_tracker.charts import chart_csv_response
@@ -170,7 +169,7 @@ def strand_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "figures": figures,
         "projects": projects,
         "milestones": selectors.strand_milestones(strand=strand, on=today),
-        "raid": selectors.raid_table_rows(selectors.raid_items(strand_id=strand.pk)),
+        "raid": selectors.raid_table(selectors.raid_items(strand_id=strand.pk)),
         "kpi_charts": kpi_charts,
         "history": selectors.strand_history(strand=strand),
         "can_edit": can_edit_strand(request.user, strand),
@@ -183,19 +182,16 @@ def strand_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def raid_log(request: HttpRequest) -> HttpResponse:
     """The RAID log with filters, a likelihood × impact matrix of every filtered item, and the
     items themselves a page at a time."""
-    strands = list(Strand.objects.filter(active=True).only("name").order_by("order", "name"))
-    owners = list(get_user_model().objects.filter(raid_items__isnull=False).distinct()
-                  .only("first_name", "last_name", "username")
-                  .order_by("first_name", "username"))
-    form = RaidFilterForm(request.GET or None, strands=strands, owners=owners)
+    choices = selectors.raid_filter_choices()
+    form = RaidFilterForm(request.GET or None, strands=choices["strands"],
+                          owners=choices["owners"])
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    items = selectors.raid_items(
-        kind=filters.get("kind") or "", status=filters.get("status") or "",
-        strand_id=filters.get("strand"), owner_id=filters.get("owner"),
-    )
-    matrix = selectors.raid_matrix(items)
+    chosen = {"kind": filters.get("kind") or "", "status": filters.get("status") or "",
+              "strand_id": filters.get("strand"), "owner_id": filters.get("owner")}
+    items = selectors.raid_items(**chosen)
+    matrix = selectors.raid_log_matrix(**chosen)
     page = paginate(request, selectors.raid_table_rows(items), query=filters,
-                    count=selectors.raid_matrix_total(matrix))
+                    count=selectors.raid_matrix_total(matrix), row=selectors.raid_table_row)
     editable = set(selectors.editable_strands(request.user).values_list("pk", flat=True))
     return render(request, "programme/raid.html", {
         "form": form,
