@@ -166,7 +166,7 @@ def overpayments(request: HttpRequest) -> HttpResponse:
     flags = selectors.overpayment_flags(status=None if status == "all" else status)
     count = sum(row["count"] for value, row in by_status.items() if status in ("all", value))
     page = paginate(request, selectors.overpayment_queue_rows(flags), query={"status": status},
-                    count=count)
+                    count=count, row=selectors.overpayment_queue_row)
     return render(
         request,
         "placements/overpayments.html",
