@@ -197,6 +197,7 @@ def raid_log(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "matrix": matrix,
+        "chosen": chosen,
         "editable": editable,
     })
 
