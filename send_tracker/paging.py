@@ -94,7 +94,7 @@ def page_number(text: str | None, num_pages: int) -> int:
     text = (text or "").strip()
     if not (text.isascii() and text.isdigit()):  # no sign, no decimals, no "²"
         return 1
-    if len(text) > 9:  # far past the end: no need to build a big integer
+    if len(text.lstrip("0")) > 9:  # far past the end: no need to build a big integer
         return num_pages
     return min(max(int(text), 1), num_pages)
 
