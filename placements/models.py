@@ -308,7 +308,12 @@ class OverpaymentFlag(models.Model):
             # A second scan finds the same invoice again and must not flag it twice.
             models.UniqueConstraint(fields=["invoice", "rule"], name="flag_invoice_rule"),
         ]
-        indexes = [models.Index(fields=["status", "rule"], name="flag_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "rule"], name="flag_status_idx"),
+            # The review queue's order within an outcome: a page of flags is read from the
+            # index and only its rows are joined to their invoices (not every open flag).
+            models.Index(fields=["status", "-found_at", "id"], name="flag_queue_order_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_rule_display()}: {self.invoice_id}"

@@ -6,7 +6,6 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,6 +17,7 @@ from placements.forms import CohortDateForm, DecisionForm, FlagReviewForm
 from placements.models import OverpaymentFlag
 from send_tracker.charts import chart_csv_response
 from send_tracker.fiscal import FinancialYear
+from send_tracker.paging import paginate
 from send_tracker.permissions import capability_required
 
 logger = logging.getLogger(__name__)
@@ -157,14 +157,16 @@ def decision_new(request: HttpRequest) -> HttpResponse:
 
 @capability_required("review_overpayments")
 def overpayments(request: HttpRequest) -> HttpResponse:
-    """The review queue: flagged invoices by status, totals, and the last scan."""
+    """The review queue: flags by outcome (counts and totals over every flag), the chosen
+    outcome's flags a page at a time, and the last scan."""
     status = request.GET.get("status", OverpaymentFlag.Status.OPEN)
     if status not in OverpaymentFlag.Status.values and status != "all":
         status = OverpaymentFlag.Status.OPEN
+    by_status = selectors.overpayment_by_status()
     flags = selectors.overpayment_flags(status=None if status == "all" else status)
-    page = Paginator(flags, 50).get_page(request.GET.get("page"))
-    totals = selectors.overpayment_totals()
-    counts = selectors.overpayment_counts()
+    count = sum(row["count"] for value, row in by_status.items() if status in ("all", value))
+    page = paginate(request, selectors.overpayment_queue_rows(flags), query={"status": status},
+                    count=count, row=selectors.overpayment_queue_row)
     return render(
         request,
         "placements/overpayments.html",
@@ -172,12 +174,7 @@ def overpayments(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "statuses": [
-                {
-                    "value": s.value,
-                    "label": s.label,
-                    "total": totals[s.value],
-                    "count": counts[s.value],
-                }
+                {"value": s.value, "label": s.label, **by_status[s.value]}
                 for s in OverpaymentFlag.Status
             ],
             "scan": selectors.latest_overpayment_scan(),

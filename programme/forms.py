@@ -89,12 +89,10 @@ class RaidFilterForm(forms.Form):
                                    widget=forms.Select(attrs={"class": "govuk-select"}))
 
     def __init__(self, *args, strands=(), owners=(), **kwargs) -> None:
+        """`strands` and `owners`: (id, name) pairs, as `raid_filter_choices` gives them."""
         super().__init__(*args, **kwargs)
-        self.fields["strand"].choices = [("", "All strands"), *((s.pk, s.name) for s in strands)]
-        self.fields["owner"].choices = [
-            ("", "All owners"),
-            *((u.pk, u.get_full_name() or u.get_username()) for u in owners),
-        ]
+        self.fields["strand"].choices = [("", "All strands"), *strands]
+        self.fields["owner"].choices = [("", "All owners"), *owners]
 
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]

@@ -43,8 +43,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 
 class InvoiceSerializer(serializers.ModelSerializer):
-    provider_ref = serializers.CharField(source="provider.ref")
-    placement_ref = serializers.CharField(source="placement.ref")
+    # Annotations of selectors.invoice_list (no provider or placement rows are built).
+    provider_ref = serializers.CharField(read_only=True)
+    placement_ref = serializers.CharField(read_only=True)
 
     class Meta:
         model = Invoice

@@ -7,9 +7,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import F, Prefetch, QuerySet
 
-from programme.models import Kpi, KpiReading, RaidItem
+from programme.models import Kpi, KpiReading, RaidItem, Strand
+from send_tracker.dataversion import cached_selector
 
 # Score bands, named in words so a matrix cell never relies on colour.
 BANDS = ((15, "high"), (8, "medium"), (1, "low"))
@@ -26,7 +28,7 @@ def raid_items(
     *, kind: str = "", status: str = "", strand_id: int | None = None, owner_id: int | None = None,
 ) -> QuerySet[RaidItem]:
     """RAID items by score (highest first), filtered; related rows joined, not queried per item."""
-    qs = RaidItem.objects.select_related("strand", "project", "owner").order_by(
+    qs = RaidItem.objects.select_related("strand", "owner").order_by(
         "-score", "-residual_score", "title"
     )
     if kind:
@@ -38,6 +40,71 @@ def raid_items(
     if owner_id:
         qs = qs.filter(owner_id=owner_id)
     return qs
+
+
+# What the RAID table (templates/programme/_raid_table.html) shows of each item.
+RAID_TABLE_COLUMNS = (
+    "id", "kind", "title", "converted_at", "strand_id", "likelihood", "impact", "score",
+    "residual_score", "mitigation", "status", "review_date",
+)
+RAID_TABLE_RELATED = {
+    "strand_name": F("strand__name"), "owner_first_name": F("owner__first_name"),
+    "owner_last_name": F("owner__last_name"), "owner_username": F("owner__username"),
+}
+_KIND_LABELS = dict(RaidItem.Kind.choices)
+_STATUS_LABELS = dict(RaidItem.Status.choices)
+
+
+def raid_table_rows(items: QuerySet[RaidItem]) -> QuerySet[dict[str, Any]]:
+    """The items as plain rows of the columns the RAID table shows (`raid_table_row` gives them
+    their labels): no model instances to build for a table of text."""
+    return items.select_related(None).values(*RAID_TABLE_COLUMNS, **RAID_TABLE_RELATED)
+
+
+def _person(first_name: str | None, last_name: str | None, username: str | None) -> str:
+    # As User.get_full_name() or get_username() would say, from plain columns.
+    return f"{first_name or ''} {last_name or ''}".strip() or username or ""
+
+
+def raid_table_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A row of `raid_table_rows` with its type's and status's labels and its owner's name."""
+    return {**row, "kind_label": _KIND_LABELS.get(row["kind"], row["kind"]),
+            "status_label": _STATUS_LABELS.get(row["status"], row["status"]),
+            "owner_name": _person(row["owner_first_name"], row["owner_last_name"],
+                                  row["owner_username"])}
+
+
+def raid_table(items: QuerySet[RaidItem]) -> list[dict[str, Any]]:
+    """Every item as a row of the RAID table (a strand's few items, not the paginated log)."""
+    return [raid_table_row(row) for row in raid_table_rows(items)]
+
+
+@cached_selector
+def raid_filter_choices() -> dict[str, list[tuple[int, str]]]:
+    """The RAID log's filter options as (id, name): the active strands, and the people who own
+    an item. Read once per data version (they change when strands, items or users do)."""
+    strands = Strand.objects.filter(active=True).order_by("order", "name")
+    owners = (get_user_model().objects.filter(raid_items__isnull=False).distinct()
+              .order_by("first_name", "username"))
+    return {
+        "strands": list(strands.values_list("pk", "name")),
+        "owners": [(pk, _person(first, last, username)) for pk, first, last, username
+                   in owners.values_list("pk", "first_name", "last_name", "username")],
+    }
+
+
+@cached_selector
+def raid_log_matrix(
+    *, kind: str = "", status: str = "", strand_id: int | None = None, owner_id: int | None = None,
+) -> list[dict[str, Any]]:
+    """`raid_matrix` of every item the RAID log's filters select, once per data version."""
+    return raid_matrix(raid_items(kind=kind, status=status, strand_id=strand_id,
+                                  owner_id=owner_id))
+
+
+def raid_matrix_total(matrix: list[dict[str, Any]]) -> int:
+    """How many items a matrix from `raid_matrix` counts (every filtered item once)."""
+    return sum(cell["count"] for row in matrix for cell in row["cells"])
 
 
 def raid_matrix(items: QuerySet[RaidItem]) -> list[dict[str, Any]]:

@@ -6,7 +6,6 @@ from decimal import Decimal
 from io import BytesIO
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,17 +15,17 @@ from openpyxl.styles import Font
 
 from programme import charts, selectors, services
 from programme.forms import RaidFilterForm
-from programme.models import RaidItem, Strand
+from programme.models import RaidItem
 from programme.periods import local_today, reporting_period, update_deadline
 from programme.views.common import YearPeriod, period_choices, year_period_from
 from send_tracker.charts import chart_csv_response
 from send_tracker.dataversion import cached
 from send_tracker.exports import csv_response, safe_cell
+from send_tracker.paging import paginate
 from send_tracker.permissions import ADMIN, LEAD, can_edit_strand, capability_required, has_role
 from send_tracker.templatetags.tracker import RAG_WORDS
 
 POUNDS_FORMAT = '"£"#,##0.00;-"£"#,##0.00'
-RAID_PAGE_SIZE = 200
 
 
 def _overview_data(request: HttpRequest):
@@ -170,7 +169,7 @@ def strand_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "figures": figures,
         "projects": projects,
         "milestones": selectors.strand_milestones(strand=strand, on=today),
-        "raid": selectors.raid_items(strand_id=strand.pk),
+        "raid": selectors.raid_table(selectors.raid_items(strand_id=strand.pk)),
         "kpi_charts": kpi_charts,
         "history": selectors.strand_history(strand=strand),
         "can_edit": can_edit_strand(request.user, strand),
@@ -181,24 +180,24 @@ def strand_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @capability_required("view_aggregates")
 def raid_log(request: HttpRequest) -> HttpResponse:
-    """The RAID log with filters and a likelihood × impact matrix of the filtered items."""
-    strands = list(Strand.objects.filter(active=True).order_by("order", "name"))
-    owners = list(get_user_model().objects.filter(raid_items__isnull=False).distinct()
-                  .order_by("first_name", "username"))
-    form = RaidFilterForm(request.GET or None, strands=strands, owners=owners)
+    """The RAID log with filters, a likelihood × impact matrix of every filtered item, and the
+    items themselves a page at a time."""
+    choices = selectors.raid_filter_choices()
+    form = RaidFilterForm(request.GET or None, strands=choices["strands"],
+                          owners=choices["owners"])
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    items = selectors.raid_items(
-        kind=filters.get("kind") or "", status=filters.get("status") or "",
-        strand_id=filters.get("strand"), owner_id=filters.get("owner"),
-    )
-    shown = list(items[:RAID_PAGE_SIZE + 1])
-    editable = {s.pk for s in selectors.editable_strands(request.user)}
+    chosen = {"kind": filters.get("kind") or "", "status": filters.get("status") or "",
+              "strand_id": filters.get("strand"), "owner_id": filters.get("owner")}
+    items = selectors.raid_items(**chosen)
+    matrix = selectors.raid_log_matrix(**chosen)
+    page = paginate(request, selectors.raid_table_rows(items), query=filters,
+                    count=selectors.raid_matrix_total(matrix), row=selectors.raid_table_row)
+    editable = set(selectors.editable_strands(request.user).values_list("pk", flat=True))
     return render(request, "programme/raid.html", {
         "form": form,
-        "items": shown[:RAID_PAGE_SIZE],
-        "more": len(shown) > RAID_PAGE_SIZE,
-        "page_size": RAID_PAGE_SIZE,
-        "matrix": selectors.raid_matrix(items),
+        "page": page,
+        "matrix": matrix,
+        "chosen": chosen,
         "editable": editable,
     })
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django import template
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -84,6 +87,24 @@ def nav_item(context, href: str, label: str):
         mark_safe(' aria-current="page"') if active else "",  # noqa: S308 - a constant
         inner,
     )
+
+
+# A row id no real row has: reversed once, then replaced by each row's id.
+_ROW_ID = 987654321987
+
+
+@lru_cache(maxsize=128)
+def _row_url_pattern(name: str, prefix: str, urlconf: str | None) -> tuple[str, str]:
+    head, _, tail = reverse(name, urlconf=urlconf, args=[_ROW_ID]).partition(str(_ROW_ID))
+    return head, tail
+
+
+@register.simple_tag
+def row_url(name: str, pk: int) -> str:
+    """`{% url name pk %}` for the links on every row of a long table: the URL is reversed once
+    per name, then each row's id filled in (a reverse per link took a third of a list's time)."""
+    head, tail = _row_url_pattern(name, get_script_prefix(), get_urlconf())
+    return f"{head}{int(pk)}{tail}"
 
 
 @register.simple_tag(takes_context=True)

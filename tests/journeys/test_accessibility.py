@@ -43,6 +43,7 @@ PAGES = [
     ("finance", "/placements/decisions/{decision}/"),
     ("finance", "/placements/decisions/new/"),
     ("finance", "/placements/overpayments/"),
+    ("finance", "/placements/overpayments/?status=all&page=3"),  # pagination: both ways, ellipses
     ("finance", "/placements/overpayments/{flag}/"),
     ("finance", "/imports/"),
     ("finance", "/imports/ledger/"),

@@ -132,3 +132,19 @@ def test_a_flag_is_reviewed_through_the_api(finance_client):
                                         {"status": "recovered", "note": ""},
                                         content_type="application/json")
     assert missing_note.status_code == 400
+
+
+def test_the_invoice_list_names_each_invoices_provider_and_placement(finance_client):
+    place = b.placement(of=b.child(), start=D(2023, 9, 1), cost_pence=1_000_000, ref="PL0000042")
+    invoice = b.invoice(for_=place, start=D(2024, 4, 1), end=D(2024, 4, 30),
+                        amount_pence=12_345, paid=D(2024, 5, 2), ref="INV00000042")
+    body = finance_client.get("/api/v1/invoices/").json()
+    assert body["count"] == 1
+    assert body["results"] == [{
+        "id": invoice.pk, "ref": "INV00000042", "provider_ref": place.provider.ref,
+        "placement_ref": "PL0000042", "period_start": "2024-04-01", "period_end": "2024-04-30",
+        "amount_pence": 12_345, "paid_date": "2024-05-02", "status": "paid"}]
+    one = finance_client.get(f"/api/v1/invoices/{invoice.pk}/").json()
+    assert one == body["results"][0]
+    by_provider = finance_client.get(f"/api/v1/invoices/?provider={place.provider.ref}").json()
+    assert by_provider["count"] == 1

@@ -183,3 +183,86 @@ def test_a_review_over_a_newer_review_is_refused_and_nothing_lost(finance_client
     assert response.status_code == 200
     assert "Someone else recorded an outcome" in response.content.decode()
     assert (flag.status, flag.note) == ("valid", "Agreed extension")
+
+
+# ---- The overpayment queue, a page at a time ---------------------------------------------------
+
+def _flags(n: int, *, status: str = "open", amount_pence: int = 10_000) -> list[OverpaymentFlag]:
+    """n flags, one invoice each, found a minute apart (the newest last)."""
+    from django.utils import timezone
+
+    place = b.placement(of=b.child(), start=D(2023, 9, 1), cost_pence=1_000_000)
+    start = timezone.now() - dt.timedelta(days=1)
+    flags = []
+    for i in range(n):
+        invoice = b.invoice(for_=place, start=D(2024, 4, 1), end=D(2024, 4, 30),
+                            amount_pence=50_000)
+        flags.append(OverpaymentFlag.objects.create(
+            invoice=invoice, rule="duplicate", amount_pence=amount_pence, status=status,
+            detail=f"flag {i}", found_at=start + dt.timedelta(minutes=i)))
+    return flags
+
+
+def test_the_queue_shows_twenty_flags_a_page_newest_first(finance_client):
+    flags = _flags(45)
+    first = finance_client.get("/placements/overpayments/")
+    html = first.content.decode()
+    newest = [f.invoice.ref for f in reversed(flags)]
+    assert [row["invoice_ref"] for row in first.context["page"].items] == newest[:20]
+    assert "Showing <b>1</b> to <b>20</b> of <b>45</b> flags" in html
+    assert '<nav class="govuk-pagination" aria-label="Pages of flags">' in html
+    assert 'href="?status=open&amp;page=2" rel="next"' in html
+    last = finance_client.get("/placements/overpayments/?page=3")
+    assert [row["invoice_ref"] for row in last.context["page"].items] == newest[40:]
+    assert "Showing <b>41</b> to <b>45</b> of <b>45</b> flags" in last.content.decode()
+    assert f'href="/placements/overpayments/{flags[0].pk}/"' in last.content.decode()
+
+
+def test_the_queue_links_keep_the_outcome_chosen(finance_client):
+    _flags(25, status="recovered")
+    _flags(3)
+    response = finance_client.get("/placements/overpayments/?status=recovered")
+    html = response.content.decode()
+    assert "Showing <b>1</b> to <b>20</b> of <b>25</b> flags" in html
+    assert 'href="?status=recovered&amp;page=2" rel="next"' in html
+    every = finance_client.get("/placements/overpayments/?status=all&page=2").content.decode()
+    assert "Showing <b>21</b> to <b>28</b> of <b>28</b> flags" in every
+    assert 'href="?status=all&amp;page=1" rel="prev"' in every
+
+
+def test_the_counts_and_totals_by_outcome_are_over_every_flag_not_the_page(finance_client):
+    _flags(45, amount_pence=10_000)  # £100 each
+    _flags(2, status="valid", amount_pence=2_500)
+    response = finance_client.get("/placements/overpayments/?page=2")
+    rows = {s["value"]: (s["count"], s["total"]) for s in response.context["statuses"]}
+    assert rows == {"open": (45, 450_000), "recovered": (0, 0), "valid": (2, 5_000),
+                    "written_off": (0, 0)}
+    html = response.content.decode()
+    assert "£4,500.00" in html
+    assert "Flags: open (45)" in html
+
+
+@pytest.mark.parametrize("page", ["99", "0", "-1", "x", "2.0", "%3Cscript%3E",
+                                  "123456789012345678901234567890"])
+def test_a_queue_page_out_of_range_or_not_a_number_is_a_page_not_an_error(finance_client,
+                                                                           page):
+    _flags(25)
+    response = finance_client.get(f"/placements/overpayments/?page={page}&status=bogus")
+    assert response.status_code == 200
+    assert response.context["status"] == "open"
+    assert response.context["page"].number == (2 if page in (
+        "99", "123456789012345678901234567890") else 1)
+    assert "<script>" not in response.content.decode()
+
+
+def test_the_queue_reads_a_fixed_number_of_queries_whatever_its_size(
+    finance_client, django_assert_max_num_queries
+):
+    _flags(2)
+    with django_assert_max_num_queries(20) as small:
+        assert finance_client.get("/placements/overpayments/").status_code == 200
+    _flags(60)
+    _flags(30, status="written_off")
+    with django_assert_max_num_queries(20) as large:
+        assert finance_client.get("/placements/overpayments/?status=all&page=3").status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)

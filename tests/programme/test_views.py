@@ -339,3 +339,131 @@ def test_a_lead_sees_on_the_overview_how_many_of_their_updates_are_missing(
     html = lead_client.get("/programme/").content.decode()
     assert "1 of your projects has no submitted update for P6 (September) 2024/25" in html
     assert "of your projects" not in director_client.get("/programme/").content.decode()
+
+
+# ---- The RAID log, a page at a time ------------------------------------------------------------
+
+def _raid_items(strand, n: int, *, kind: str = "risk", owner=None) -> None:
+    """n items with distinct scores from high to low (title `k-NN`, NN = rank from 01)."""
+    for i in range(n):
+        likelihood, impact = 5 - (i // 5) % 5, 5 - i % 5
+        RaidItem.objects.create(strand=strand, kind=kind, owner=owner,
+                                title=f"{kind[0]}-{i + 1:02d}", likelihood=likelihood,
+                                impact=impact)
+
+
+def _matrix_total(response) -> int:
+    return sum(c["count"] for row in response.context["matrix"] for c in row["cells"])
+
+
+def test_the_raid_log_shows_twenty_items_a_page_and_says_which(programme, director_client):
+    _raid_items(programme["a"], 45)
+    first = director_client.get("/programme/raid/")
+    html = first.content.decode()
+    assert [item["title"] for item in first.context["page"].items] == [
+        r.title for r in RaidItem.objects.order_by("-score", "-residual_score", "title")[:20]]
+    assert "Showing <b>1</b> to <b>20</b> of <b>45</b> items" in html
+    assert '<nav class="govuk-pagination" aria-label="Pages of RAID items">' in html
+    assert 'aria-label="Page 1" aria-current="page"' in html
+    third = director_client.get("/programme/raid/?page=3")
+    assert len(third.context["page"].items) == 5
+    assert "Showing <b>41</b> to <b>45</b> of <b>45</b> items" in third.content.decode()
+    # Every item is on exactly one page.
+    pages = [director_client.get(f"/programme/raid/?page={n}").context["page"].items
+             for n in (1, 2, 3)]
+    ids = [item["id"] for page in pages for item in page]
+    assert sorted(ids) == sorted(RaidItem.objects.values_list("id", flat=True))
+
+
+def test_the_raid_log_page_links_keep_the_filters(programme, director_client):
+    _raid_items(programme["a"], 30, kind="risk")
+    _raid_items(programme["b"], 5, kind="issue")
+    strand = programme["a"].pk
+    response = director_client.get(f"/programme/raid/?kind=risk&strand={strand}&status=&page=1")
+    html = response.content.decode()
+    assert "Showing <b>1</b> to <b>20</b> of <b>30</b> items" in html
+    assert f'href="?kind=risk&amp;strand={strand}&amp;page=2" rel="next"' in html
+    assert "Previous" not in html.split('class="govuk-pagination"')[1]  # no page before the first
+    second = director_client.get(f"/programme/raid/?kind=risk&strand={strand}&page=2")
+    html = second.content.decode()
+    assert f'href="?kind=risk&amp;strand={strand}&amp;page=1" rel="prev"' in html
+    assert all(item["kind"] == "risk" for item in second.context["page"].items)
+    assert "Next<span" not in html  # the last page
+    # The form shows the filters chosen.
+    assert '<option value="risk" selected>Risk</option>' in html
+    assert f'<option value="{strand}" selected>Alpha strand</option>' in html
+
+
+def test_the_raid_matrix_counts_every_filtered_item_not_only_the_page(programme,
+                                                                       director_client):
+    _raid_items(programme["a"], 30, kind="risk")
+    _raid_items(programme["b"], 7, kind="issue")
+    everything = director_client.get("/programme/raid/?page=2")
+    assert len(everything.context["page"].items) == 17
+    assert _matrix_total(everything) == 37
+    risks = director_client.get("/programme/raid/?kind=risk&page=2")
+    assert _matrix_total(risks) == 30
+    # 5 × 5 = 25 is the top-right cell: risks 1, 26 (and issue 1 when unfiltered).
+    assert risks.context["matrix"][0]["cells"][4]["count"] == 2
+    assert everything.context["matrix"][0]["cells"][4]["count"] == 3
+
+
+@pytest.mark.parametrize("page", ["99", "0", "-2", "abc", "1.5", "1e9",
+                                  "99999999999999999999999", "%3Cscript%3E"])
+def test_a_raid_page_out_of_range_or_not_a_number_is_a_page_not_an_error(programme,
+                                                                          director_client, page):
+    _raid_items(programme["a"], 25)
+    response = director_client.get(f"/programme/raid/?page={page}")
+    assert response.status_code == 200
+    expected = 2 if page in ("99", "99999999999999999999999") else 1
+    assert response.context["page"].number == expected
+    assert "<script>" not in response.content.decode()
+
+
+def test_an_unknown_filter_value_shows_every_item_rather_than_an_error(programme,
+                                                                       director_client):
+    _raid_items(programme["a"], 3)
+    response = director_client.get("/programme/raid/?strand=999999&owner=abc&kind=<b>")
+    assert response.status_code == 200
+    assert response.context["page"].count == 3
+    assert "<b>" not in response.content.decode().split("<main")[1].split("Showing")[0]
+
+
+def test_leads_see_change_links_on_their_own_strands_items_only(programme, lead_client):
+    _raid_items(programme["a"], 2)
+    _raid_items(programme["b"], 2, kind="issue")
+    html = lead_client.get("/programme/raid/").content.decode()
+    mine = RaidItem.objects.filter(strand=programme["a"])
+    for item in mine:
+        assert f'href="/programme/raid/{item.pk}/edit/"' in html
+        assert f'action="/programme/raid/{item.pk}/convert/"' in html
+    for item in RaidItem.objects.filter(strand=programme["b"]):
+        assert f"/programme/raid/{item.pk}/" not in html
+
+
+def test_the_raid_log_names_owners_and_labels_in_words(programme, director_client, make_user):
+    owner = make_user(LEAD, username="jb", first_name="Jo", last_name="Bloggs")
+    plain = make_user(LEAD, username="plainuser")
+    RaidItem.objects.create(strand=programme["a"], kind="dependency", title="D", likelihood=2,
+                            impact=2, owner=owner, status="monitoring")
+    RaidItem.objects.create(strand=programme["a"], kind="risk", title="R", likelihood=1,
+                            impact=1, owner=plain)
+    html = director_client.get("/programme/raid/").content.decode()
+    assert "<td class=\"govuk-table__cell\">Jo Bloggs</td>" in html
+    assert "<td class=\"govuk-table__cell\">plainuser</td>" in html
+    assert "<td class=\"govuk-table__cell\">Dependency</td>" in html
+    assert "<td class=\"govuk-table__cell\">Monitoring</td>" in html
+    assert f'<option value="{owner.pk}">Jo Bloggs</option>' in html
+
+
+def test_the_raid_log_reads_a_fixed_number_of_queries_whatever_its_size(
+    programme, lead_client, django_assert_max_num_queries
+):
+    _raid_items(programme["a"], 3)
+    with django_assert_max_num_queries(20) as small:
+        assert lead_client.get("/programme/raid/?kind=risk").status_code == 200
+    _raid_items(programme["a"], 60)
+    _raid_items(programme["b"], 60, kind="issue")
+    with django_assert_max_num_queries(20) as large:
+        assert lead_client.get("/programme/raid/?page=4").status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)
