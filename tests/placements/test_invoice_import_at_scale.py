@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from placements.imports import InvoiceFormat
@@ -134,3 +135,21 @@ def test_a_row_with_too_few_cells_is_still_read_and_reported(placement):
     record = load(["INV1,PRV1,PL1,2024-04-01\n"])
     assert [(r, c, why) for r, c, _, why in reasons(record)] == [
         (2, "amount", "is required"), (2, "period_end", "is required")]
+
+
+def test_digits_of_other_scripts_are_a_problem_not_a_crash(placement):
+    record = load(["INV1,PRV1,PL1,2024-04-01,2024-04-30,١٢,\n"])
+    assert reasons(record) == [
+        (2, "amount", "١٢", "is not an amount of money (e.g. £1,234.50)")]
+
+
+def test_money_parsing_matches_the_rules_cell_by_cell():
+    from send_tracker.imports.columns import Column, parse_column
+
+    cells = ["1", "1.5", "-1.05", "(1,234.56)", " £ 12.3 ", "£-5", "(5)", "1,000,000.99", "0.07",
+             "abc", "1.234", "12.", ".5", "--1", "1e5", ""]
+    parsed, empty = parse_column(pd.Series(cells, dtype="str"), Column("a", "money"))
+    assert parsed.values.tolist() == [100, 150, -105, -123456, 1230, -500, -500, 100000099, 7,
+                                      0, 0, 0, 0, 0, 0, None]
+    assert parsed.bad.tolist() == [False] * 9 + [True] * 6 + [False]
+    assert empty.tolist() == [False] * 15 + [True]
