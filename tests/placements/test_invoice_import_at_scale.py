@@ -143,6 +143,19 @@ def test_digits_of_other_scripts_are_a_problem_not_a_crash(placement):
         (2, "amount", "١٢", "is not an amount of money (e.g. £1,234.50)")]
 
 
+def test_text_keeps_empty_strings_quotes_and_commas_through_copy():
+    from placements.models import Provider
+
+    text = ("provider_ref,name,urn,provision_type,in_county,places\n"
+            'PRV7,"Ashcombe ""Special"", School\nAnnexe",,special_independent,no,\n'
+            'PRV8,\\N,"",special_independent,yes,3\n')
+    record = run_import(kind="providers", data=text.encode(), file_name="p.csv")
+    assert record.status == "succeeded", record.problems
+    got = list(Provider.objects.filter(ref__in=["PRV7", "PRV8"]).order_by("ref").values_list(
+        "name", "urn", "places"))
+    assert got == [('Ashcombe "Special", School\nAnnexe', "", None), ("\\N", "", 3)]
+
+
 def test_money_parsing_matches_the_rules_cell_by_cell():
     from send_tracker.imports.columns import Column, parse_column
 
