@@ -8,6 +8,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from django.db import connection
 
 from placements.imports import InvoiceFormat
 from placements.models import Invoice, Placement
@@ -154,6 +155,17 @@ def test_text_keeps_empty_strings_quotes_and_commas_through_copy():
     got = list(Provider.objects.filter(ref__in=["PRV7", "PRV8"]).order_by("ref").values_list(
         "name", "urn", "places"))
     assert got == [('Ashcombe "Special", School\nAnnexe', "", None), ("\\N", "", 3)]
+
+
+def test_the_history_table_keeps_the_indexes_its_readers_use():
+    table = Invoice.history.model._meta.db_table
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    indexed = {tuple(c["columns"]) for c in constraints.values() if c["index"]}
+    # id: an invoice's history; history_date and history_user_id: the audit trail.
+    assert {("id",), ("history_date",), ("history_user_id",)} <= indexed
+    assert not indexed & {("ref",), ("provider_id",), ("placement_id",), ("created_by_id",),
+                          ("updated_by_id",)}
 
 
 def test_money_parsing_matches_the_rules_cell_by_cell():
