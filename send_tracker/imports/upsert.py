@@ -16,6 +16,7 @@ import datetime as dt
 import io
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
@@ -154,7 +155,7 @@ class _SqlPlan:
         if isinstance(field, models.BooleanField):
             return pa.array(values.astype(object).where(values.notna(), None), type=pa.bool_())
         if isinstance(field, (models.IntegerField, models.ForeignKey)):
-            if values.dtype.kind in "iu":
+            if isinstance(values.dtype, np.dtype) and values.dtype.kind in "iu":  # no nulls
                 return pa.array(values.to_numpy(), type=pa.int64())
             return pa.array(pd.array(values.astype(object), dtype="Int64"), type=pa.int64())
         series = values.astype(object)
