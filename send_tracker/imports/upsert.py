@@ -12,10 +12,14 @@ path instead, which gives the same result more slowly.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 from django.db import connection, models
 from django.utils import timezone
 
@@ -23,7 +27,6 @@ from send_tracker.imports.core import WriteResult
 
 BATCH_SIZE = 2000
 AUDIT_FIELDS = ("created_at", "updated_at", "created_by_id", "updated_by_id")
-_NULL = "\\N"
 
 
 def _python(value: Any) -> Any:
@@ -133,30 +136,42 @@ class _SqlPlan:
                 return None
         return pairs
 
-    def _copy_buffer(self, frame: pd.DataFrame) -> io.StringIO:
-        """The frame as CSV for COPY, converted column by column (vectorised, no float)."""
-        out = pd.DataFrame(index=frame.index)
-        for column in self.columns:
-            field = self.types[column]
-            series = frame[column].astype(object)
-            present = series.notna()
-            if isinstance(field, models.BooleanField):
-                out[column] = series.map({True: "t", False: "f"})
-            elif isinstance(field, (models.IntegerField, models.ForeignKey)):
-                out[column] = pd.array(series.where(present, None), dtype="Int64")
-            elif isinstance(field, models.DateTimeField):
-                out[column] = series.where(present, None)
-            elif isinstance(field, models.DateField):
-                out[column] = pd.to_datetime(series, errors="coerce").dt.strftime("%Y-%m-%d")
-            elif isinstance(field, models.DecimalField):
-                out[column] = series.where(~present, series.map(str, na_action="ignore"))
-            else:
-                out[column] = series.where(present, None)
-        buffer = io.StringIO()
-        # CSV with an explicit NULL marker, so an empty text cell stays an empty string.
-        out.to_csv(buffer, header=False, index=False, na_rep=_NULL)
+    def _copy_buffer(self, frame: pd.DataFrame) -> io.BytesIO:
+        """The frame as CSV for COPY, converted column by column (vectorised, no float).
+
+        Written by pyarrow's CSV writer (C++; pandas' to_csv formats cell by cell in Python, a
+        third of a second for 100,000 rows): a null is an unquoted empty field, which COPY reads
+        as NULL, and every text value is quoted, so an empty text cell stays an empty string.
+        """
+        arrays = {column: self._arrow(frame[column], self.types[column]) for column in self.columns}
+        buffer = io.BytesIO()
+        pa_csv.write_csv(pa.table(arrays), buffer, pa_csv.WriteOptions(include_header=False))
         buffer.seek(0)
         return buffer
+
+    @staticmethod
+    def _arrow(values: pd.Series, field: models.Field) -> pa.Array:
+        """One column as an Arrow array that COPY reads back exactly (nulls stay null)."""
+        if isinstance(field, models.BooleanField):
+            return pa.array(values.astype(object).where(values.notna(), None), type=pa.bool_())
+        if isinstance(field, (models.IntegerField, models.ForeignKey)):
+            if isinstance(values.dtype, np.dtype) and values.dtype.kind in "iu":  # no nulls
+                return pa.array(values.to_numpy(), type=pa.int64())
+            return pa.array(pd.array(values.astype(object), dtype="Int64"), type=pa.int64())
+        series = values.astype(object)
+        present = series.notna()
+        if isinstance(field, models.DateTimeField):
+            return pa.array(series.map(str, na_action="ignore").where(present, None),
+                            type=pa.string())
+        if isinstance(field, models.DateField):
+            if series[present].map(type).eq(dt.date).all():  # the date parser's values
+                return pa.array(series.where(present, None).tolist(), type=pa.date32())
+            stamps = pd.to_datetime(series, errors="coerce")
+            text = stamps.dt.strftime("%Y-%m-%d").astype(object)
+            return pa.array(text.where(stamps.notna(), None), type=pa.string())
+        if not series[present].map(type).eq(str).all():
+            series = series.map(str, na_action="ignore")
+        return pa.array(series.where(present, None), type=pa.string())
 
     def run(self, frame: pd.DataFrame) -> WriteResult:
         table = self.model._meta.db_table
@@ -215,7 +230,7 @@ class _SqlPlan:
                 f'SELECT {columns} FROM "{table}" WITH NO DATA'
             )
             cursor.copy_expert(
-                f"COPY \"{temp}\" ({columns}) FROM STDIN WITH (FORMAT csv, NULL '{_NULL}')",
+                f'COPY "{temp}" ({columns}) FROM STDIN WITH (FORMAT csv)',
                 self._copy_buffer(frame),
             )
             cursor.execute(sql, named)
