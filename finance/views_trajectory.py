@@ -6,6 +6,7 @@ a small JSON endpoint (static/js/finance-trajectory.js) until the new run is cur
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +18,7 @@ from django.views.decorators.cache import never_cache
 
 from finance import charts, selectors, services
 from finance.forms import ScenarioCreateForm, ScenarioForm
-from finance.models import Scenario, TrajectoryRun
+from finance.models import Scenario
 from finance.selectors.history import history_rows
 from finance.services import recompute
 from finance.services.recompute import trajectory_pending_since
@@ -41,9 +42,8 @@ STUCK_AFTER = timedelta(minutes=2)
 
 def _status(scenario_ids: list[int] | None = None) -> dict:
     """Whether a recompute is queued or running, and each scenario's current run."""
-    current = TrajectoryRun.objects.filter(is_current=True).select_related("scenario")
-    if scenario_ids is not None:
-        current = current.filter(scenario_id__in=scenario_ids)
+    # Once per data version (a new run moves it on), shared with the page's own tables.
+    current = selectors.current_runs(scenario_ids).values()
     broker = health.broker_available()
     since = trajectory_pending_since() if broker else None
     return {
@@ -148,7 +148,6 @@ def scenario_edit(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "can_edit": can_edit,
             "run": run,
-            "points": list(run.points.all()) if run else [],
             "outdated": run is not None and not selectors.run_reflects_assumptions(run, scenario),
             "status": status,
             "stale": not status["broker_available"] or status["stuck"],
@@ -156,7 +155,8 @@ def scenario_edit(request: HttpRequest, slug: str) -> HttpResponse:
             "queued": request.GET.get("queued") == "1",
             "status_url": f"{reverse('finance:trajectory-status')}?scenario={slug}",
             "run_ids": str(run.pk) if run else "",
-            "history": history_rows(scenario, limit=10),
+            # Called by the template only when its cached fragment is not there already.
+            "history": functools.cache(lambda: history_rows(scenario, limit=10)),
         },
         status=400 if request.method == "POST" else 200,
     )
