@@ -7,7 +7,6 @@ import io
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -16,6 +15,7 @@ from send_tracker.exports import csv_response, safe_cell
 from send_tracker.imports import FileRejected, all_formats, get_format
 from send_tracker.imports.service import import_progress, import_start
 from send_tracker.models import ImportRecord
+from send_tracker.paging import paginate
 from send_tracker.permissions import can, capability_required
 
 
@@ -54,7 +54,7 @@ def import_history(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind:
         records = records.filter(kind=kind)
-    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    page = paginate(request, records, query={"kind": kind})
     return render(
         request,
         "send_tracker/imports/history.html",

@@ -267,3 +267,23 @@ def test_directors_and_leads_cannot_import(director_client, lead_client):
     for client in (director_client, lead_client):
         assert client.get("/imports/").status_code == 403
         assert client.get("/imports/test-groups/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_import_history_is_paged_with_the_shared_pager_and_keeps_its_filter(finance_client):
+    from send_tracker.models import ImportRecord
+
+    for i in range(25):
+        ImportRecord.objects.create(kind="ledger", file_name=f"ledger-{i:02}.csv",
+                                    file_sha256="0" * 64)
+    ImportRecord.objects.create(kind="invoices", file_name="invoices.csv", file_sha256="0" * 64)
+
+    first = finance_client.get("/imports/", {"kind": "ledger"}).content.decode()
+    assert "Showing <b>1</b> to <b>20</b> of <b>25</b> imports" in first
+    assert 'aria-label="Pages of imports"' in first
+    assert 'href="?kind=ledger&amp;page=2"' in first
+    assert "invoices.csv" not in first
+    last = finance_client.get("/imports/", {"kind": "ledger", "page": "9"}).content.decode()
+    assert "Showing <b>21</b> to <b>25</b> of <b>25</b> imports" in last  # clamped to the end
+    assert "ledger-00.csv" in last  # oldest last
+    assert "ledger-24.csv" not in last
