@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from send_tracker.audit import AuditFilter, audit_entries
 from send_tracker.exports import csv_response
+from send_tracker.paging import page_number
 from send_tracker.permissions import capability_required
 
 PAGE_SIZE = 50
@@ -50,8 +51,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             ([timezone.localtime(r["when"]).isoformat(timespec="seconds"), r["user"],
               r["action"], r["item"], r["item_id"], r["area"], r["reason"]] for r in rows),
         )
-    page_text = request.GET.get("page", "1")
-    page = int(page_text) if page_text.isdigit() and 0 < int(page_text) < 10_000 else 1
+    # No count of every change (a UNION over all history tables): pages run to 9,999.
+    page = page_number(request.GET.get("page"), 9_999)
     found = audit_entries(filters=filters, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE + 1)
     query = request.GET.copy()
     query.pop("page", None)
