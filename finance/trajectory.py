@@ -71,7 +71,13 @@ class TrajectoryInputs:
 
     def as_json(self) -> dict:
         """The inputs as JSON-safe data (Decimals as strings), stored on the run."""
-        return json.loads(json.dumps(asdict(self), default=str, sort_keys=True))
+        return jsonable(self)
+
+
+def jsonable(inputs) -> dict:
+    """A dataclass of inputs as stored on a run (Decimals as strings, keys as text): the one
+    form runs are compared in."""
+    return json.loads(json.dumps(asdict(inputs), default=str, sort_keys=True))
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
-from dataclasses import asdict, replace
+from dataclasses import replace
 from decimal import Decimal
 
 from django.db.models import Prefetch
@@ -50,9 +49,7 @@ def run_reflects_assumptions(run: TrajectoryRun, scenario: Scenario) -> bool:
     False after an edit whose recompute has not run yet (queued, or lost with Redis down): the
     page then says the figures shown predate the assumptions, rather than passing them off.
     """
-    params = json.loads(json.dumps(asdict(scenario_params(scenario)), default=str,
-                                   sort_keys=True))
-    return (run.inputs or {}).get("scenario") == params
+    return (run.inputs or {}).get("scenario") == core.jsonable(scenario_params(scenario))
 
 
 def base_inputs() -> core.TrajectoryInputs | None:
