@@ -6,14 +6,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from send_tracker.permissions import ADMIN, DIRECTOR, FINANCE, ROLES
+from send_tracker.permissions import ADMIN, DIRECTOR, FINANCE, PROGRAMME_MANAGER, ROLES
 
 # Demo only: seed_demo refuses to run with DEBUG off unless forced.
 DEMO_PASSWORD = getattr(settings, "DEMO_PASSWORD", "send-demo-2024")
 
 
 def ensure_roles() -> dict[str, Group]:
-    """The four role groups (also created by a data migration)."""
+    """The role groups (also created by data migrations)."""
     return {name: Group.objects.get_or_create(name=name)[0] for name in ROLES}
 
 
@@ -39,8 +39,9 @@ def ensure_user(username: str, role: str, *, full_name: str = "", email: str = "
 
 
 def seed_core_users() -> None:
-    """admin, director and finance."""
+    """admin, director, finance and manager (the programme office)."""
     ensure_roles()
     ensure_user("admin", ADMIN, full_name="Alex Admin")
     ensure_user("director", DIRECTOR, full_name="Dana Director")
     ensure_user("finance", FINANCE, full_name="Frankie Finance")
+    ensure_user("manager", PROGRAMME_MANAGER, full_name="Morgan Manager")

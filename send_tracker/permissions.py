@@ -16,7 +16,10 @@ LEAD = "Programme lead"
 FINANCE = "Finance officer"
 DIRECTOR = "Director"
 ADMIN = "Administrator"
-ROLES = (LEAD, FINANCE, DIRECTOR, ADMIN)
+# The programme office: sets up and runs the programme (strands, projects, targets, milestones,
+# KPIs, the reporting calendar), chases updates; sees aggregates like a director, never a child.
+PROGRAMME_MANAGER = "Programme manager"
+ROLES = (LEAD, FINANCE, DIRECTOR, PROGRAMME_MANAGER, ADMIN)
 ALL_ROLES = frozenset(ROLES)
 
 # capability -> the roles that hold it. Child-level data is for finance and administrators only.
@@ -29,11 +32,15 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "record_placement_decision": frozenset({FINANCE, ADMIN}),
     # Leads edit their own strands' projects (see can_edit_strand); administrators any.
     "edit_programme": frozenset({LEAD, ADMIN}),
-    "view_compliance": frozenset({DIRECTOR, ADMIN}),  # "who has not updated"
+    "view_compliance": frozenset({DIRECTOR, PROGRAMME_MANAGER, ADMIN}),  # "who has not updated"
+    # Programme set-up in the browser: strands, projects, targets, milestones, KPIs, calendar.
+    "manage_programme": frozenset({PROGRAMME_MANAGER, ADMIN}),
+    # Users and roles in the browser.
+    "manage_users": frozenset({ADMIN}),
     "edit_board_commentary": frozenset({ADMIN, FINANCE}),
-    "build_board_summary": frozenset({DIRECTOR, FINANCE, ADMIN}),
+    "build_board_summary": frozenset({DIRECTOR, PROGRAMME_MANAGER, FINANCE, ADMIN}),
     "sign_off_board": frozenset({DIRECTOR}),
-    "view_draft_board": frozenset({DIRECTOR, FINANCE, ADMIN}),
+    "view_draft_board": frozenset({DIRECTOR, PROGRAMME_MANAGER, FINANCE, ADMIN}),
     "view_audit": frozenset({ADMIN}),
 }
 
@@ -65,7 +72,7 @@ def can(user: Any, capability: str) -> bool:
 def primary_role(user: Any) -> str | None:
     """The role shown in the header: the most powerful one held."""
     roles = user_roles(user)
-    for role in (ADMIN, DIRECTOR, FINANCE, LEAD):
+    for role in (ADMIN, DIRECTOR, PROGRAMME_MANAGER, FINANCE, LEAD):
         if role in roles:
             return role
     return None

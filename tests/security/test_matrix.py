@@ -13,14 +13,22 @@ import re
 import pytest
 from django.urls import resolve
 
-from send_tracker.permissions import ADMIN, CAPABILITIES, DIRECTOR, FINANCE, LEAD
+from send_tracker.permissions import (
+    ADMIN,
+    CAPABILITIES,
+    DIRECTOR,
+    FINANCE,
+    LEAD,
+    PROGRAMME_MANAGER,
+)
 from tests.send_tracker.test_access import URLS
 
-ALL = frozenset({LEAD, FINANCE, DIRECTOR, ADMIN})
+PM = PROGRAMME_MANAGER
+ALL = frozenset({LEAD, FINANCE, DIRECTOR, PM, ADMIN})
 FIN = frozenset({FINANCE, ADMIN})
 LEADS = frozenset({LEAD, ADMIN})
-DIR = frozenset({DIRECTOR, ADMIN})
-BOARD = frozenset({DIRECTOR, FINANCE, ADMIN})
+DIR = frozenset({DIRECTOR, PM, ADMIN})
+BOARD = frozenset({DIRECTOR, PM, FINANCE, ADMIN})
 NONE: frozenset[str] = frozenset()
 
 # Pages: url name -> roles that may open it. Public pages are in test_access.PUBLIC.
@@ -83,7 +91,7 @@ API_RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "/api/v1/scenarios/": (ALL, FIN),
     "/api/v1/board-summaries/": (ALL, NONE),
 }
-WHO = ("anonymous", "no role", LEAD, FINANCE, DIRECTOR, ADMIN)
+WHO = ("anonymous", "no role", LEAD, FINANCE, DIRECTOR, PM, ADMIN)
 PAGES = [u for u in URLS if not u.path.startswith("/admin/") and not u.path.startswith("/api/v1/")]
 
 
@@ -97,7 +105,7 @@ def api_rule(path: str) -> tuple[frozenset[str], frozenset[str]] | None:
 def clients(client_for, make_user):
     users = {"anonymous": None, "no role": make_user(),
              ADMIN: make_user(ADMIN, is_staff=True, is_superuser=True)}
-    users.update({role: make_user(role) for role in (LEAD, FINANCE, DIRECTOR)})
+    users.update({role: make_user(role) for role in (LEAD, FINANCE, DIRECTOR, PM)})
     return {who: client_for(user) for who, user in users.items()}
 
 
