@@ -397,11 +397,12 @@ def mapping_preview(fmt: ImportFormat, head: Head, columns: dict[str, str]) -> l
     rows = []
     for index in range(len(parsed)):
         row = index + FIRST_DATA_ROW
-        cells = [
-            {"column": c.name, "raw": frame[c.name].iloc[index],
-             "value": _shown(parsed[c.name].iloc[index], c),
-             "problems": found.get((row, c.name), [])}
-            for c in fmt.columns
-        ]
+        cells = []
+        for c in fmt.columns:
+            reasons = found.get((row, c.name), [])
+            # A cell with a problem is shown as written, a good one as it will be read.
+            shown = str(frame[c.name].iloc[index]) if reasons else _shown(
+                parsed[c.name].iloc[index], c)
+            cells.append({"column": c.name, "value": shown, "problems": reasons})
         rows.append({"row": row, "cells": cells})
     return rows

@@ -155,7 +155,8 @@ def mapping_step(request: HttpRequest, kind: str, token: str) -> HttpResponse:
         form=form,
         header=head.header,
         preview=mapping_preview(fmt, head, chosen),
-        columns=[c.name for c in fmt.columns],
+        columns=[{"ours": c.name, "theirs": {normalise(h): h for h in head.header}.get(
+            normalise(chosen.get(c.name) or ""), "")} for c in fmt.columns],
     )
     return render(request, "send_tracker/imports/mapping_step.html", context)
 

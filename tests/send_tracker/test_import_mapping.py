@@ -92,7 +92,9 @@ def test_a_foreign_header_goes_to_the_mapping_step_with_suggestions_and_a_previe
     # The preview: values as they will be read (pounds, dates), and the bad cell's problem.
     assert "£64,500.00" in html
     assert "1 Sep 2024" in html
-    assert "lots is not an amount of money" in html
+    assert re.search(r"lots<p class=\"govuk-error-message[^>]*>.*?is not an amount of money",
+                     html)
+    assert "from Annual Cost (£)" in html
 
 
 def test_saving_a_mapping_imports_the_file_and_says_which_mapping_it_used(finance_client, refs):
