@@ -213,6 +213,25 @@ def column_mappings_list() -> QuerySet[ColumnMapping]:
     )
 
 
+def column_mapping_history(mapping: ColumnMapping) -> list[dict]:
+    """Each change to a mapping, newest first: when, who, and what changed in words."""
+    entries, previous = [], None
+    for version in mapping.history.select_related("history_user").order_by("history_date"):
+        if previous is None:
+            changes = [f"Saved as '{version.name}'"]
+        else:
+            changes = []
+            if version.name != previous.name:
+                changes.append(f"Renamed from '{previous.name}' to '{version.name}'")
+            if version.archived != previous.archived:
+                changes.append("Archived" if version.archived else "Brought back into use")
+        if changes:
+            who = version.history_user.username if version.history_user else "system"
+            entries.append({"when": version.history_date, "who": who, "changes": changes})
+        previous = version
+    return entries[::-1]
+
+
 # --- services ----------------------------------------------------------------------------
 
 

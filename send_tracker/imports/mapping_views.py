@@ -22,6 +22,7 @@ from send_tracker.imports.mapping import (
     column_mapping_archive,
     column_mapping_create,
     column_mapping_for_header,
+    column_mapping_history,
     column_mapping_rename,
     column_mappings_list,
     column_rules,
@@ -206,7 +207,8 @@ def mapping_detail(request: HttpRequest, pk: int) -> HttpResponse:
             for c in fmt.columns]
     return render(request, "send_tracker/imports/mapping_detail.html",
                   {"mapping": mapping, "fmt": fmt, "form": form, "rows": rows,
-                   "uses": mapping.imports.count()})
+                   "uses": mapping.imports.count(),
+                   "history": column_mapping_history(mapping)})
 
 
 @require_POST

@@ -273,6 +273,9 @@ def test_saved_mappings_are_listed_renamed_and_archived(finance_client, finance_
     finance_client.post(f"/imports/mappings/{mapping.pk}/archive/")
     mapping.refresh_from_db()
     assert mapping.archived
+    page = finance_client.get(detail).content.decode()
+    assert f"Renamed from &#x27;{NAME}&#x27; to &#x27;CMS placements&#x27;" in page
+    assert "Archived" in page
     # An archived mapping is not used: the same header goes to the mapping step again.
     response = upload(finance_client, HEADER + "\n" + ROWS)
     assert "/imports/mappings/map/placements/" in response["Location"]
