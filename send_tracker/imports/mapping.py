@@ -12,6 +12,7 @@ nothing, Excel row numbers, the upsert) holds through a mapping unchanged.
 
 from __future__ import annotations
 
+import csv
 import difflib
 import hashlib
 import io
@@ -95,22 +96,22 @@ def read_head(data: bytes, file_name: str) -> Head:
                         f"The header row of '{file_name}' is longer than "
                         f"{HEAD_BYTES // 1024} KB: is it the right file?")
                 chunk = chunk[:cut + 1]
-            frame = pd.read_csv(io.StringIO(_decode(chunk)), dtype=str, keep_default_na=False,
+            text = _decode(chunk)
+            # Count the header's cells before pandas builds a frame of them (10,000 take 2 s).
+            try:
+                first = next(csv.reader(io.StringIO(text)), [])
+            except csv.Error as exc:  # a cell past csv's 128 KB field limit
+                raise HeaderRejected(
+                    f"The header row of '{file_name}' has a name too long to read.") from exc
+            _check_header(first, file_name)
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
                                 skip_blank_lines=True, engine="c", nrows=HEAD_ROWS)
     except FileRejected:
         raise
     except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise FileRejected(f"'{file_name}' could not be read as a table.") from exc
     header = [str(c).replace("\ufeff", "").strip() for c in frame.columns]
-    if len(header) > MAX_COLUMNS:
-        raise HeaderRejected(
-            f"'{file_name}' has {len(header):,} columns; a mapping can use a file of at most "
-            f"{MAX_COLUMNS}. Remove the columns you do not need and upload it again.")
-    for number, column in enumerate(header, start=1):
-        if len(column) > MAX_NAME_LENGTH:
-            raise HeaderRejected(
-                f"Column {number} of '{file_name}' has a name longer than {MAX_NAME_LENGTH} "
-                "characters: shorten it and upload the file again.")
+    _check_header(header, file_name)
     frame.columns = [normalise(c) for c in header]
     frame = frame.loc[:, ~frame.columns.duplicated()].reset_index(drop=True)
     if len(frame):
@@ -119,6 +120,19 @@ def read_head(data: bytes, file_name: str) -> Head:
     if frame.empty:
         raise FileRejected(f"'{file_name}' has a header row but no data rows.")
     return Head(header=header, frame=frame)
+
+
+def _check_header(header: list[str], file_name: str) -> None:
+    """Refuse a header too wide, or with names too long, to offer on the mapping step."""
+    if len(header) > MAX_COLUMNS:
+        raise HeaderRejected(
+            f"'{file_name}' has {len(header):,} columns; a mapping can use a file of at most "
+            f"{MAX_COLUMNS}. Remove the columns you do not need and upload it again.")
+    for number, column in enumerate(header, start=1):
+        if len(column.strip()) > MAX_NAME_LENGTH:
+            raise HeaderRejected(
+                f"Column {number} of '{file_name}' has a name longer than {MAX_NAME_LENGTH} "
+                "characters: shorten it and upload the file again.")
 
 
 def is_our_header(fmt: ImportFormat, names: Iterable[str]) -> bool:
