@@ -292,3 +292,51 @@ def test_an_archived_mapping_frees_its_header_for_a_new_one(refs):
 def test_mapping_pages_are_for_finance_officers_and_administrators(director_client):
     assert director_client.get("/imports/mappings/").status_code == 403
     assert director_client.get("/imports/mappings/map/placements/x/").status_code == 403
+
+
+def test_an_excel_workbook_with_the_same_header_is_read_through_the_mapping(finance_client,
+                                                                           refs):
+    import datetime as dt
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(","))
+    sheet.append(["PL8", "C000001", "PRV1", "fe_college", dt.datetime(2024, 9, 2), None,
+                  7500.25, 0, 0])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    workbook = buffer.getvalue()
+    # First time: the mapping step reads the workbook's header and first rows.
+    step = finance_client.post("/imports/placements/", {
+        "file": SimpleUploadedFile("cms.xlsx", workbook)})["Location"]
+    html = finance_client.get(step).content.decode()
+    assert "2 Sep 2024" in html
+    assert "£7,500.25" in html
+    save_mapping(finance_client, step)
+    placement = Placement.objects.get(ref="PL8")
+    assert placement.annual_cost_pence == 750_025
+    # Then by itself.
+    again = run_import(kind="placements", data=workbook, file_name="cms.xlsx")
+    assert (again.status, again.rows_unchanged) == ("succeeded", 1)
+    assert again.column_mapping.name == NAME
+
+
+def test_the_list_of_mappings_costs_the_same_queries_however_many_there_are(finance_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert finance_client.get("/imports/mappings/").status_code == 200
+        return len(queries)
+
+    ColumnMapping.objects.create(kind="placements", name="M0", header_key="0" * 64)
+    finance_client.get("/imports/mappings/")
+    few = count()
+    ColumnMapping.objects.bulk_create(
+        ColumnMapping(kind="placements", name=f"M{i}", header_key=f"{i:064d}")
+        for i in range(1, 40))
+    assert count() == few <= 20
