@@ -25,14 +25,13 @@ from send_tracker.imports.mapping import (
     column_mapping_history,
     column_mapping_rename,
     column_mappings_list,
-    column_rules,
     is_our_header,
     mapping_preview,
     normalise,
     read_head,
-    suggest,
 )
 from send_tracker.imports.service import _store_file, import_start
+from send_tracker.imports.suggestions import column_rules, suggest
 from send_tracker.models import ColumnMapping
 from send_tracker.paging import paginate
 from send_tracker.permissions import capability_required

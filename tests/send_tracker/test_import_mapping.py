@@ -20,8 +20,8 @@ from send_tracker.imports.mapping import (
     header_key,
     normalise,
     read_head,
-    suggest,
 )
+from send_tracker.imports.suggestions import suggest
 from send_tracker.models import ColumnMapping, ImportRecord
 from tests.placements import builders as b
 
