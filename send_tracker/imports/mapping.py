@@ -28,7 +28,7 @@ from django.db.models import Count, Max, QuerySet
 from django.db.models.functions import Lower
 
 from send_tracker.imports.columns import Column
-from send_tracker.imports.core import FIRST_DATA_ROW, ImportFormat, Problems, parse_frame
+from send_tracker.imports.core import ROW, ImportFormat, Problems, parse_frame
 from send_tracker.imports.reading import (
     ACCEPTED_EXTENSIONS,
     FileRejected,
@@ -113,7 +113,7 @@ def read_head(data: bytes, file_name: str) -> Head:
     frame = frame.loc[:, ~frame.columns.duplicated()].reset_index(drop=True)
     if len(frame):
         blank = frame.apply(lambda col: col.astype(str).str.strip() == "").all(axis=1)
-        frame = frame.loc[~blank].reset_index(drop=True)
+        frame = frame.loc[~blank]  # the index keeps each row's place, for its Excel number
     if frame.empty:
         raise FileRejected(f"'{file_name}' has a header row but no data rows.")
     return Head(header=header, frame=frame)
@@ -357,8 +357,7 @@ def mapping_preview(fmt: ImportFormat, head: Head, columns: dict[str, str]) -> l
     for item in problems.items:
         found[(item["row"], item["column"])].append(item["reason"])
     rows = []
-    for index in range(len(parsed)):
-        row = index + FIRST_DATA_ROW
+    for index, row in enumerate(parsed[ROW].tolist()):
         cells = []
         for c in fmt.columns:
             reasons = found.get((row, c.name), [])

@@ -340,3 +340,13 @@ def test_the_list_of_mappings_costs_the_same_queries_however_many_there_are(fina
         ColumnMapping(kind="placements", name=f"M{i}", header_key=f"{i:064d}")
         for i in range(1, 40))
     assert count() == few <= 20
+
+
+def test_the_preview_numbers_rows_as_excel_does_past_a_blank_row(refs):
+    from send_tracker.imports.mapping import mapping_preview
+
+    text = HEADER + "\n" + ROWS.splitlines()[0] + "\n,,,,,,,,\n" + ROWS.splitlines()[1] + "\n"
+    head = read_head(text.encode(), "extract.csv")
+    rows = mapping_preview(get_format("placements"), head, EXPECTED)
+    assert [r["row"] for r in rows] == [2, 4]
+    assert rows[1]["cells"][0]["value"] == "PL2"
