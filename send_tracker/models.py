@@ -112,12 +112,14 @@ class ColumnMapping(AuditedModel):
                 "header_key",
                 condition=models.Q(archived=False),
                 name="column_mapping_one_live_per_header",
+                violation_error_message="A live mapping already reads files with this header.",
             ),
             models.UniqueConstraint(
                 "kind",
                 Lower("name"),
                 condition=models.Q(archived=False),
                 name="column_mapping_name_unique_per_kind",
+                violation_error_message="A live mapping of this kind already has this name.",
             ),
         ]
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, QuerySet
 from django.db.models.functions import Lower
 
@@ -243,7 +243,13 @@ def column_mapping_create(
         updated_by=user,
     )
     mapping.full_clean()
-    mapping.save()
+    try:
+        with transaction.atomic():
+            mapping.save()
+    except IntegrityError as exc:  # saved by someone else between the check and the insert
+        raise ValidationError(
+            {NON_FIELD_ERRORS: ["A mapping for this header or with this name was saved "
+                                "just now: upload the file again to use it"]}) from exc
     return mapping
 
 
