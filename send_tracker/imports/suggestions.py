@@ -21,13 +21,22 @@ _SYNONYMS = {
     "value": "amount", "total": "amount", "commenced": "start", "began": "start",
     "ended": "end", "finish": "end", "ceased": "end", "pupil": "child", "young": "child",
     "learner": "child", "school": "provider", "establishment": "provider", "fy": "year",
-    "month": "period",
+    "month": "period", "from": "start", "to": "end", "area": "locality", "district": "locality",
 }
 _NOISE = {"gbp", "the", "of", "a"}
+# Phrases councils' systems use for one of our columns, replaced before the words are compared.
+_PHRASES = {
+    "national curriculum year": "ncy", "nc year": "ncy", "year group": "ncy",
+    "ytd": "to date", "year to date": "to date", "cost centre": "line code",
+    "ledger code": "line code", "need type": "primary need", "sen need": "primary need",
+}
 
 
 def _words(name: str) -> list[str]:
     text = re.sub(r"([a-z])([A-Z])", r"\1 \2", str(name)).replace("%", " pct ").lower()
+    text = " ".join(re.split(r"[^a-z0-9]+", text))
+    for phrase, ours in _PHRASES.items():
+        text = re.sub(rf"\b{phrase}\b", ours, text)
     words = [w for w in re.split(r"[^a-z0-9]+", text) if w and w not in _NOISE]
     return [_SYNONYMS.get(w, w) for w in words]
 

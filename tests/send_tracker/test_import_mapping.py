@@ -63,6 +63,21 @@ def test_suggestions_match_a_case_management_systems_placement_header():
     assert suggest(get_format("placements"), HEADER.split(",")) == EXPECTED
 
 
+@pytest.mark.parametrize(("kind", "header", "expected"), [
+    ("invoices", "Invoice No,Provider Code,Placement ID,Period From,Period To,Invoice Amount (£),"
+     "Date Paid", {"invoice_ref": "invoice no", "period_start": "period from",
+                   "period_end": "period to", "amount": "invoice amount (£)",
+                   "paid_date": "date paid"}),
+    ("ledger", "Financial Year,Period,Cost Centre,Budget,Actual YTD,Forecast Outturn",
+     {"year": "financial year", "line_code": "cost centre", "actual_to_date": "actual ytd"}),
+    ("children", "Pupil ID,NC Year,Primary Need,Area",
+     {"child_ref": "pupil id", "ncy": "nc year", "locality": "area"}),
+])
+def test_suggestions_read_other_systems_names_for_our_columns(kind, header, expected):
+    chosen = suggest(get_format(kind), header.split(","))
+    assert expected.items() <= chosen.items()
+
+
 def test_suggestions_use_each_of_the_files_columns_once_and_leave_strangers_alone():
     header = ["Ref", "Reference", "Start", "Colour of the door"]
     chosen = suggest(get_format("placements"), header)
