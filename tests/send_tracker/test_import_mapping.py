@@ -365,3 +365,30 @@ def test_the_preview_numbers_rows_as_excel_does_past_a_blank_row(refs):
     rows = mapping_preview(get_format("placements"), head, EXPECTED)
     assert [r["row"] for r in rows] == [2, 4]
     assert rows[1]["cells"][0]["value"] == "PL2"
+
+
+def test_a_large_file_queued_for_the_worker_is_read_through_its_mapping_there(
+        refs, settings, tmp_path, django_capture_on_commit_callbacks):
+    from send_tracker.imports.service import SYNC_MAX_BYTES, import_record_run, import_start
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    saved_mapping()
+    notes = "x" * 2_000
+    rows = "".join(f"PL{i},C000001,PRV1,fe_college,01/09/2024,,£100,,\n" for i in range(150))
+    data = (HEADER + ",Notes\n" + rows.replace("\n", f",{notes}\n")).encode()
+    assert len(data) > SYNC_MAX_BYTES
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        record = import_start(kind="placements", data=data, file_name="big.csv", user=None)
+    assert record.status == "queued"
+    assert len(queued) == 1  # the task, enqueued after commit
+    # The extra column makes it another header: no mapping yet, so the worker rejects it...
+    assert import_record_run(record_id=record.pk) == "rejected"
+    # ...and once that header is mapped, the worker reads it through the mapping.
+    column_mapping_create(kind="placements", name="With notes",
+                          header=[*HEADER.split(","), "Notes"], columns=EXPECTED, user=None)
+    with django_capture_on_commit_callbacks(execute=False):
+        again = import_start(kind="placements", data=data, file_name="big.csv", user=None)
+    assert import_record_run(record_id=again.pk) == "succeeded"
+    again.refresh_from_db()
+    assert again.column_mapping.name == "With notes"
+    assert Placement.objects.count() == 150
