@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from send_tracker.exports import csv_response, safe_cell
 from send_tracker.imports import FileRejected, all_formats, get_format
+from send_tracker.imports.mapping_views import mapping_step_for_upload
 from send_tracker.imports.service import import_progress, import_start
 from send_tracker.models import ImportRecord
 from send_tracker.paging import paginate
@@ -71,6 +72,10 @@ def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
+        # A header that is not ours and has no saved mapping goes to the mapping step first.
+        step = mapping_step_for_upload(request, kind=kind, data=data, file_name=upload.name)
+        if step is not None:
+            return step
         record = import_start(kind=kind, data=data, file_name=upload.name, user=request.user)
         return redirect("imports:detail", pk=record.pk)
     recent = ImportRecord.objects.filter(kind=kind).select_related("uploaded_by")[:5]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
+from simple_history.models import HistoricalRecords
 
 
 class AuditedModel(models.Model):
@@ -64,6 +66,14 @@ class ImportRecord(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The saved column mapping the file's header was read through, if it was not ours.
+    column_mapping = models.ForeignKey(
+        "send_tracker.ColumnMapping",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imports",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -74,3 +84,44 @@ class ImportRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} import of {self.file_name} ({self.get_status_display()})"
+
+
+class ColumnMapping(AuditedModel):
+    """A council's own extract: which of its columns is each column of one of our formats.
+
+    Found again by `header_key`, a digest of the set of the file's column names (normalised),
+    so next month's file with the same header is read through it without asking. Logic in
+    send_tracker.imports.mapping.
+    """
+
+    kind = models.CharField(max_length=40)
+    name = models.CharField(max_length=200)
+    header_key = models.CharField(max_length=64)
+    # The file's column names as the user wrote them, in the file's order.
+    header = models.JSONField(default=list)
+    # Our column name -> the file's column name (normalised); unmapped optional columns absent.
+    columns = models.JSONField(default=dict)
+    archived = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                "kind",
+                "header_key",
+                condition=models.Q(archived=False),
+                name="column_mapping_one_live_per_header",
+                violation_error_message="A live mapping already reads files with this header.",
+            ),
+            models.UniqueConstraint(
+                "kind",
+                Lower("name"),
+                condition=models.Q(archived=False),
+                name="column_mapping_name_unique_per_kind",
+                violation_error_message="A live mapping of this kind already has this name.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -28,6 +28,7 @@ urlpatterns = [
     path("finance/", include("finance.urls")),
     path("placements/", include("placements.urls")),
     path("board/", include("finance.board_urls")),
+    path("imports/mappings/", include("send_tracker.imports.mapping_urls")),
     path("imports/", include("send_tracker.import_urls")),
     path("audit/", audit_views.audit_log, name="audit"),
     path("admin/", admin.site.urls),

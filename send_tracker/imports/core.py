@@ -231,6 +231,12 @@ def run_import(
     record.rows_read = len(frame)
     clock.lap("read")
     report(10)
+    # A council's own header is read through its saved column mapping; problems then name
+    # their columns, not ours.
+    from send_tracker.imports.mapping import mapping_apply
+
+    frame, names = mapping_apply(frame, fmt=fmt, record=record)
+    shown = names.problems if names is not None else (lambda items: items)
     problems = Problems()
     warnings = check_header(frame, fmt, problems)
     record.warnings = warnings
@@ -247,7 +253,7 @@ def run_import(
         return _finish(
             record,
             status=ImportRecord.Status.REJECTED,
-            problems=problems.sorted(),
+            problems=shown(problems.sorted()[:MAX_PROBLEMS_STORED]),
             total_problems=len(problems),
         )
     clean = parsed[[c.name for c in fmt.columns] + [ROW]]

@@ -54,6 +54,7 @@ PAGE_RULES: dict[str, frozenset[str]] = {
     "board:build": BOARD, "board:text": FIN, "board:sign_off": frozenset({DIRECTOR}),
     **{f"imports:{name}": FIN for name in ("history", "detail", "status", "upload",
                                             "template")},
+    **{f"import_mappings:{name}": FIN for name in ("list", "detail", "archive", "step")},
     "audit": frozenset({ADMIN}),
     "api-schema": ALL, "api-docs": ALL,
 }
