@@ -98,6 +98,8 @@ class Measure:
     # percentage columns[0], else columns[1] / columns[2] × 100), "growth" (on the year before
     # of the measure in columns[0]).
     method: str = "column"
+    # In the page's one-screen summary (the ceased-by-reason measures are shown below it).
+    summary: bool = True
 
     @property
     def source(self) -> str:
@@ -110,7 +112,7 @@ class Measure:
     @property
     def direction_words(self) -> str:
         return {HIGHER: "higher is better", LOWER: "lower is better"}.get(
-            self.direction, "no better or worse: ranked from highest"
+            self.direction, "ranked from the highest"
         )
 
 
@@ -199,7 +201,7 @@ MEASURES: list[Measure] = [
         Measure(
             f"ceased_{column}", f"Plans ceased: {words}",
             f"EHC plans ceased in the calendar year because: {words}.",
-            "ceased_plans.csv", (column,), CALENDAR, COUNT, NEITHER,
+            "ceased_plans.csv", (column,), CALENDAR, COUNT, NEITHER, summary=False,
         )
         for column, words in _CEASED
     ],

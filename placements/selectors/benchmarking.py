@@ -34,6 +34,7 @@ from send_tracker.dataversion import cached_selector
 
 ENGLAND = "E92000001"
 TWO_DP = Decimal("0.01")
+ONE_DP = Decimal("0.1")
 
 
 def _areas() -> dict[str, dict[str, str]]:
@@ -169,7 +170,10 @@ def _benchmarks(council_code: str) -> dict[str, Any]:
         .values_list("measure", "time_period", "area_code", "value", "release_year")
     )
     data: dict[str, dict[str, dict[str, tuple]]] = {}
+    counts = {m.code for m in MEASURES if not m.is_percent}
     for code, period, area, value, release_year in rows:
+        if value is not None:  # as published: counts whole, percentages to one place
+            value = int(value) if code in counts else value.quantize(ONE_DP)
         data.setdefault(code, {}).setdefault(period, {})[area] = (value, release_year)
     releases = list(PublishedRelease.objects.values("reporting_year", "title"))
     return {
