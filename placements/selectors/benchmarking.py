@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import F
 
 from placements.benchmarks import (
+    ATTRIBUTION,
     BOARD_MEASURES,
     LOCAL,
     MEASURES,
@@ -277,6 +278,7 @@ def benchmark_board_panel() -> dict[str, Any]:
             "release": item["release"],
         })
     return {
+        "attribution": ATTRIBUTION,
         "council": overview["group"]["council"]["name"],
         "release": (
             f"{releases[0]['title']} {releases[0]['reporting_year']}" if releases else None
