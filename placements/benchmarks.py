@@ -11,6 +11,7 @@ calendar year 2024.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0. "
@@ -253,3 +254,20 @@ def normalised_name(name: str) -> str:
     words = [w for w in text.split() if w not in {"of", "the", "county", "city", "borough", "upon",
                                                   "on"}]
     return " ".join(words)
+
+
+RELEASE_ZIP = "education-health-and-care-plans_2025.zip"
+NEIGHBOURS_CSV = "statistical-neighbours.csv"
+
+
+def shared_statistics_dir() -> Path | None:
+    """The shared copy of the DfE's files (../shared/data/dfe-ehcp beside the checkout, or one
+    level further up for a worktree), for the demo and the benchmark; None when absent."""
+    from django.conf import settings
+
+    base = Path(settings.BASE_DIR)
+    for root in (base.parent, base.parent.parent):
+        folder = root / "shared" / "data" / "dfe-ehcp"
+        if (folder / RELEASE_ZIP).exists():
+            return folder
+    return None

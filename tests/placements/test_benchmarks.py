@@ -318,3 +318,12 @@ def test_the_board_summary_freezes_its_benchmarking_panel(figures):
     summary.refresh_from_db()
     assert summary.content["benchmarking"]["rows"][1]["rank"] == rank
     assert benchmark_board_panel()["rows"][1]["rank"] == 1
+
+
+def test_the_demo_imports_the_shared_release_and_a_second_seed_changes_nothing(figures):
+    from placements import demo
+
+    lines: list[str] = []
+    demo.seed_published_statistics(log=lines.append)
+    assert len(lines) == 2
+    assert all("imported, 0 new, 0 revised" in line for line in lines)
