@@ -14,7 +14,6 @@ import plotly.graph_objects as go
 
 from placements.benchmarks import ATTRIBUTION
 from send_tracker.charts import PALETTE, Chart, base_layout
-from send_tracker.dataversion import memo_pure
 
 BAND = "rgba(80, 90, 95, 0.18)"
 OTHERS = "#b1b4b6"
@@ -120,7 +119,6 @@ def _ranking_chart(item: dict[str, Any], council: str) -> Chart:
     )
 
 
-@memo_pure  # pure: same data, same charts (built once per data, not per request)
 def benchmark_charts(*, measures: list[dict], council: str, region: str) -> list[list[Chart]]:
     """[series, ranking] charts for each measure, in the registry's order."""
     return [

@@ -15,6 +15,7 @@ from placements.benchmarks import ATTRIBUTION
 from placements.forms import ComparatorGroupForm, StatisticsUploadForm
 from placements.selectors.own_figures import SETTING_CATEGORIES
 from send_tracker.charts import chart_csv_response
+from send_tracker.dataversion import cached
 from send_tracker.models import ImportRecord
 from send_tracker.permissions import capability_required
 
@@ -77,8 +78,13 @@ def benchmarking(request: HttpRequest) -> HttpResponse:
     overview = selectors.benchmark_overview()
     group = overview["group"]
     region = group["region"]["name"] if group["region"] else ""
-    chart_pairs = benchmark_charts(
-        measures=overview["measures"], council=group["council"]["name"], region=region
+    core = selectors.benchmark_core()
+    # Built once per data version (the charts show published figures only) and shared; the
+    # chart tag keeps each chart's HTML on it, so a warm page renders no chart again.
+    chart_pairs = cached(
+        "placements.benchmark_charts", (settings.COUNCIL_LA_CODE,),
+        lambda: benchmark_charts(measures=core["measures"], council=group["council"]["name"],
+                                 region=region),
     )
     csv = chart_csv_response(request, [c for pair in chart_pairs for c in pair])
     if csv is not None:

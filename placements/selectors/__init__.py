@@ -7,6 +7,7 @@ contract other apps rely on (docs/conventions.md).
 from placements.selectors.benchmarking import (
     benchmark_api,
     benchmark_board_panel,
+    benchmark_core,
     benchmark_overview,
     comparator_group,
     la_choices,
@@ -46,6 +47,7 @@ from placements.selectors.series import cohort_overview, cohort_series
 __all__ = [
     "benchmark_api",
     "benchmark_board_panel",
+    "benchmark_core",
     "benchmark_overview",
     "comparator_group",
     "la_choices",

@@ -31,7 +31,7 @@ from placements.models import (
     PublishedRelease,
     StatisticalNeighbour,
 )
-from send_tracker.dataversion import cached_selector
+from send_tracker.dataversion import cached, cached_selector
 
 ENGLAND = "E92000001"
 TWO_DP = Decimal("0.01")
@@ -155,9 +155,15 @@ def _own_figures() -> dict[str, dict]:
     return council_own_figures()
 
 
-@cached_selector
 def _benchmarks(council_code: str) -> dict[str, Any]:
-    group = _comparator_group.uncached(council_code)
+    """The figures of the council, its comparators, region and England: one read per data
+    version, shared and read-only (a copy per request cost more than the page's template)."""
+    return cached("placements.benchmarks.figures", (council_code,),
+                  lambda: _read_benchmarks(council_code))
+
+
+def _read_benchmarks(council_code: str) -> dict[str, Any]:
+    group = _comparator_group.uncached(council_code)  # type: ignore[attr-defined]
     council, region = group["council"], group["region"]
     member_codes = [m["code"] for m in group["members"]]
     names = {m["code"]: m["name"] for m in group["members"]}
@@ -186,12 +192,10 @@ def _benchmarks(council_code: str) -> dict[str, Any]:
     }
 
 
-def benchmark_overview(*, own: dict[str, dict] | None = None) -> dict[str, Any]:
-    """Per measure: the five series over every period, the latest ranking and the summary."""
-    raw = _benchmarks(settings.COUNCIL_LA_CODE)
-    own = _own_figures() if own is None else own
+def _core(council_code: str) -> dict[str, Any]:
+    """Per measure: the five series over every period and the latest ranking (no own figures)."""
+    raw = _benchmarks(council_code)
     group, names, data = raw["group"], raw["names"], raw["data"]
-    council_code = group["council"]["code"]
     member_codes = [m["code"] for m in group["members"]]
     measures = []
     for measure in MEASURES:
@@ -233,28 +237,43 @@ def benchmark_overview(*, own: dict[str, dict] | None = None) -> dict[str, Any]:
             if len(series) > 1 and series[-1]["council"] is not None \
                     and series[-2]["council"] is not None:
                 change = series[-1]["council"] - series[-2]["council"]
-        own_figures = _own(measure, own, latest)
-        latest_value = series[-1]["council"] if series else None
-        difference = (
-            own_figures["latest"] - latest_value
-            if own_figures["latest"] is not None and latest_value is not None else None
-        )
         measures.append({
             "measure": measure,
             "series": series,
             "latest": latest,
             "latest_label": period_label(latest) if latest else "",
-            "value": latest_value,
+            "value": series[-1]["council"] if series else None,
             "release": series[-1]["release"] if series else None,
             "rank": rank,
             "ranked_of": len(ranking),
             "change": change,
             "ranking": ranking,
-            "own": own_figures["latest"],
-            "own_difference": difference,
-            "unpublished": own_figures["unpublished"],
         })
     return {"group": group, "measures": measures, "releases": raw["releases"]}
+
+
+def benchmark_core() -> dict[str, Any]:
+    """The published side of the page, once per data version: shared, so never change it."""
+    code = settings.COUNCIL_LA_CODE
+    return cached("placements.benchmarks.core", (code,), lambda: _core(code))
+
+
+def benchmark_overview(*, own: dict[str, dict] | None = None) -> dict[str, Any]:
+    """Per measure: the five series, the latest ranking and the summary, with the council's own
+    figure from its records for the latest period and its points not yet published."""
+    core = benchmark_core()
+    own = _own_figures() if own is None else own
+    measures = []
+    for item in core["measures"]:
+        own_figures = _own(item["measure"], own, item["latest"])
+        value = item["value"]
+        difference = (
+            own_figures["latest"] - value
+            if own_figures["latest"] is not None and value is not None else None
+        )
+        measures.append({**item, "own": own_figures["latest"], "own_difference": difference,
+                         "unpublished": own_figures["unpublished"]})
+    return {"group": core["group"], "measures": measures, "releases": core["releases"]}
 
 
 def benchmark_board_panel() -> dict[str, Any]:
