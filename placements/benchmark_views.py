@@ -78,13 +78,12 @@ def benchmarking(request: HttpRequest) -> HttpResponse:
     overview = selectors.benchmark_overview()
     group = overview["group"]
     region = group["region"]["name"] if group["region"] else ""
-    core = selectors.benchmark_core()
     # Built once per data version (the charts show published figures only) and shared; the
     # chart tag keeps each chart's HTML on it, so a warm page renders no chart again.
     chart_pairs = cached(
         "placements.benchmark_charts", (settings.COUNCIL_LA_CODE,),
-        lambda: benchmark_charts(measures=core["measures"], council=group["council"]["name"],
-                                 region=region),
+        lambda: benchmark_charts(measures=overview["measures"],
+                                 council=group["council"]["name"], region=region),
     )
     csv = chart_csv_response(request, [c for pair in chart_pairs for c in pair])
     if csv is not None:
