@@ -327,3 +327,27 @@ def test_the_demo_imports_the_shared_release_and_a_second_seed_changes_nothing(f
     demo.seed_published_statistics(log=lines.append)
     assert len(lines) == 2
     assert all("imported, 0 new, 0 revised" in line for line in lines)
+
+
+def test_a_programme_manager_uploads_a_release_file_in_the_browser(figures, client_for, make_user):
+    from send_tracker.permissions import PROGRAMME_MANAGER
+
+    rows = headline(release_rows("annual_reviews.csv"), "All annual reviews")
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    upload = io.BytesIO(out.getvalue().encode())
+    upload.name = "annual_reviews.csv"
+    client = client_for(make_user(PROGRAMME_MANAGER))
+    response = client.post("/placements/benchmarking/import/",
+                           {"kind": "ehcp_statistics", "file": upload})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Statistics loaded" in page
+    assert "0 figures new, 0 revised" in page
+    wrong = io.BytesIO(b"x")
+    wrong.name = "release.xlsx"
+    refused = client.post("/placements/benchmarking/import/",
+                          {"kind": "ehcp_statistics", "file": wrong})
+    assert "The file must be a .zip or a .csv file." in refused.content.decode()
