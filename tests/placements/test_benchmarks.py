@@ -351,3 +351,22 @@ def test_a_programme_manager_uploads_a_release_file_in_the_browser(figures, clie
     refused = client.post("/placements/benchmarking/import/",
                           {"kind": "ehcp_statistics", "file": wrong})
     assert "The file must be a .zip or a .csv file." in refused.content.decode()
+
+
+def test_the_pages_queries_do_not_grow_with_the_comparators(figures, director_client, admin_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from placements.selectors import la_choices
+    from placements.services import comparator_group_set
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert director_client.get("/placements/benchmarking/").status_code == 200
+        return len(captured)
+
+    ten = queries()
+    codes = [code for code, _ in la_choices() if code != DEVON][:20]
+    comparator_group_set(area_codes=codes, user=admin_user)
+    assert len(comparator_group()["members"]) == 20
+    assert queries() == ten
