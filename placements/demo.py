@@ -509,8 +509,27 @@ COMPARATORS = [
 ]
 
 
+def seed_published_statistics(*, log: Callable[[str], None]) -> None:
+    """Import the DfE's real release and statistical neighbours when the shared copy is present
+    (re-importing changes nothing), so the demo's Benchmarking page shows real figures."""
+    from placements.benchmarks import NEIGHBOURS_CSV, RELEASE_ZIP, shared_statistics_dir
+    from send_tracker.imports import run_import
+
+    folder = shared_statistics_dir()
+    if folder is None:
+        log("placements: no shared DfE release (../shared/data/dfe-ehcp): Benchmarking is empty")
+        return
+    files = (("statistical_neighbours", NEIGHBOURS_CSV), ("ehcp_statistics", RELEASE_ZIP))
+    for kind, name in files:
+        record = run_import(kind=kind, data=(folder / name).read_bytes(), file_name=name)
+        log(f"placements: {name}: {record.get_status_display().lower()}, "
+            f"{record.rows_created} new, {record.rows_updated} revised"
+            + "".join(f"; {w}" for w in record.warnings))
+
+
 def seed(*, log: Callable[[str], None]) -> None:
     """Create the placements demo rows once; a second run finds them and changes nothing."""
+    seed_published_statistics(log=log)
     for order, (name, plural, cost) in enumerate(COMPARATORS):
         Comparator.objects.get_or_create(
             name=name, defaults={"plural": plural, "annual_cost_pence": cost, "order": order}

@@ -27,6 +27,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_aggregates": ALL_ROLES,
     "view_child_level": frozenset({FINANCE, ADMIN}),
     "import_files": frozenset({FINANCE, ADMIN}),
+    # The DfE's published statistics (aggregates only): the programme office loads them too.
+    "import_statistics": frozenset({FINANCE, PROGRAMME_MANAGER, ADMIN}),
     "edit_finance": frozenset({FINANCE, ADMIN}),
     "review_overpayments": frozenset({FINANCE, ADMIN}),
     "record_placement_decision": frozenset({FINANCE, ADMIN}),

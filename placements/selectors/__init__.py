@@ -4,6 +4,14 @@
 contract other apps rely on (docs/conventions.md).
 """
 
+from placements.selectors.benchmarking import (
+    benchmark_api,
+    benchmark_board_panel,
+    benchmark_core,
+    benchmark_overview,
+    comparator_group,
+    la_choices,
+)
 from placements.selectors.cohort import (
     avg_cost_per_plan,
     backlog_over_16_weeks,
@@ -37,6 +45,12 @@ from placements.selectors.records import (
 from placements.selectors.series import cohort_overview, cohort_series
 
 __all__ = [
+    "benchmark_api",
+    "benchmark_board_panel",
+    "benchmark_core",
+    "benchmark_overview",
+    "comparator_group",
+    "la_choices",
     "assessment_list",
     "avg_cost_per_plan",
     "backlog_over_16_weeks",

@@ -13,7 +13,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import pandas as pd
@@ -38,6 +38,8 @@ class WriteResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Notes for the import record (e.g. names a lookup could not match); not problems.
+    warnings: list[str] = field(default_factory=list)
 
 
 class Problems:
@@ -99,6 +101,15 @@ class ImportFormat:
     # An example row for the downloadable template (column name → text as a user would type it).
     example: ClassVar[dict[str, str]] = {}
     description: ClassVar[str] = ""
+
+    # The import being run, set by run_import before `write` (a format that records where
+    # its rows came from links them to it).
+    record: ImportRecord | None = None
+
+    def read(self, data: bytes, file_name: str) -> pd.DataFrame:
+        """The file as a frame of text cells; a format that takes another shape of file (a
+        zip of several tables) overrides this and returns the frame its `columns` declare."""
+        return read_table(data, file_name)
 
     def check(self, df: pd.DataFrame, problems: Problems) -> None:
         """The format's own rules; none by default."""
@@ -221,7 +232,7 @@ def run_import(
     record.save(update_fields=["status", "started_at"])
     try:
         fmt = get_format(kind)
-        frame = read_table(data, file_name)
+        frame = fmt.read(data, file_name)
     except FileRejected as exc:
         return _finish(
             record,
@@ -259,6 +270,7 @@ def run_import(
     clean = parsed[[c.name for c in fmt.columns] + [ROW]]
     try:
         with transaction.atomic():
+            fmt.record = record
             result = fmt.write(clean, user=user)
             clock.lap("write")
         clock.lap("commit")
@@ -280,6 +292,7 @@ def run_import(
         raise
     record.rows_created, record.rows_updated = result.created, result.updated
     record.rows_unchanged = result.unchanged
+    record.warnings = [*record.warnings, *result.warnings]
     report(100)
     logger.info("import %s kind=%s rows=%s phases %s", record.pk, kind, len(clean), clock)
     return _finish(record, status=ImportRecord.Status.SUCCEEDED, problems=[])

@@ -29,6 +29,10 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 COUNCIL_NAME = env("COUNCIL_NAME", default="Southshire County Council")
+# The council's local-authority code in the DfE's statistics (new_la_code): whom Benchmarking
+# is about.
+# The demo uses Devon, the county the briefing describes.
+COUNCIL_LA_CODE = env("COUNCIL_LA_CODE", default="E10000008")
 # Shown on every page as a phase banner when the demo data set is loaded.
 DEMO_MODE = env.bool("SEND_DEMO_MODE", default=True)
 DEMO_PASSWORD = env("SEND_DEMO_PASSWORD", default="send-demo-2024")

@@ -50,6 +50,10 @@ PAGE_RULES: dict[str, frozenset[str]] = {
     "placements:decisions": FIN, "placements:decision_new": FIN, "placements:decision": FIN,
     "placements:overpayments": FIN, "placements:overpayments_scan": FIN,
     "placements:overpayment_review": FIN,
+    "placements:benchmarking": ALL,
+    "placements:comparators": frozenset({PM, ADMIN}),
+    "placements:statistics_import": frozenset({FINANCE, PM, ADMIN}),
+    "placements:statistics_import_record": frozenset({FINANCE, PM, ADMIN}),
     "board:list": ALL, "board:compare": ALL, "board:detail": ALL, "board:pack": ALL,
     "board:build": BOARD, "board:text": FIN, "board:sign_off": frozenset({DIRECTOR}),
     **{f"imports:{name}": FIN for name in ("history", "detail", "status", "upload",
@@ -64,6 +68,8 @@ SIGNED_IN = {"trivial", "logout"}
 # API operations: schema path -> (roles that may read, roles that may write).
 API_RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "/api/v1/cohort/summary/": (ALL, NONE),
+    "/api/v1/benchmarks/": (ALL, NONE),
+    "/api/v1/benchmarks/measures/": (ALL, NONE),
     "/api/v1/providers/": (ALL, NONE),
     "/api/v1/placements/": (FIN, NONE),
     "/api/v1/assessments/": (FIN, NONE),
