@@ -190,7 +190,7 @@ def _weeks_to_issue(rng: random.Random, requested: dt.date) -> float:
     backlog of older requests starts to fall.
     """
     faster = requested >= D(2024, 4, 1)
-    if rng.random() < (0.3 if faster else 0.05):
+    if rng.random() < (0.2 if faster else 0.05):
         return rng.uniform(11, 19.9)
     return min(104.0, 20.5 + rng.gammavariate(2.5, 8.0 if faster else 11.0))
 
@@ -218,10 +218,14 @@ class Cohort:
         return kid
 
     def _ceasing(self, kid: Kid, plan: dt.date) -> None:
-        """Plans cease (moved away, left education, needs met) at 5–15% a year."""
+        """Plans cease (moved away, left education, needs met) at 5–15% a year; young people's
+        (NCY 13 and over) at the end of an academic year, 31 August, when they leave."""
         rate = 0.15 if kid.ncy >= 13 else 0.05
         start = max(plan, HISTORY_START)
         when = start + dt.timedelta(days=int(self.rng.expovariate(rate) * 365))
+        if kid.ncy >= 13:
+            summer = D(when.year, 8, 31)
+            when = summer if when <= summer else D(when.year + 1, 8, 31)
         kid.ceased = when if when <= NOW else None
 
     def requests(self) -> None:
