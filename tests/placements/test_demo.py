@@ -33,12 +33,17 @@ def test_the_demo_cohort_reproduces_the_briefings_figures():
     assert 0.10 <= growth <= 0.15
     month_6_end = D(2024, 9, 30)
     assert not Assessment.objects.filter(
-        Q(request_date__gt=month_6_end) | Q(decision_date__gt=month_6_end)
-        | Q(final_plan_date__gt=month_6_end) | Q(closed_date__gt=month_6_end)).exists()
+        Q(request_date__gt=month_6_end)
+        | Q(decision_date__gt=month_6_end)
+        | Q(final_plan_date__gt=month_6_end)
+        | Q(closed_date__gt=month_6_end)
+    ).exists()
     assert not Placement.objects.filter(
-        Q(start_date__gt=month_6_end) | Q(end_date__gt=month_6_end)).exists()
+        Q(start_date__gt=month_6_end) | Q(end_date__gt=month_6_end)
+    ).exists()
     assert not Invoice.objects.filter(
-        Q(period_end__gt=month_6_end) | Q(paid_date__gt=month_6_end)).exists()
+        Q(period_end__gt=month_6_end) | Q(paid_date__gt=month_6_end)
+    ).exists()
     assert not Child.objects.filter(plan_ceased_on__gt=month_6_end).exists()
     month6 = selectors.cohort_summary(on=D(2024, 9, 30))
     assert month6["avg_cost_change_pence"] == 66_600  # "+£666 per plan"

@@ -40,23 +40,42 @@ def span(first: dt.date, last: dt.date) -> None:
     b.assessment(of=b.child(), requested=last)
 
 
-def planned(*, issued: dt.date, ceased: dt.date | None = None, requested: dt.date | None = None,
-            exception: bool = False, provision_type: str | None = None,
-            placed: tuple[dt.date, dt.date | None] | None = None):
+def planned(
+    *,
+    issued: dt.date,
+    ceased: dt.date | None = None,
+    requested: dt.date | None = None,
+    exception: bool = False,
+    provision_type: str | None = None,
+    placed: tuple[dt.date, dt.date | None] | None = None,
+):
     """A child whose plan was issued on a date, optionally placed over a span."""
     kid = b.child(ceased=ceased)
-    b.assessment(of=kid, requested=requested or issued - dt.timedelta(days=100), plan=issued,
-                 exception=exception)
+    b.assessment(
+        of=kid,
+        requested=requested or issued - dt.timedelta(days=100),
+        plan=issued,
+        exception=exception,
+    )
     if provision_type:
         start, end = placed or (issued, None)
-        b.placement(of=kid, at=b.provider(provision_type=provision_type), start=start, end=end,
-                    cost_pence=1_000_000)
+        b.placement(
+            of=kid,
+            at=b.provider(provision_type=provision_type),
+            start=start,
+            end=end,
+            cost_pence=1_000_000,
+        )
     return kid
 
 
 def test_the_census_day_is_the_third_thursday_of_january():
     assert [census_day(y) for y in (2023, 2024, 2025, 2026)] == [
-        D(2023, 1, 19), D(2024, 1, 18), D(2025, 1, 16), D(2026, 1, 15)]
+        D(2023, 1, 19),
+        D(2024, 1, 18),
+        D(2025, 1, 16),
+        D(2026, 1, 15),
+    ]
 
 
 def test_every_provision_type_falls_in_exactly_one_release_category():
@@ -65,10 +84,15 @@ def test_every_provision_type_falls_in_exactly_one_release_category():
     assert sorted(mapped) == sorted(PROVISION_TYPE_CODES)
     assert all(category.label and category.release_columns for category in SETTING_CATEGORIES)
     assert {c.measure for c in SETTING_CATEGORIES if c.measure} == {
-        "pc_mainstream", "pc_special_maintained", "pc_special_independent"}
+        "pc_mainstream",
+        "pc_special_maintained",
+        "pc_special_independent",
+    }
     independent = next(c for c in SETTING_CATEGORIES if c.code == "special_independent")
     assert independent.provision_labels == [
-        "Independent special school", "Non-maintained special school"]
+        "Independent special school",
+        "Non-maintained special school",
+    ]
 
 
 @pytest.mark.django_db
@@ -95,16 +119,24 @@ def test_the_setting_mix_reads_the_placement_open_on_the_census_day():
     planned(issued=D(2023, 9, 1), provision_type="special_academy_free")
     planned(issued=D(2023, 9, 1), provision_type="special_non_maintained")
     # Its placement ended the day before the census: placement not recorded on the day.
-    planned(issued=D(2023, 9, 1), provision_type="special_independent",
-            placed=(D(2023, 9, 1), day - dt.timedelta(days=1)))
+    planned(
+        issued=D(2023, 9, 1),
+        provision_type="special_independent",
+        placed=(D(2023, 9, 1), day - dt.timedelta(days=1)),
+    )
     # Moved on the census day itself: the new placement is the one open.
-    moved = planned(issued=D(2023, 9, 1), provision_type="mainstream_la_maintained",
-                    placed=(D(2023, 9, 1), day - dt.timedelta(days=1)))
-    b.placement(of=moved, at=b.provider(provision_type="special_independent"), start=day,
-                cost_pence=1)
+    moved = planned(
+        issued=D(2023, 9, 1),
+        provision_type="mainstream_la_maintained",
+        placed=(D(2023, 9, 1), day - dt.timedelta(days=1)),
+    )
+    b.placement(
+        of=moved, at=b.provider(provision_type="special_independent"), start=day, cost_pence=1
+    )
     # A placement that is not a plan's (no plan yet) counts for nothing.
-    b.placement(of=b.child(), at=b.provider(provision_type="ap_pru"), start=D(2023, 9, 1),
-                cost_pence=1)
+    b.placement(
+        of=b.child(), at=b.provider(provision_type="ap_pru"), start=D(2023, 9, 1), cost_pence=1
+    )
 
     figures = own()
 
@@ -113,7 +145,11 @@ def test_the_setting_mix_reads_the_placement_open_on_the_census_day():
     assert figures["pc_special_maintained"]["202324"] == Decimal("16.7")
     assert figures["pc_special_independent"]["202324"] == Decimal("33.3")  # NMSS + the move
     assert council_plans_by_setting(january_year=2024) == {
-        "mainstream": 2, "special_maintained": 1, "special_independent": 2, "not_recorded": 1}
+        "mainstream": 2,
+        "special_maintained": 1,
+        "special_independent": 2,
+        "not_recorded": 1,
+    }
 
 
 @pytest.mark.django_db
@@ -134,14 +170,21 @@ def test_requests_and_decisions_to_assess_count_by_the_calendar_year_of_the_requ
     span(D(2022, 12, 31), D(2024, 1, 1))
     kid = b.child()
     b.assessment(of=kid, requested=D(2023, 1, 1), plan=D(2023, 6, 1))  # assessed: a plan
-    Assessment.objects.create(child=b.child(), request_date=D(2023, 3, 1),
-                                decision_date=D(2023, 4, 1))  # decided to assess, ongoing
-    Assessment.objects.create(child=b.child(), request_date=D(2023, 3, 1),
-                                decision_date=D(2023, 4, 1),
-                                closed_date=D(2023, 8, 1))  # assessed, no plan issued
-    Assessment.objects.create(child=b.child(), request_date=D(2023, 5, 1),
-                                decision_date=D(2023, 6, 1),
-                                closed_date=D(2023, 6, 1))  # refused to assess
+    Assessment.objects.create(
+        child=b.child(), request_date=D(2023, 3, 1), decision_date=D(2023, 4, 1)
+    )  # decided to assess, ongoing
+    Assessment.objects.create(
+        child=b.child(),
+        request_date=D(2023, 3, 1),
+        decision_date=D(2023, 4, 1),
+        closed_date=D(2023, 8, 1),
+    )  # assessed, no plan issued
+    Assessment.objects.create(
+        child=b.child(),
+        request_date=D(2023, 5, 1),
+        decision_date=D(2023, 6, 1),
+        closed_date=D(2023, 6, 1),
+    )  # refused to assess
     b.assessment(of=b.child(), requested=D(2023, 12, 31))  # no decision yet
 
     figures = own()
@@ -206,8 +249,11 @@ def test_no_records_no_figures():
 def _records(years: range, per_year: int) -> None:
     for year in years:
         for i in range(per_year):
-            planned(issued=D(year, 3, 1 + i), provision_type=PROVISION_TYPE_CODES[i % 13],
-                    exception=i % 3 == 0)
+            planned(
+                issued=D(year, 3, 1 + i),
+                provision_type=PROVISION_TYPE_CODES[i % 13],
+                exception=i % 3 == 0,
+            )
             b.assessment(of=b.child(), requested=D(year, 5, 1 + i))
 
 
@@ -256,10 +302,19 @@ def test_the_demo_matches_devons_published_plans_setting_mix_and_20_week_rate():
 
     seed_core_users()
     demo.seed(log=lambda message: None)
-    caseload = release_row("caseload.csv", time_period="202324", new_la_code=DEVON,
-                           breakdown_topic="All EHC plans", breakdown="All EHC plans")
-    timeliness = release_row("timeliness_20_week.csv", time_period="2023", new_la_code=DEVON,
-                             breakdown="All EHC plans issued")
+    caseload = release_row(
+        "caseload.csv",
+        time_period="202324",
+        new_la_code=DEVON,
+        breakdown_topic="All EHC plans",
+        breakdown="All EHC plans",
+    )
+    timeliness = release_row(
+        "timeliness_20_week.csv",
+        time_period="2023",
+        new_la_code=DEVON,
+        breakdown="All EHC plans issued",
+    )
 
     figures = council_own_figures()
     mix = council_plans_by_setting(january_year=2024)
@@ -276,8 +331,11 @@ def test_the_demo_matches_devons_published_plans_setting_mix_and_20_week_rate():
             assert abs(share - published_share) <= 0.01, category.code
     for category in SETTING_CATEGORIES:
         if category.measure:
-            published_pc = round(Decimal(100 * sum(
-                int(caseload[c]) for c in category.release_columns)) / published_plans, 1)
+            published_pc = round(
+                Decimal(100 * sum(int(caseload[c]) for c in category.release_columns))
+                / published_plans,
+                1,
+            )
             assert abs(figures[category.measure]["202324"] - published_pc) <= published_pc / 20
     rate = figures["pc_20wk_incl_exceptions"]["2023"]
     assert abs(rate - Decimal(timeliness["pc_plans_issued_within_20_weeks"])) <= 3
