@@ -59,17 +59,9 @@ def _summary_row(item: dict) -> dict:
 
 
 def _setting_rows(categories) -> list[tuple[str, str]]:
-    """(our provision type, the release's setting) labels from own_figures' table."""
-    rows = []
-    for row in categories:
-        if isinstance(row, dict):
-            ours = row.get("provision_type_label") or row.get("label") or row.get("provision_type")
-            theirs = (row.get("release_label") or row.get("column_label")
-                      or ", ".join(row.get("columns", []) or [row.get("column", "")]))
-        else:
-            ours, theirs = (list(row) + ["", ""])[:2]
-        rows.append((str(ours), str(theirs)))
-    return rows
+    """(our provision types, the release's setting) labels from own_figures' one table."""
+    return [(", ".join(category.provision_labels) or "No placement open on the census day",
+             category.label) for category in categories]
 
 
 @capability_required("view_aggregates")

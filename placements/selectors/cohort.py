@@ -17,6 +17,7 @@ from django.db.models import (
     Max,
     OuterRef,
     Q,
+    QuerySet,
     Sum,
 )
 from django.utils import timezone
@@ -40,14 +41,18 @@ _HIGH_NEEDS_SHARE_X100 = ExpressionWrapper(
 )
 
 
+def children_with_plan(*, on: dt.date) -> QuerySet[Child]:
+    """Children with an issued EHC plan that had not ceased on the date: the one definition of
+    "a plan" (placements/models.py) that plans_at and the January census count share."""
+    issued = Assessment.objects.filter(child=OuterRef("pk"), final_plan_date__lte=on)
+    return Child.objects.filter(Q(plan_ceased_on__isnull=True) | Q(plan_ceased_on__gt=on)).filter(
+        Exists(issued)
+    )
+
+
 def plans_at(*, on: dt.date) -> int:
     """Children with an issued EHC plan that had not ceased on the date."""
-    issued = Assessment.objects.filter(child=OuterRef("pk"), final_plan_date__lte=on)
-    return (
-        Child.objects.filter(Q(plan_ceased_on__isnull=True) | Q(plan_ceased_on__gt=on))
-        .filter(Exists(issued))
-        .count()
-    )
+    return children_with_plan(on=on).count()
 
 
 def cohort_projection_inputs(*, at: dt.date) -> dict[str, dict]:
@@ -92,22 +97,29 @@ def avg_cost_per_plan(*, total_pence: int, plans: int) -> int | None:
     return int(round_half_up(Decimal(total_pence) / plans))
 
 
+def with_days_to_issue(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """Assessments annotated with `days` from request to final plan, which timeliness_counts
+    reads."""
+    return assessments.annotate(days=DaysBetween("request_date", "final_plan_date"))
+
+
+def timeliness_counts() -> dict:
+    """The counts timeliness_figures needs, as aggregates over assessments with final plans
+    (annotated by with_days_to_issue): the 20-week rule, in one place."""
+    within = Q(days__lte=WITHIN_DAYS)
+    return {
+        "issued": Count("id"),
+        "within": Count("id", filter=within),
+        "issued_ex": Count("id", filter=Q(exception_20wk=False)),
+        "within_ex": Count("id", filter=within & Q(exception_20wk=False)),
+        "days_sum": Sum("days"),
+    }
+
+
 def timeliness(*, start: dt.date, end: dt.date) -> dict:
     """Plans issued between two dates (inclusive): % within 20 weeks with/without exceptions."""
-    days = DaysBetween("request_date", "final_plan_date")
-    within = Q(days__lte=WITHIN_DAYS)
-    row = (
-        Assessment.objects.filter(final_plan_date__gte=start, final_plan_date__lte=end)
-        .annotate(days=days)
-        .aggregate(
-            issued=Count("id"),
-            within=Count("id", filter=within),
-            issued_ex=Count("id", filter=Q(exception_20wk=False)),
-            within_ex=Count("id", filter=within & Q(exception_20wk=False)),
-            days_sum=Sum("days"),
-        )
-    )
-    return timeliness_figures(row)
+    issued = Assessment.objects.filter(final_plan_date__gte=start, final_plan_date__lte=end)
+    return timeliness_figures(with_days_to_issue(issued).aggregate(**timeliness_counts()))
 
 
 def timeliness_year_to(*, on: dt.date) -> dict:
