@@ -55,6 +55,8 @@ PAGE_RULES: dict[str, frozenset[str]] = {
     **{f"imports:{name}": FIN for name in ("history", "detail", "status", "upload",
                                             "template")},
     "audit": frozenset({ADMIN}),
+    **{f"accounts:{name}": frozenset({ADMIN}) for name in (
+        "list", "invite", "detail", "reinvite", "deactivate", "reactivate")},
     "api-schema": ALL, "api-docs": ALL,
 }
 # Pages any signed-in user may open, with or without a role.

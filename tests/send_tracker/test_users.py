@@ -369,3 +369,15 @@ def test_the_user_list_shows_roles_status_and_last_sign_in(admin_client, make_us
     only = admin_client.get("/users/?status=deactivated").content.decode()
     assert ">officer</a>" in only
     assert ">admin-ann</a>" not in only
+
+
+def test_the_user_pages_keep_to_the_query_budget_whatever_the_number_of_users(
+    admin_client, make_user, strands, django_assert_max_num_queries,
+):
+    for n in range(30):
+        user = make_user(LEAD if n % 2 else FINANCE)
+        strands[n % 3].deputies.add(user)
+    with django_assert_max_num_queries(9):
+        assert admin_client.get("/users/?page=2").status_code == 200
+    with django_assert_max_num_queries(14):
+        assert admin_client.get(f"/users/{user.pk}/").status_code == 200
