@@ -381,3 +381,68 @@ def test_the_user_pages_keep_to_the_query_budget_whatever_the_number_of_users(
         assert admin_client.get("/users/?page=2").status_code == 200
     with django_assert_max_num_queries(14):
         assert admin_client.get(f"/users/{user.pk}/").status_code == 200
+
+
+# ---- Hostile input ----------------------------------------------------------------------------
+
+HOSTILE = ["", " ", "\x00", "%00", "²", "-1", "99999999999999999999", "1.5", "a" * 5000,
+           '"><script>alert(1)</script>', "' OR 1=1 --", "Programme lead\x00"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_values_in_the_user_forms_are_refused_without_a_server_error(
+    admin_client, make_user, strands, value, django_capture_on_commit_callbacks,
+):
+    user = make_user(LEAD, username="robin")
+    before = UserChange.objects.count()
+    for field in ("first_name", "last_name", "email", "username", "roles"):
+        response = invite(admin_client, django_capture_on_commit_callbacks, **{field: value})
+        assert response.status_code in (200, 302), (field, response.status_code)
+        assert "<script>alert(1)" not in response.content.decode()
+    for data in ({"section": "details", "details-roles": [value], "details-email": value},
+                 {"section": "strands", "strands-lead_of": [value]},
+                 {"section": "strands", "strands-deputy_of": [value, str(strands[0].pk)]},
+                 {"section": value}):
+        response = admin_client.post(f"/users/{user.pk}/", data)
+        assert response.status_code in (200, 302), (data, response.status_code)
+    for path in (f"/invitation/{value}/", f"/users/{value}/"):
+        if "/" in value.strip("/") or not value.strip():
+            continue
+        assert Client().get(path).status_code < 500
+        assert Client().post(path, {"password": value, "password_again": value}).status_code < 500
+    # Only a well-formed invitation (the values that are valid names) may have been written.
+    assert UserChange.objects.exclude(action="invited").count() == before
+
+
+def test_pages_for_unusable_links_never_name_the_account(
+    admin_client, django_capture_on_commit_callbacks, settings,
+):
+    invite(admin_client, django_capture_on_commit_callbacks, username="pat")
+    link = link_from_outbox()
+    with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=30)):
+        expired = Client().get(link).content.decode()
+    set_password(Client(), link)
+    used = Client().get(link).content.decode()
+    for body in (expired, used):
+        assert ">pat<" not in body
+        assert "pat.manager" not in body
+
+
+# ---- The worker's job -------------------------------------------------------------------------
+
+def test_the_invitation_email_is_queued_after_commit_and_sent_once_if_the_task_runs_twice(
+    admin, monkeypatch, django_capture_on_commit_callbacks,
+):
+    queued = []
+    monkeypatch.setattr(tasks.send_invitation, "delay", queued.append)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.user_invite(first_name="Pat", last_name="Lead", email="pat@example.org",
+                             roles=[LEAD], site_url="https://tracker.example.org/", by=admin)
+    assert queued == []  # nothing is queued before the invitation is committed
+    for callback in callbacks:
+        callback()
+    assert len(queued) == 1
+    assert tasks.send_invitation(queued[0]) is True
+    assert tasks.send_invitation(queued[0]) is False
+    assert len(mail.outbox) == 1
+    assert "https://tracker.example.org/invitation/" in mail.outbox[0].body
