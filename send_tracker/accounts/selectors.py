@@ -7,8 +7,9 @@ import hashlib
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Case, Q, QuerySet, When
 
 from send_tracker.accounts.extras import extra_summaries
 from send_tracker.models import Invitation, UserChange
@@ -20,29 +21,32 @@ STATUSES = {"active": "Active", "invited": "Invited", "deactivated": "Deactivate
 
 
 def users_for_list(*, status: str = "") -> QuerySet:
-    """Users with their roles (one array per row), by username; optionally by status."""
+    """Users with their roles (one array per row), by username; optionally by status.
+
+    "Invited" is an active user who has not set a password yet (Django marks an unusable
+    password with a leading "!"); a new link sent to someone who has one does not make them so.
+    """
     rows = User.objects.annotate(
         role_names=ArrayAgg("groups__name", filter=Q(groups__name__in=ROLES), distinct=True,
                             default=[]),
-        pending=Exists(Invitation.objects.filter(user=OuterRef("pk"), used_at=None,
-                                                 voided_at=None)),
+        invited=Case(When(password__startswith=UNUSABLE_PASSWORD_PREFIX, then=True),
+                     default=False, output_field=BooleanField()),
     ).order_by("username")
     if status == "active":
-        rows = rows.filter(is_active=True, pending=False)
+        rows = rows.filter(is_active=True, invited=False)
     elif status == "invited":
-        rows = rows.filter(is_active=True, pending=True)
+        rows = rows.filter(is_active=True, invited=True)
     elif status == "deactivated":
         rows = rows.filter(is_active=False)
     return rows.values("id", "username", "first_name", "last_name", "email", "is_active",
-                       "is_superuser", "last_login", "role_names", "pending")
+                       "is_superuser", "last_login", "role_names", "invited")
 
 
-def user_status(*, is_active: bool, pending: bool, has_password: bool = True) -> str:
+def user_status(*, is_active: bool, invited: bool) -> str:
+    """Deactivated, Invited (no password set yet) or Active."""
     if not is_active:
         return "Deactivated"
-    if pending or not has_password:
-        return "Invited"
-    return "Active"
+    return "Invited" if invited else "Active"
 
 
 def with_extras(rows: list[dict]) -> list[dict]:
@@ -54,7 +58,7 @@ def with_extras(rows: list[dict]) -> list[dict]:
             roles.append(ADMIN)
         row["roles"] = sorted(roles)
         row["name"] = f"{row['first_name']} {row['last_name']}".strip()
-        row["status"] = user_status(is_active=row["is_active"], pending=row["pending"])
+        row["status"] = user_status(is_active=row["is_active"], invited=row["invited"])
         row["extras"] = [summaries[key].get(row["id"], "") for key in summaries]
     return rows
 

@@ -67,7 +67,9 @@ def _check_unique(*, email: str, username: str, user: Any | None = None) -> None
 
 
 def _set_roles(user: Any, roles: list[str]) -> None:
-    user.groups.set(Group.objects.filter(name__in=roles))
+    # Roles are defined in code (permissions.ROLES); their groups are made by migrations, and
+    # made here too should one be missing (a database flushed by a test, say).
+    user.groups.set([Group.objects.get_or_create(name=role)[0] for role in roles])
     user.__dict__.pop("_send_roles", None)
 
 

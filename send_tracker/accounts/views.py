@@ -125,10 +125,8 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = selectors.latest_invitation(user=subject)
     return render(request, "accounts/detail.html", {
         "subject": subject,
-        "status": selectors.user_status(
-            is_active=subject.is_active,
-            pending=bool(invitation and not invitation.used_at and not invitation.voided_at),
-            has_password=subject.has_usable_password()),
+        "status": selectors.user_status(is_active=subject.is_active,
+                                        invited=not subject.has_usable_password()),
         "invitation": invitation,
         "invitation_state": selectors.invitation_state(invitation, timezone.now())
         if invitation and invitation.sent_at else "",

@@ -446,3 +446,18 @@ def test_the_invitation_email_is_queued_after_commit_and_sent_once_if_the_task_r
     assert tasks.send_invitation(queued[0]) is False
     assert len(mail.outbox) == 1
     assert "https://tracker.example.org/invitation/" in mail.outbox[0].body
+
+
+def test_invited_means_no_password_set_yet_and_a_new_link_leaves_an_active_user_active(
+    admin_client, make_user, django_capture_on_commit_callbacks,
+):
+    invite(admin_client, django_capture_on_commit_callbacks, username="pat")
+    active = make_user(LEAD, username="robin")
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(f"/users/{active.pk}/invite/")  # a reset link for someone signed up
+    invited = admin_client.get("/users/?status=invited").content.decode()
+    assert ">pat</a>" in invited
+    assert ">robin</a>" not in invited
+    assert ">robin</a>" in admin_client.get("/users/?status=active").content.decode()
+    set_password(Client(), LINK.search(mail.outbox[0].body).group(1))  # pat's own link
+    assert ">pat</a>" in admin_client.get("/users/?status=active").content.decode()
