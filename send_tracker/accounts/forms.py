@@ -18,6 +18,19 @@ ROLE_HINTS = {
 }
 
 
+class GovukForm(forms.Form):
+    """Marks an input in error with GOV.UK's error border (its message is beside it)."""
+
+    def add_error(self, field, error) -> None:
+        super().add_error(field, error)
+        for name in self.errors:
+            widget = self.fields[name].widget if name in self.fields else None
+            if getattr(widget, "input_type", None) in ("text", "email", "password"):
+                classes = widget.attrs.get("class", "")
+                if "govuk-input--error" not in classes:
+                    widget.attrs["class"] = f"{classes} govuk-input--error".strip()
+
+
 class RolesField(forms.MultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
@@ -25,7 +38,7 @@ class RolesField(forms.MultipleChoiceField):
         super().__init__(choices=[(r, r) for r in ROLES], **kwargs)
 
 
-class UserDetailsForm(forms.Form):
+class UserDetailsForm(GovukForm):
     first_name = forms.CharField(label="First name", max_length=150,
                                  widget=forms.TextInput(attrs={**TEXT, "autocomplete": "off"}))
     last_name = forms.CharField(label="Last name", max_length=150,
@@ -44,7 +57,7 @@ class InviteForm(UserDetailsForm):
     field_order = ["first_name", "last_name", "email", "username", "roles"]
 
 
-class SetPasswordForm(forms.Form):
+class SetPasswordForm(GovukForm):
     password = forms.CharField(
         label="New password", strip=False,
         widget=forms.PasswordInput(attrs={"class": "govuk-input govuk-!-width-two-thirds",

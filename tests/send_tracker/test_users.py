@@ -461,3 +461,14 @@ def test_invited_means_no_password_set_yet_and_a_new_link_leaves_an_active_user_
     assert ">robin</a>" in admin_client.get("/users/?status=active").content.decode()
     set_password(Client(), LINK.search(mail.outbox[0].body).group(1))  # pat's own link
     assert ">pat</a>" in admin_client.get("/users/?status=active").content.decode()
+
+
+def test_an_input_in_error_has_the_error_border_and_its_message_beside_it(
+    admin_client, django_capture_on_commit_callbacks,
+):
+    body = invite(admin_client, django_capture_on_commit_callbacks, email="not-an-address"
+                  ).content.decode()
+    assert re.search(r'<input[^>]*class="[^"]*govuk-input--error[^"]*"[^>]*id="id_email"', body) \
+        or re.search(r'<input[^>]*id="id_email"[^>]*govuk-input--error', body)
+    assert 'href="#id_email"' in body
+    assert "<title>Error: " in body
