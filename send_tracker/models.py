@@ -125,3 +125,62 @@ class ColumnMapping(AuditedModel):
 
     def __str__(self) -> str:
         return self.name
+class Invitation(AuditedModel):
+    """A set-password link sent to a user by e-mail: single use, expiring.
+
+    Only the SHA-256 of the link's random token is stored, so the database never holds a
+    working link. The token is made when the e-mail is sent (by the worker), so it never
+    passes through the queue either. A new invitation voids the user's earlier ones.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(help_text="where the link was sent")
+    site_url = models.CharField(max_length=200, help_text="the tracker's address the link starts "
+                                "with (the inviting administrator's)")
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True,
+                                  help_text="SHA-256 of the link's token (hex)")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.email}"
+
+
+class UserChange(AuditedModel):
+    """One change an administrator made to a user account: who did what to whom.
+
+    Users and their groups have no history of their own; each change is a row here (with its
+    history row, so the audit trail lists it with the administrator and the description).
+    """
+
+    class Action(models.TextChoices):
+        INVITED = "invited", "Invited"
+        REINVITED = "reinvited", "Sent a new invitation"
+        ACCEPTED = "accepted", "Accepted the invitation"
+        DETAILS = "details", "Changed details"
+        ROLES = "roles", "Changed roles"
+        EXTRA = "extra", "Changed responsibilities"
+        DEACTIVATED = "deactivated", "Deactivated"
+        REACTIVATED = "reactivated", "Reactivated"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_changes"
+    )
+    action = models.CharField(max_length=12, choices=Action.choices)
+    description = models.CharField(max_length=500)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.description

@@ -31,6 +31,7 @@ urlpatterns = [
     path("imports/mappings/", include("send_tracker.imports.mapping_urls")),
     path("imports/", include("send_tracker.import_urls")),
     path("audit/", audit_views.audit_log, name="audit"),
+    path("", include("send_tracker.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

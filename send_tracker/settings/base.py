@@ -183,6 +183,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="send-tracker@localhost")
 # Board members who receive the signed-off monthly summary.
 BOARD_MEMBER_EMAILS = env.list("BOARD_MEMBER_EMAILS", default=[])
 
+# Invitations: an administrator's set-password link works once, for this many days.
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+
 # Programme: monthly updates are due this many working days after period end.
 PROGRESS_UPDATE_DEADLINE_WORKING_DAY = env.int("PROGRESS_UPDATE_DEADLINE_WORKING_DAY", default=10)
 # Board summaries are built on this working day after period end.

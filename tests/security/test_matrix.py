@@ -60,6 +60,8 @@ PAGE_RULES: dict[str, frozenset[str]] = {
                                             "template")},
     **{f"import_mappings:{name}": FIN for name in ("list", "detail", "archive", "step")},
     "audit": frozenset({ADMIN}),
+    **{f"accounts:{name}": frozenset({ADMIN}) for name in (
+        "list", "invite", "detail", "reinvite", "deactivate", "reactivate")},
     "api-schema": ALL, "api-docs": ALL,
 }
 # Pages any signed-in user may open, with or without a role.

@@ -46,6 +46,7 @@ NOT_MEASURED = {
     "healthz": "no login, no data",
     "api/schema/": "the OpenAPI document: generated, no data",
     "api/docs/": "static Swagger UI page",
+    "invitation/": "anonymous: an invitee's set-password link, one user's rows",
 }
 # Pattern fragments of write-only, per-record or download URLs (forms posted to, one object's
 # page, exports): their queries do not scale with the data; the list pages above cover the data.
