@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from finance import views
+from finance.views import pages
 
 urlpatterns = [
-    path("", views.overview, name="overview"),
+    path("", pages.overview, name="overview"),
 ]

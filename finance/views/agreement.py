@@ -31,7 +31,7 @@ from finance.models import (
     MonitoringReturn,
 )
 from finance.selectors.history import history_rows
-from finance.views_common import form_page
+from finance.views.common import form_page
 from send_tracker.fiscal import FinancialYear
 from send_tracker.permissions import capability_required
 

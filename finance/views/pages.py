@@ -1,7 +1,7 @@
 """Pages of the finance app (and the Overview and board pages, which compose all three apps).
 
-Budget monitoring pages are here; the agreement and trajectory pages are in views_agreement.py
-and views_trajectory.py.
+Budget monitoring pages are here; the agreement and trajectory pages are in agreement.py
+and trajectory.py.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.shortcuts import render
 from finance import charts, selectors
 from finance.selectors import crossapp
 from finance.selectors.summary import describe_variance
-from finance.views_common import chosen_period
+from finance.views.common import chosen_period
 from send_tracker.charts import chart_csv_response
 from send_tracker.fiscal import FinancialYear, period_end, period_label
 from send_tracker.permissions import capability_required

@@ -15,7 +15,7 @@ from finance import selectors, services
 from finance.forms import IncomeForm, MitigationForm, OutturnForm, PressureForm
 from finance.models import DeficitOutturn, HighNeedsIncome, Mitigation
 from finance.selectors.history import history_rows
-from finance.views_common import chosen_period, form_page
+from finance.views.common import chosen_period, form_page
 from send_tracker.fiscal import FinancialYear
 from send_tracker.permissions import capability_required
 

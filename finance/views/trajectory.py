@@ -22,7 +22,7 @@ from finance.models import Scenario
 from finance.selectors.history import history_rows
 from finance.services import recompute
 from finance.services.recompute import trajectory_pending_since
-from finance.views_common import form_page
+from finance.views.common import form_page
 from send_tracker import health
 from send_tracker.charts import chart_csv_response
 from send_tracker.dataversion import cached

@@ -2,17 +2,17 @@
 
 from django.urls import path
 
-from send_tracker import import_views
+from send_tracker.views import imports
 
 app_name = "imports"
 urlpatterns = [
-    path("", import_views.import_history, name="history"),
-    path("record/<int:pk>/", import_views.import_detail, name="detail"),
-    path("record/<int:pk>/status.json", import_views.import_status, name="status"),
-    path("<slug:kind>/", import_views.import_upload, name="upload"),
+    path("", imports.import_history, name="history"),
+    path("record/<int:pk>/", imports.import_detail, name="detail"),
+    path("record/<int:pk>/status.json", imports.import_status, name="status"),
+    path("<slug:kind>/", imports.import_upload, name="upload"),
     path(
         "<slug:kind>/template.<str:extension>",
-        import_views.import_template,
+        imports.import_template,
         name="template",
     ),
 ]

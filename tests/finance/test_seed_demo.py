@@ -62,9 +62,9 @@ def test_make_runs_seed_is_skipped_while_database_and_demo_are_unchanged(setting
 
     from finance import demo as finance_demo
     from finance.board import demo as board_demo
+    from finance.management.commands import seed_demo
     from placements import demo as placements_demo
     from programme import demo as programme_demo
-    from send_tracker.management.commands import seed_demo
 
     settings.DEBUG = True
     settings.DEMO_SEED_MARKER = tmp_path / ".data" / "demo-seeded.json"

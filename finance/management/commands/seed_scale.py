@@ -18,7 +18,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from send_tracker import scale
+from finance import seeding as scale
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from django.db import connection
 
 from finance.board import selectors, services
 from finance.board.models import BoardSummary
-from tests.board.conftest import YEAR
+from tests.finance.board.conftest import YEAR
 
 
 @pytest.mark.django_db(transaction=True)

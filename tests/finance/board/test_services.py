@@ -13,7 +13,7 @@ from finance.board import services
 from finance.board.display import headline_rows
 from finance.board.models import BoardSummary
 from send_tracker.fiscal import FinancialYear
-from tests.board.conftest import YEAR
+from tests.finance.board.conftest import YEAR
 
 pytestmark = pytest.mark.django_db
 
