@@ -108,9 +108,3 @@ def _trajectory_impact(year: int) -> list[dict]:
         if point is not None:
             rows.append({"scenario": run.scenario, "point": point, "run": run})
     return sorted(rows, key=lambda r: (not r["scenario"].is_baseline, r["scenario"].name))
-
-
-@capability_required("view_aggregates")
-def board_list(request: HttpRequest) -> HttpResponse:
-    """Every monthly board summary with its status."""
-    return render(request, "finance/board_list.html", {})

@@ -23,6 +23,7 @@ from finance.selectors.history import history_rows
 from finance.services import recompute
 from finance.services.recompute import trajectory_pending_since
 from finance.views.common import form_page
+from placements.codes import ProvisionType
 from send_tracker import health
 from send_tracker.charts import chart_csv_response
 from send_tracker.dataversion import cached
@@ -30,10 +31,6 @@ from send_tracker.permissions import can, capability_required
 
 
 def _provision_types() -> list[tuple[str, str]]:
-    try:
-        from placements.codes import ProvisionType
-    except ImportError:
-        return []
     return list(ProvisionType.choices)
 
 
