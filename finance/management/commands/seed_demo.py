@@ -8,9 +8,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 
+from finance import seeding
 from send_tracker import demo
 
 
@@ -36,16 +37,10 @@ class Command(BaseCommand):
                 "seed_demo loads demo users with a published password, so it runs only with "
                 "DJANGO_DEBUG=1. Use --force if you really mean it (never on a live server)."
             )
-        # Imported here: the apps' demo modules import their models.
-        from finance import demo as finance_demo
-        from finance.board import demo as board_demo
-        from placements import demo as placements_demo
-        from programme import demo as programme_demo
-
         def log(message: str) -> None:
             self.stdout.write(f"  {message}")
 
-        modules = (placements_demo, programme_demo, finance_demo, board_demo)
+        modules = tuple(seeder.demo for seeder in seeding.seeders())
         stamp = seed_stamp(modules)
         if if_changed and read_marker() == stamp:
             self.stdout.write(
@@ -54,23 +49,9 @@ class Command(BaseCommand):
             )
             return
 
-        with transaction.atomic():
-            demo.seed_core_users()
-            # Dependency order: placements <- programme <- finance (finance reads the others).
-            for name, module in (
-                ("placements", placements_demo),
-                ("programme", programme_demo),
-                ("finance", finance_demo),
-                ("board", board_demo),
-            ):
-                self.stdout.write(f"Seeding {name}…")
-                module.seed(log=log)
+        seeding.demo_load(log=log, announce=self.stdout.write)
         write_marker(stamp)
-        # After commit: anything the apps queue (trajectory, board builds) runs in Celery.
-        for module in (placements_demo, programme_demo, finance_demo, board_demo):
-            after = getattr(module, "after_commit", None)
-            if after is not None:
-                after(log=log)
+        seeding.demo_after_commit(log=log)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready. Sign in as admin, director or finance (or lead-<strand>) "
@@ -88,7 +69,7 @@ def seed_stamp(modules) -> dict[str, str]:
     """This database (its data-version token, new with every new database) and this demo (the
     seeding code and the newest migration): seeding again is needed when either differs."""
     digest = hashlib.sha256()
-    for module in (demo, *modules):
+    for module in (demo, seeding, *modules):
         digest.update(Path(module.__file__).read_bytes())
     latest = MigrationRecorder.Migration.objects.order_by("-id").values_list("app", "name").first()
     digest.update(repr(latest).encode())
