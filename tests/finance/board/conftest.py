@@ -1,4 +1,4 @@
-"""Board fixtures: a small programme (the briefing's savings figures) and a build helper."""
+"""Board fixtures: a small programme (the briefing's savings figures) and a summary builder."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ M = 100_000_000  # pence in £1m
 
 
 @pytest.fixture
-def programme_data(db):
+def small_programme(db):
     """Two strands with P5 and P6 updates: £12.0m then £11.0m forecast of a £15.4m target."""
     from programme.models import ProgressUpdate, Project, Rag, SavingsTarget, Strand
 
@@ -35,7 +35,7 @@ def programme_data(db):
 
 
 @pytest.fixture
-def build(programme_data):
+def build_summary(small_programme):
     """build(period=6, **kw) -> BuildResult, through the service the task calls."""
 
     def _build(period: int = 6, **kwargs) -> services.BuildResult:
@@ -45,11 +45,11 @@ def build(programme_data):
 
 
 @pytest.fixture
-def signed_off(build, director_user):
+def sign_off_summary(build_summary, director_user):
     """sign(period) -> a signed-off summary of that month (no e-mail)."""
 
     def _sign(period: int) -> BoardSummary:
-        summary = build(period).summary
+        summary = build_summary(period).summary
         return services.board_summary_sign_off(
             summary_id=summary.pk, user=director_user, distribute=False
         )

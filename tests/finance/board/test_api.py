@@ -10,10 +10,10 @@ P6 = "/api/v1/board-summaries/2024-25/6/"
 
 
 def test_the_list_gives_year_period_status_and_version(
-    signed_off, build, director_client, django_assert_max_num_queries
+    sign_off_summary, build_summary, director_client, django_assert_max_num_queries
 ):
-    signed_off(5)
-    build(6)
+    sign_off_summary(5)
+    build_summary(6)
     with django_assert_max_num_queries(20):
         response = director_client.get(LIST)
     assert response.status_code == 200
@@ -23,10 +23,10 @@ def test_the_list_gives_year_period_status_and_version(
 
 
 def test_the_list_filters_by_year_period_and_status_and_rejects_unknown_filters(
-    signed_off, build, finance_client
+    sign_off_summary, build_summary, finance_client
 ):
-    signed_off(5)
-    build(6)
+    sign_off_summary(5)
+    build_summary(6)
     assert finance_client.get(LIST, {"period": "5"}).json()["count"] == 1
     assert finance_client.get(LIST, {"year": "2023-24"}).json()["count"] == 0
     assert finance_client.get(LIST, {"status": "draft"}).json()["results"][0]["period"] == 6
@@ -34,10 +34,10 @@ def test_the_list_filters_by_year_period_and_status_and_rejects_unknown_filters(
 
 
 def test_a_month_returns_the_latest_versions_content(
-    signed_off, director_user, build, finance_client, django_assert_max_num_queries
+    sign_off_summary, director_user, build_summary, finance_client, django_assert_max_num_queries
 ):
-    signed_off(6)
-    build(6, new_version=True, user=director_user)
+    sign_off_summary(6)
+    build_summary(6, new_version=True, user=director_user)
     with django_assert_max_num_queries(20):
         data = finance_client.get(P6).json()
     assert (data["year"], data["period"], data["version"], data["status"]) == (
@@ -55,16 +55,16 @@ def test_a_month_returns_the_latest_versions_content(
     assert first["signed_off_at"]
 
 
-def test_leads_read_only_signed_off_summaries(signed_off, build, lead_client):
-    signed_off(5)
-    build(6)
+def test_leads_read_only_signed_off_summaries(sign_off_summary, build_summary, lead_client):
+    sign_off_summary(5)
+    build_summary(6)
     assert lead_client.get(P6).status_code == 404
     assert lead_client.get("/api/v1/board-summaries/2024-25/5/").status_code == 200
     rows = lead_client.get(LIST).json()["results"]
     assert [r["status"] for r in rows] == ["signed_off"]
 
 
-def test_anyone_without_a_role_gets_nothing(build, client_for, make_user):
-    build(6)
+def test_anyone_without_a_role_gets_nothing(build_summary, client_for, make_user):
+    build_summary(6)
     assert client_for(make_user()).get(P6).status_code == 403
     assert client_for(None).get(LIST).status_code in (401, 403)

@@ -13,7 +13,7 @@ from tests.finance.board.conftest import YEAR
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_builds_racing_for_the_same_month_make_one_draft(programme_data, monkeypatch):
+def test_two_builds_racing_for_the_same_month_make_one_draft(small_programme, monkeypatch):
     barrier = threading.Barrier(2, timeout=20)
     real_content = selectors.board_content
 

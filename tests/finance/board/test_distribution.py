@@ -12,9 +12,9 @@ pytestmark = pytest.mark.django_db
 MEMBERS = ["chair@example.org", "Treasurer@example.org", "chair@example.org "]
 
 
-def test_running_the_send_task_twice_sends_one_email_per_member(signed_off, settings):
+def test_running_the_send_task_twice_sends_one_email_per_member(sign_off_summary, settings):
     settings.BOARD_MEMBER_EMAILS = MEMBERS
-    summary = signed_off(6)
+    summary = sign_off_summary(6)
     assert tasks.send_board_summary(summary.pk) == 2
     assert tasks.send_board_summary(summary.pk) == 0
     assert sorted(m.to[0] for m in mail.outbox) == ["chair@example.org", "treasurer@example.org"]
@@ -27,10 +27,10 @@ def test_running_the_send_task_twice_sends_one_email_per_member(signed_off, sett
 
 
 def test_a_member_whose_send_failed_is_sent_on_the_retry_and_no_one_twice(
-    signed_off, settings, monkeypatch
+    sign_off_summary, settings, monkeypatch
 ):
     settings.BOARD_MEMBER_EMAILS = MEMBERS
-    summary = signed_off(6)
+    summary = sign_off_summary(6)
     from django.core.mail import EmailMessage
 
     real_send = EmailMessage.send
@@ -49,21 +49,21 @@ def test_a_member_whose_send_failed_is_sent_on_the_retry_and_no_one_twice(
     assert sorted(m.to[0] for m in mail.outbox) == ["chair@example.org", "treasurer@example.org"]
 
 
-def test_a_draft_is_never_sent(build, settings):
+def test_a_draft_is_never_sent(build_summary, settings):
     settings.BOARD_MEMBER_EMAILS = MEMBERS
-    summary = build().summary
+    summary = build_summary().summary
     with pytest.raises(Exception, match="signed-off"):
         services.board_summary_send(summary_id=summary.pk)
     assert mail.outbox == []
 
 
 def test_sign_off_queues_the_emails_and_the_packs_after_commit(
-    build, director_user, monkeypatch, django_capture_on_commit_callbacks
+    build_summary, director_user, monkeypatch, django_capture_on_commit_callbacks
 ):
     queued = []
     monkeypatch.setattr(tasks.send_board_summary, "delay", lambda *a: queued.append(("send", a)))
     monkeypatch.setattr(tasks.build_board_pack, "delay", lambda *a: queued.append(("pack", a)))
-    summary = build().summary
+    summary = build_summary().summary
     with django_capture_on_commit_callbacks(execute=True):
         services.board_summary_sign_off(summary_id=summary.pk, user=director_user)
     assert ("send", (summary.pk,)) in queued
@@ -71,13 +71,13 @@ def test_sign_off_queues_the_emails_and_the_packs_after_commit(
 
 
 def test_signing_off_a_month_queues_a_refresh_of_later_drafts(
-    build, director_user, monkeypatch, django_capture_on_commit_callbacks
+    build_summary, director_user, monkeypatch, django_capture_on_commit_callbacks
 ):
     queued = []
     for task in (tasks.send_board_summary, tasks.build_board_pack, tasks.build_board_summary):
         monkeypatch.setattr(task, "delay", lambda *a, _t=task.name: queued.append((_t, a)))
-    may = build(5).summary
-    build(6)
+    may = build_summary(5).summary
+    build_summary(6)
     with django_capture_on_commit_callbacks(execute=True):
         services.board_summary_sign_off(summary_id=may.pk, user=director_user, distribute=False)
     assert ("finance.board.tasks.build_board_summary", (2024, 6)) in queued

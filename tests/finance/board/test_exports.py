@@ -24,10 +24,10 @@ def pdf_text(data: bytes) -> str:
 
 
 def test_the_draft_pdf_carries_the_council_the_period_the_headline_figures_and_draft(
-    build, finance_user, settings
+    build_summary, finance_user, settings
 ):
     settings.COUNCIL_NAME = "Southshire County Council"
-    summary = build().summary
+    summary = build_summary().summary
     summary = board_summary_update_text(summary_id=summary.pk, user=finance_user,
                                         commentary="Savings are slipping.",
                                         decisions_needed="Agree the reprofile.")
@@ -39,23 +39,23 @@ def test_the_draft_pdf_carries_the_council_the_period_the_headline_figures_and_d
     assert "SIGNED OFF" not in text
 
 
-def test_a_signed_off_pdf_says_signed_off_and_who_signed_it(signed_off):
-    summary = signed_off(6)
+def test_a_signed_off_pdf_says_signed_off_and_who_signed_it(sign_off_summary):
+    summary = sign_off_summary(6)
     text = pdf_text(render_pdf(summary))
     assert "SIGNED OFF" in text
     assert summary.signed_off_by_name in text
     assert "DRAFT" not in text
 
 
-def test_the_pdf_shows_the_change_since_the_last_signed_off_month(signed_off, build):
-    signed_off(5)
-    text = pdf_text(render_pdf(build(6).summary))
+def test_the_pdf_shows_the_change_since_the_last_signed_off_month(sign_off_summary, build_summary):
+    sign_off_summary(5)
+    text = pdf_text(render_pdf(build_summary(6).summary))
     assert "down £1.0m" in text
     assert "P5 2024/25" in text
 
 
-def test_the_excel_workbook_has_numbers_in_pounds_with_a_pound_format(build):
-    summary = build().summary
+def test_the_excel_workbook_has_numbers_in_pounds_with_a_pound_format(build_summary):
+    summary = build_summary().summary
     workbook = load_workbook(io.BytesIO(render_xlsx(summary)))
     assert {"Summary", "Headline", "Strands", "Finance", "Bridge", "Trajectory", "Cohort",
             "Top risks", "KPIs", "Milestones"} <= set(workbook.sheetnames)
@@ -70,8 +70,8 @@ def test_the_excel_workbook_has_numbers_in_pounds_with_a_pound_format(build):
     assert all(c.number_format == MONEY_FORMAT for c in suff[1:5])
 
 
-def test_text_cells_that_look_like_formulas_are_defused(build, finance_user):
-    summary = build().summary
+def test_text_cells_that_look_like_formulas_are_defused(build_summary, finance_user):
+    summary = build_summary().summary
     summary = board_summary_update_text(summary_id=summary.pk, user=finance_user,
                                         commentary="=HYPERLINK(\"http://x\")",
                                         decisions_needed="")

@@ -18,10 +18,10 @@ from tests.finance.board.conftest import YEAR
 pytestmark = pytest.mark.django_db
 
 
-def test_a_build_copies_the_programme_summary_into_the_snapshot(build):
+def test_a_build_copies_the_programme_summary_into_the_snapshot(build_summary):
     from programme.selectors import programme_summary
 
-    summary = build().summary
+    summary = build_summary().summary
     expected = programme_summary(year=FinancialYear(YEAR), period=6)
     assert summary.content["strands"] == expected["strands"]
     assert summary.content["savings"]["target_pence"] == 1_540_000_000
@@ -32,9 +32,9 @@ def test_a_build_copies_the_programme_summary_into_the_snapshot(build):
         YEAR, 6, 1, BoardSummary.Status.DRAFT)
 
 
-def test_building_twice_with_the_same_data_gives_the_same_content_and_no_new_version(build):
-    first = build()
-    second = build()
+def test_building_twice_with_the_same_data_gives_the_same_content_and_no_new_version(build_summary):
+    first = build_summary()
+    second = build_summary()
     assert first.outcome == "created"
     assert second.outcome == "unchanged"
     assert second.summary.pk == first.summary.pk
@@ -45,12 +45,14 @@ def test_building_twice_with_the_same_data_gives_the_same_content_and_no_new_ver
     assert second.summary.built_at == first.summary.built_at
 
 
-def test_rebuilding_a_draft_after_an_update_refreshes_that_draft_in_place(build, programme_data):
-    first = build().summary
-    update = programme_data[("pfa", 6)]
+def test_rebuilding_a_draft_after_an_update_refreshes_that_draft_in_place(
+    build_summary, small_programme
+):
+    first = build_summary().summary
+    update = small_programme[("pfa", 6)]
     update.forecast_pence += 50_000_000
     update.save()
-    result = build()
+    result = build_summary()
     assert result.outcome == "updated"
     assert result.summary.pk == first.pk
     assert result.summary.version == 1
@@ -59,21 +61,21 @@ def test_rebuilding_a_draft_after_an_update_refreshes_that_draft_in_place(build,
 
 
 def test_an_update_edited_after_sign_off_leaves_the_summary_unchanged_and_a_new_draft_shows_it(
-    signed_off, build, programme_data, director_user
+    sign_off_summary, build_summary, small_programme, director_user
 ):
-    frozen = signed_off(6)
+    frozen = sign_off_summary(6)
     before = (frozen.content, frozen.content_hash)
-    update = programme_data[("sufficiency", 6)]
+    update = small_programme[("sufficiency", 6)]
     update.forecast_pence = 9 * 100_000_000
     update.save()
 
-    again = build()
+    again = build_summary()
     assert again.outcome == "signed_off"
     frozen.refresh_from_db()
     assert (frozen.content, frozen.content_hash) == before
     assert frozen.content["savings"]["forecast_pence"] == 1_100_000_000
 
-    new = build(new_version=True, user=director_user).summary
+    new = build_summary(new_version=True, user=director_user).summary
     assert new.version == 2
     assert new.is_draft
     assert new.content["savings"]["forecast_pence"] == 1_300_000_000
@@ -82,17 +84,17 @@ def test_an_update_edited_after_sign_off_leaves_the_summary_unchanged_and_a_new_
 
 
 def test_only_a_director_may_ask_for_a_new_draft_of_a_signed_off_month(
-    signed_off, build, finance_user
+    sign_off_summary, build_summary, finance_user
 ):
-    signed_off(6)
+    sign_off_summary(6)
     with pytest.raises(PermissionDenied):
-        build(new_version=True, user=finance_user)
+        build_summary(new_version=True, user=finance_user)
     assert BoardSummary.objects.count() == 1
 
 
 @pytest.mark.parametrize("role_fixture", ["finance_user", "admin_user", "lead_user"])
-def test_only_a_director_may_sign_off(build, request, role_fixture):
-    summary = build().summary
+def test_only_a_director_may_sign_off(build_summary, request, role_fixture):
+    summary = build_summary().summary
     with pytest.raises(PermissionDenied):
         services.board_summary_sign_off(summary_id=summary.pk,
                                         user=request.getfixturevalue(role_fixture))
@@ -100,11 +102,11 @@ def test_only_a_director_may_sign_off(build, request, role_fixture):
     assert summary.is_draft
 
 
-def test_sign_off_records_the_director_and_the_time(build, make_user):
+def test_sign_off_records_the_director_and_the_time(build_summary, make_user):
     from send_tracker.permissions import DIRECTOR
 
     director = make_user(DIRECTOR, first_name="Dana", last_name="Director")
-    summary = build().summary
+    summary = build_summary().summary
     signed = services.board_summary_sign_off(summary_id=summary.pk, user=director,
                                              distribute=False)
     assert signed.status == "signed_off"
@@ -114,9 +116,9 @@ def test_sign_off_records_the_director_and_the_time(build, make_user):
 
 
 def test_a_signed_off_summary_cannot_be_signed_off_again_or_have_its_text_edited(
-    signed_off, director_user, finance_user
+    sign_off_summary, director_user, finance_user
 ):
-    summary = signed_off(6)
+    summary = sign_off_summary(6)
     with pytest.raises(ValidationError, match="signed off"):
         services.board_summary_sign_off(summary_id=summary.pk, user=director_user)
     with pytest.raises(ValidationError, match="signed off"):
@@ -126,8 +128,8 @@ def test_a_signed_off_summary_cannot_be_signed_off_again_or_have_its_text_edited
     assert summary.commentary == ""
 
 
-def test_the_database_refuses_to_change_or_delete_a_signed_off_summary(signed_off):
-    summary = signed_off(6)
+def test_the_database_refuses_to_change_or_delete_a_signed_off_summary(sign_off_summary):
+    summary = sign_off_summary(6)
     with pytest.raises(IntegrityError, match="signed off"), transaction.atomic():
         BoardSummary.objects.filter(pk=summary.pk).update(commentary="Sneaked in")
     with pytest.raises(IntegrityError, match="signed off"), transaction.atomic():
@@ -141,15 +143,17 @@ def test_the_database_refuses_to_change_or_delete_a_signed_off_summary(signed_of
     assert summary.content["savings"]["target_pence"]
 
 
-def test_the_database_allows_only_one_draft_per_month(build):
-    assert build().summary.is_draft
+def test_the_database_allows_only_one_draft_per_month(build_summary):
+    assert build_summary().summary.is_draft
     with pytest.raises(IntegrityError), transaction.atomic():
         BoardSummary.objects.create(year=YEAR, period=6, version=2, content={},
                                     content_hash="x", built_at=timezone.now())
 
 
-def test_the_programme_office_edits_commentary_and_decisions_on_a_draft(build, finance_user):
-    summary = build().summary
+def test_the_programme_office_edits_commentary_and_decisions_on_a_draft(
+    build_summary, finance_user
+):
+    summary = build_summary().summary
     saved = services.board_summary_update_text(
         summary_id=summary.pk, user=finance_user, commentary=" Savings slipping. ",
         decisions_needed="Agree the reprofile.", read_at=summary.updated_at,
@@ -159,8 +163,8 @@ def test_the_programme_office_edits_commentary_and_decisions_on_a_draft(build, f
     assert saved.content_hash == summary.content_hash
 
 
-def test_commentary_saved_over_a_newer_edit_is_refused(build, finance_user):
-    summary = build().summary
+def test_commentary_saved_over_a_newer_edit_is_refused(build_summary, finance_user):
+    summary = build_summary().summary
     opened_at = summary.updated_at
     services.board_summary_update_text(summary_id=summary.pk, user=finance_user,
                                        commentary="First", decisions_needed="")
@@ -172,16 +176,18 @@ def test_commentary_saved_over_a_newer_edit_is_refused(build, finance_user):
     assert summary.commentary == "First"
 
 
-def test_a_director_cannot_edit_the_commentary(build, director_user):
-    summary = build().summary
+def test_a_director_cannot_edit_the_commentary(build_summary, director_user):
+    summary = build_summary().summary
     with pytest.raises(PermissionDenied):
         services.board_summary_update_text(summary_id=summary.pk, user=director_user,
                                            commentary="x", decisions_needed="")
 
 
-def test_a_month_records_its_change_since_the_last_signed_off_month(signed_off, build):
-    signed_off(5)
-    summary = build(6).summary
+def test_a_month_records_its_change_since_the_last_signed_off_month(
+    sign_off_summary, build_summary
+):
+    sign_off_summary(5)
+    summary = build_summary(6).summary
     assert summary.content["compared_with"]["period"] == 5
     rows = {row.key: row for row in headline_rows(summary.content)}
     assert rows["savings_forecast_pence"].change == -100_000_000
@@ -190,7 +196,9 @@ def test_a_month_records_its_change_since_the_last_signed_off_month(signed_off, 
     assert rows["savings_target_pence"].change_words == "▶ no change"
 
 
-def test_build_if_due_waits_for_the_build_day_then_builds_last_month_once(programme_data, settings):
+def test_build_if_due_waits_for_the_build_day_then_builds_last_month_once(
+    small_programme, settings
+):
     settings.BOARD_SUMMARY_BUILD_WORKING_DAY = 8
     # September ends on Monday 30 September 2024; eight working days later is 10 October.
     assert services.board_summary_build_if_due(today=dt.date(2024, 10, 9)) is None
@@ -208,7 +216,7 @@ def test_the_beat_task_is_registered_under_the_name_the_schedule_uses(settings):
     assert name in app.tasks
 
 
-def test_each_months_summary_shows_the_kpi_readings_up_to_that_months_end(build, client_for,
+def test_each_months_summary_shows_the_kpi_readings_up_to_that_months_end(build_summary, client_for,
                                                                           director_user):
     from decimal import Decimal
 
@@ -220,7 +228,7 @@ def test_each_months_summary_shows_the_kpi_readings_up_to_that_months_end(build,
     KpiReading.objects.create(kpi=kpi, date=dt.date(2024, 8, 31), value=Decimal("21.4"))
     KpiReading.objects.create(kpi=kpi, date=dt.date(2024, 9, 30), value=Decimal("27.0"))
 
-    august, september = build(5).summary, build(6).summary
+    august, september = build_summary(5).summary, build_summary(6).summary
 
     assert [Decimal(k["latest_value"]) for k in august.content["kpis"]] == [Decimal("21.4")]
     assert [Decimal(k["latest_value"]) for k in september.content["kpis"]] == [Decimal("27")]

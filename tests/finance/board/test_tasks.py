@@ -1,4 +1,4 @@
-"""The board's tasks and command: the beat's build, on-demand builds, and a real worker."""
+"""The board's tasks and command: the beat's build_summary, on-demand builds, and a real worker."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from finance.board.models import BoardPack, BoardSummary
 
 
 @pytest.mark.django_db
-def test_the_beat_task_builds_last_months_draft_once_its_day_has_come(programme_data):
+def test_the_beat_task_builds_last_months_draft_once_its_day_has_come(small_programme):
     assert tasks.build_board_summary_if_due("2024-10-09") is None
     summary_id = tasks.build_board_summary_if_due("2024-10-10")
     assert BoardSummary.objects.get(pk=summary_id).period == 6
@@ -20,7 +20,7 @@ def test_the_beat_task_builds_last_months_draft_once_its_day_has_come(programme_
 
 
 @pytest.mark.django_db
-def test_the_command_builds_then_reports_an_unchanged_rebuild(programme_data, capsys):
+def test_the_command_builds_then_reports_an_unchanged_rebuild(small_programme, capsys):
     call_command("build_board_summary", "--year", "2024-25", "--period", "6")
     call_command("build_board_summary", "--year", "2024/25", "--period", "P6")
     out = capsys.readouterr().out
@@ -31,7 +31,7 @@ def test_the_command_builds_then_reports_an_unchanged_rebuild(programme_data, ca
 
 @pytest.mark.slow
 @pytest.mark.worker
-def test_a_real_worker_builds_the_draft_and_its_packs(programme_data, celery_worker_process):
+def test_a_real_worker_builds_the_draft_and_its_packs(small_programme, celery_worker_process):
     tasks.build_board_summary.delay(2024, 6)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -23,10 +23,10 @@ def no_queue(monkeypatch):
 
 
 def test_the_month_page_shows_the_headline_with_changes_in_arrows_and_words(
-    signed_off, build, director_client, django_assert_max_num_queries
+    sign_off_summary, build_summary, director_client, django_assert_max_num_queries
 ):
-    signed_off(5)
-    build(6)
+    sign_off_summary(5)
+    build_summary(6)
     with django_assert_max_num_queries(20):
         response = director_client.get(P6)
     assert response.status_code == 200
@@ -41,10 +41,10 @@ def test_the_month_page_shows_the_headline_with_changes_in_arrows_and_words(
 
 
 def test_the_list_shows_every_month_with_status_and_version(
-    signed_off, build, finance_client, django_assert_max_num_queries
+    sign_off_summary, build_summary, finance_client, django_assert_max_num_queries
 ):
-    signed_off(5)
-    build(6)
+    sign_off_summary(5)
+    build_summary(6)
     with django_assert_max_num_queries(20):
         response = finance_client.get("/board/")
     html = response.content.decode()
@@ -55,9 +55,9 @@ def test_the_list_shows_every_month_with_status_and_version(
     assert "Draft" in html
 
 
-def test_leads_see_signed_off_months_but_never_drafts(signed_off, build, lead_client):
-    signed_off(5)
-    build(6)
+def test_leads_see_signed_off_months_but_never_drafts(sign_off_summary, build_summary, lead_client):
+    sign_off_summary(5)
+    build_summary(6)
     assert lead_client.get(P6).status_code == 404
     assert lead_client.get("/board/2024-25/5/").status_code == 200
     html = lead_client.get("/board/").content.decode()
@@ -68,9 +68,9 @@ def test_leads_see_signed_off_months_but_never_drafts(signed_off, build, lead_cl
 
 
 def test_a_director_signs_off_from_the_page_and_the_board_is_emailed_after_commit(
-    build, director_client, no_queue, django_capture_on_commit_callbacks
+    build_summary, director_client, no_queue, django_capture_on_commit_callbacks
 ):
-    summary = build().summary
+    summary = build_summary().summary
     with django_capture_on_commit_callbacks(execute=True):
         response = director_client.post(f"{P6}sign-off/")
     assert response.status_code == 302
@@ -84,16 +84,16 @@ def test_a_director_signs_off_from_the_page_and_the_board_is_emailed_after_commi
 
 
 @pytest.mark.parametrize("who", ["finance_client", "lead_client", "admin_client_role"])
-def test_only_directors_may_sign_off_from_the_page(build, request, who):
-    summary = build().summary
+def test_only_directors_may_sign_off_from_the_page(build_summary, request, who):
+    summary = build_summary().summary
     response = request.getfixturevalue(who).post(f"{P6}sign-off/")
     assert response.status_code in (403, 404)
     summary.refresh_from_db()
     assert summary.is_draft
 
 
-def test_signing_off_twice_from_the_page_changes_nothing(signed_off, director_client):
-    summary = signed_off(6)
+def test_signing_off_twice_from_the_page_changes_nothing(sign_off_summary, director_client):
+    summary = sign_off_summary(6)
     response = director_client.post(f"{P6}sign-off/")
     assert response.status_code == 302
     assert any("signed off" in str(m) for m in get_messages(response.wsgi_request))
@@ -103,9 +103,9 @@ def test_signing_off_twice_from_the_page_changes_nothing(signed_off, director_cl
 
 
 def test_the_programme_office_edits_the_commentary_and_the_director_sees_it(
-    build, finance_client, director_client, no_queue
+    build_summary, finance_client, director_client, no_queue
 ):
-    summary = build().summary
+    summary = build_summary().summary
     form = finance_client.get(f"{P6}text/")
     assert form.status_code == 200
     response = finance_client.post(f"{P6}text/", {
@@ -121,8 +121,10 @@ def test_the_programme_office_edits_the_commentary_and_the_director_sees_it(
     assert summary.commentary == "Savings are slipping."
 
 
-def test_a_stale_commentary_form_is_refused_with_the_text_kept(build, finance_client, no_queue):
-    build()
+def test_a_stale_commentary_form_is_refused_with_the_text_kept(
+    build_summary, finance_client, no_queue
+):
+    build_summary()
     form = finance_client.get(f"{P6}text/")
     finance_client.post(f"{P6}text/", {"commentary": "First", "decisions_needed": "",
                                        "read_at": form.context["read_at"]})
@@ -133,24 +135,26 @@ def test_a_stale_commentary_form_is_refused_with_the_text_kept(build, finance_cl
     assert "Second" in response.content.decode()
 
 
-def test_building_from_the_page_queues_the_task(build, finance_client, no_queue):
-    build()
+def test_building_from_the_page_queues_the_task(build_summary, finance_client, no_queue):
+    build_summary()
     response = finance_client.post("/board/build/", {"year": "2024-25", "period": "6"})
     assert response.status_code == 302
     assert no_queue[-1][0] == "build_board_summary"
     assert no_queue[-1][1][:3] == (2024, 6, False)
 
 
-def test_a_finance_officer_cannot_ask_for_a_new_version(signed_off, finance_client, no_queue):
-    signed_off(6)
+def test_a_finance_officer_cannot_ask_for_a_new_version(sign_off_summary, finance_client, no_queue):
+    sign_off_summary(6)
     response = finance_client.post("/board/build/", {"year": "2024-25", "period": "6",
                                                      "new_version": "1"})
     assert response.status_code == 403
     assert no_queue == []
 
 
-def test_the_packs_download_as_pdf_and_excel_and_are_stored(build, director_client, no_queue):
-    build()
+def test_the_packs_download_as_pdf_and_excel_and_are_stored(
+    build_summary, director_client, no_queue
+):
+    build_summary()
     html = director_client.get(P6).content.decode()
     assert "being prepared" in html  # the build queued both packs
     pdf = director_client.get("/board/2024-25/6/v1/pack.pdf")
@@ -166,17 +170,17 @@ def test_the_packs_download_as_pdf_and_excel_and_are_stored(build, director_clie
     assert "being prepared" not in html
 
 
-def test_each_chart_answers_its_csv(build, director_client):
-    build()
+def test_each_chart_answers_its_csv(build_summary, director_client):
+    build_summary()
     response = director_client.get(f"{P6}?csv=bridge")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
 
 
-def test_two_months_compare_side_by_side(signed_off, build, director_client,
+def test_two_months_compare_side_by_side(sign_off_summary, build_summary, director_client,
                                          django_assert_max_num_queries):
-    signed_off(5)
-    build(6)
+    sign_off_summary(5)
+    build_summary(6)
     with django_assert_max_num_queries(20):
         response = director_client.get("/board/compare/?a=2024-25-5&b=2024-25-6")
     html = response.content.decode()
@@ -186,7 +190,7 @@ def test_two_months_compare_side_by_side(signed_off, build, director_client,
     assert '<span aria-hidden="true">▼</span> down £1.0m' in html
 
 
-def test_a_month_without_a_summary_is_a_404(programme_data, director_client):
+def test_a_month_without_a_summary_is_a_404(small_programme, director_client):
     assert director_client.get(P6).status_code == 404
     assert director_client.get("/board/2024-25/13/").status_code == 404
     assert director_client.get("/board/nonsense/6/").status_code == 404
