@@ -2,17 +2,17 @@
 
 from django.urls import path
 
-from send_tracker.views import imports
+from send_tracker.views import imports as import_views
 
 app_name = "imports"
 urlpatterns = [
-    path("", imports.import_history, name="history"),
-    path("record/<int:pk>/", imports.import_detail, name="detail"),
-    path("record/<int:pk>/status.json", imports.import_status, name="status"),
-    path("<slug:kind>/", imports.import_upload, name="upload"),
+    path("", import_views.import_history, name="history"),
+    path("record/<int:pk>/", import_views.import_detail, name="detail"),
+    path("record/<int:pk>/status.json", import_views.import_status, name="status"),
+    path("<slug:kind>/", import_views.import_upload, name="upload"),
     path(
         "<slug:kind>/template.<str:extension>",
-        imports.import_template,
+        import_views.import_template,
         name="template",
     ),
 ]
