@@ -85,7 +85,7 @@ def peak_rss_mb() -> float:
 
 
 def scale_url() -> str:
-    from send_tracker.scale import scale_database_url
+    from finance.seeding import scale_database_url
 
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/send_tracker")
     return os.environ.get("SCALE_DATABASE_URL") or scale_database_url(base)

@@ -250,8 +250,8 @@ class Invoice(AuditedModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED)
     # The history table keeps the indexes its readers use (id for an invoice's history,
     # history_date and history_user_id for the audit trail). No query filters it by ref,
-    # provider, placement or created/updated by, and those six indexes were 45% of the history
-    # INSERT of a 100,000-row invoice import (bench/results.md): they are not built.
+    # provider, placement or created/updated by, and those indexes would cost nearly half of
+    # the history INSERT of a large invoice import: they are not built.
     history = HistoricalRecords(
         no_db_index=["ref", "provider", "placement", "created_by", "updated_by"]
     )

@@ -5,6 +5,10 @@ from django.db.models.signals import post_migrate
 class SendTrackerConfig(AppConfig):
     name = "send_tracker"
     verbose_name = "SEND Programme Tracker"
+    # Its import records are in the audit trail; its own tables (the data version itself
+    # among them) do not move the data version.
+    audited = True
+    data_versioned = False
 
     def ready(self) -> None:
         from django.core import signals

@@ -5,7 +5,7 @@ Every view and API endpoint asks this module; nothing else decides who may do wh
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
@@ -135,8 +135,3 @@ class Capability(BasePermission):
         if request.method in SAFE_METHODS:
             return can(request.user, self.read)
         return self.write is not None and can(request.user, self.write)
-
-
-def roles_with(capability: str) -> Iterable[str]:
-    """The roles holding a capability (for templates and tests)."""
-    return sorted(CAPABILITIES[capability])

@@ -191,8 +191,8 @@ def _data_version() -> str | None:
     """The tracker's data version (send_tracker.dataversion): moves on at the commit of any
     change, however written; None inside a transaction that has changed data itself.
 
-    (It replaced three count(*)/max(updated_at) scans: 20 ms a page at county scale, and blind
-    to an edit that leaves count and timestamps alone.)"""
+    Not row counts or max(updated_at): those scan at county scale and miss an edit that leaves
+    count and timestamps alone."""
     return data_version()
 
 

@@ -6,7 +6,6 @@ money becomes int64 pence by string arithmetic, never through float.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -199,7 +198,3 @@ def bounds_mask(values: pd.Series, column: Column) -> tuple[pd.Series, str]:
     else:
         reason = f"must be at most {high}"
     return mask, reason
-
-
-def is_date(value: object) -> bool:
-    return isinstance(value, dt.date)
