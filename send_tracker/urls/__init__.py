@@ -28,7 +28,7 @@ urlpatterns = [
     path("finance/", include("finance.urls")),
     path("placements/", include("placements.urls")),
     path("board/", include("finance.board.urls")),
-    path("imports/mappings/", include("send_tracker.imports.mapping_urls")),
+    path("imports/mappings/", include("send_tracker.urls.mappings")),
     path("imports/", include("send_tracker.urls.imports")),
     path("audit/", audit.audit_log, name="audit"),
     path("", include("send_tracker.accounts.urls")),

@@ -13,11 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from send_tracker.exports import csv_response, safe_cell
 from send_tracker.imports import FileRejected, all_formats, get_format
-from send_tracker.imports.mapping_views import mapping_step_for_upload
 from send_tracker.imports.service import import_progress, import_start
 from send_tracker.models import ImportRecord
 from send_tracker.paging import paginate
 from send_tracker.permissions import can, capability_required
+from send_tracker.views.mappings import mapping_step_for_upload
 
 
 class UploadForm(forms.Form):

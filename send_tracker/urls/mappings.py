@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from send_tracker.imports import mapping_views
+from send_tracker.views import mappings as mapping_views
 
 app_name = "import_mappings"
 urlpatterns = [
