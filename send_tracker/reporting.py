@@ -5,9 +5,9 @@ Every app asks these functions, never the wall clock. The calendar is stored
 and the reporting month is the last closed one. Periods move on only when someone closes the
 open one (send_tracker.services.reporting_period_close).
 
-An empty calendar (a new database) starts itself from the wall clock on first asking: the open
+An empty calendar (a new database) follows the wall clock until it is first changed: the open
 period is last month until its lead deadline passes, then this month (`today` overrides the
-clock for that fallback only).
+clock for that fallback only). Reads never write: the first close or date change stores it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection
 from django.utils import timezone
 
 from send_tracker.fiscal import (
@@ -71,62 +71,53 @@ def _wall_clock_open_period(today: dt.date) -> YearPeriod:
     return year, period
 
 
-def _start_calendar(today: dt.date | None) -> YearPeriod:
-    """Open the first period of an empty calendar (or the one after the last closed period)."""
-    last_closed = (
-        ReportingPeriod.objects.filter(state=ReportingPeriod.State.CLOSED)
-        .order_by("-year", "-period").first()
-    )
-    if last_closed is not None:
-        year, period = next_period(last_closed.fy, last_closed.period)
-    else:
-        year, period = _wall_clock_open_period(today or timezone.localdate())
-    dates = default_dates(year, period)
-    try:
-        with transaction.atomic():
-            ReportingPeriod.objects.update_or_create(
-                year=year.start_year, period=period,
-                defaults={"state": ReportingPeriod.State.OPEN},
-                create_defaults={"state": ReportingPeriod.State.OPEN,
-                                 "lead_deadline": dates.lead_deadline,
-                                 "finance_close": dates.finance_close,
-                                 "board_date": dates.board_date},
-            )
-    except IntegrityError:
-        # Another request opened a period first: the constraint keeps exactly one open.
-        row = ReportingPeriod.objects.get(state=ReportingPeriod.State.OPEN)
-        return row.fy, row.period
-    return year, period
+def derived_open_period(*, today: dt.date | None = None) -> YearPeriod:
+    """The open period of a calendar with no open row: the one after the last closed period,
+    else (an empty calendar) the wall-clock rule. Stored by the first close or date change."""
+    _, closed = _stored()
+    if closed is not None:
+        return next_period(*closed)
+    return _wall_clock_open_period(today or timezone.localdate())
 
 
-def _open_and_last_closed() -> tuple[ReportingPeriod | None, ReportingPeriod | None]:
-    """The open period and the last closed one, in one query."""
+def _stored() -> tuple[YearPeriod | None, YearPeriod | None]:
+    """The stored open period and the last closed one, in one query; asked once per request
+    (the calendar's services forget the answer when they change it)."""
+    memo = getattr(connection, "_send_calendar_memo", None)
+    if memo is not None:
+        return memo
     rows = list(
         ReportingPeriod.objects.exclude(state=ReportingPeriod.State.UPCOMING)
         .order_by("-year", "-period")
-        .only("year", "period", "state")[:2]
+        .values_list("year", "period", "state")[:2]
     )
-    open_row = next((r for r in rows if r.state == ReportingPeriod.State.OPEN), None)
-    closed = next((r for r in rows if r.state == ReportingPeriod.State.CLOSED), None)
-    return open_row, closed
+    open_row = next(((FinancialYear(y), p) for y, p, st in rows
+                     if st == ReportingPeriod.State.OPEN), None)
+    closed = next(((FinancialYear(y), p) for y, p, st in rows
+                   if st == ReportingPeriod.State.CLOSED), None)
+    result = (open_row, closed)
+    if getattr(connection, "_send_in_request", False):
+        connection._send_calendar_memo = result
+    return result
+
+
+def forget() -> None:
+    """Drop this request's answer (after the calendar changed, and at each request's start)."""
+    connection._send_calendar_memo = None
 
 
 def open_period(*, today: dt.date | None = None) -> YearPeriod:
     """The one open period: the month leads report on now."""
-    open_row, _ = _open_and_last_closed()
-    if open_row is None:
-        return _start_calendar(today)
-    return open_row.fy, open_row.period
+    open_row, _ = _stored()
+    return open_row if open_row is not None else derived_open_period(today=today)
 
 
 def reporting_month(*, today: dt.date | None = None) -> YearPeriod:
     """The last closed period: the month every page shows unless the user picks another."""
-    open_row, closed = _open_and_last_closed()
+    _, closed = _stored()
     if closed is not None:
-        return closed.fy, closed.period
-    if open_row is None:
-        return previous_period(*_start_calendar(today))
-    return previous_period(open_row.fy, open_row.period)
+        return closed
+    return previous_period(*open_period(today=today))
 
 
 def reporting_month_end(*, today: dt.date | None = None) -> dt.date:
@@ -174,3 +165,8 @@ def calendar_rows(*, upcoming: int = 3) -> list[dict]:
                "board_date": r.board_date, "closed_at": r.closed_at, "closed_by": r.closed_by,
                "label": month_label(r.fy, r.period)} for r in rows]
     return sorted(extra, key=lambda r: (r["year"].start_year, r["period"]), reverse=True) + result
+
+
+def request_boundary(**kwargs) -> None:
+    """At each request's start and end: the calendar is asked afresh (once) per request."""
+    forget()

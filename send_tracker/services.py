@@ -6,13 +6,44 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from send_tracker import reporting
 from send_tracker.fiscal import FinancialYear, period_end
 from send_tracker.models import ReportingPeriod
 from send_tracker.permissions import can
-from send_tracker.reporting import default_dates, month_label, next_period, open_period
+from send_tracker.reporting import default_dates, month_label, next_period
+
+
+@transaction.atomic
+def reporting_calendar_start(*, user: Any = None) -> ReportingPeriod:
+    """Store the open period of a calendar that has none yet (a new database): the period the
+    wall-clock rule, or the last closed period, gives. Returns the open period's row."""
+    existing = ReportingPeriod.objects.filter(state=ReportingPeriod.State.OPEN).first()
+    if existing is not None:
+        return existing
+    # One starter at a time: the lock is on the table, held to commit, and only ever taken
+    # when the calendar has no open period, i.e. once in a database's life.
+    with connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE send_tracker_reportingperiod IN SHARE ROW EXCLUSIVE MODE")
+    existing = ReportingPeriod.objects.filter(state=ReportingPeriod.State.OPEN).first()
+    if existing is not None:
+        return existing
+    reporting.forget()
+    year, period = reporting.derived_open_period()
+    row = ReportingPeriod.objects.filter(year=year.start_year, period=period).first()
+    if row is None:
+        dates = default_dates(year, period)
+        row = ReportingPeriod(year=year.start_year, period=period, created_by=user,
+                              lead_deadline=dates.lead_deadline,
+                              finance_close=dates.finance_close, board_date=dates.board_date)
+    row.state = ReportingPeriod.State.OPEN
+    row.updated_by = user
+    row.full_clean()
+    row.save()
+    reporting.forget()
+    return row
 
 
 @transaction.atomic
@@ -25,7 +56,7 @@ def reporting_period_close(*, user: Any, year: FinancialYear, period: int) -> Re
     if not can(user, "close_period"):
         raise PermissionDenied("Only a programme manager, finance officer or administrator can "
                                "close a reporting period.")
-    open_period()  # an empty calendar starts itself, so there is a period to close
+    reporting_calendar_start(user=user)
     label = month_label(year, period)
     month_end = period_end(year, period)
     if timezone.localdate() <= month_end:
@@ -62,6 +93,7 @@ def reporting_period_close(*, user: Any, year: FinancialYear, period: int) -> Re
     following.updated_by = user
     following.full_clean()
     following.save()
+    reporting.forget()
     return closed
 
 
@@ -79,6 +111,7 @@ def reporting_period_dates_set(
     if not can(user, "close_period"):
         raise PermissionDenied("Only a programme manager, finance officer or administrator can "
                                "change the reporting calendar.")
+    reporting_calendar_start(user=user)
     label = month_label(year, period)
     row = ReportingPeriod.objects.select_for_update().filter(
         year=year.start_year, period=period
@@ -104,4 +137,5 @@ def reporting_period_dates_set(
     row.updated_by = user
     row.full_clean()
     row.save()
+    reporting.forget()
     return row

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from send_tracker import audit_views, views
+from send_tracker import audit_views, calendar_views, views
 
 handler403 = "send_tracker.views.permission_denied"
 handler404 = "send_tracker.views.page_not_found"
@@ -30,6 +30,10 @@ urlpatterns = [
     path("board/", include("finance.board_urls")),
     path("imports/", include("send_tracker.import_urls")),
     path("audit/", audit_views.audit_log, name="audit"),
+    path("calendar/", calendar_views.calendar_page, name="calendar"),
+    path("calendar/close/", calendar_views.calendar_close, name="calendar-close"),
+    path("calendar/<str:year>/p<int:period>/", calendar_views.calendar_edit,
+         name="calendar-edit"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

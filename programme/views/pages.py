@@ -21,9 +21,9 @@ from programme.views.common import YearPeriod, period_choices, year_period_from
 from send_tracker.charts import chart_csv_response
 from send_tracker.dataversion import cached
 from send_tracker.exports import csv_response, safe_cell
+from send_tracker.fiscal import period_end
 from send_tracker.paging import paginate
 from send_tracker.permissions import ADMIN, LEAD, can_edit_strand, capability_required, has_role
-from send_tracker.reporting import reporting_month_end
 from send_tracker.templatetags.tracker import RAG_WORDS
 
 POUNDS_FORMAT = '"£"#,##0.00;-"£"#,##0.00'
@@ -163,8 +163,9 @@ def strand_detail(request: HttpRequest, slug: str) -> HttpResponse:
         strand=strand, year=chosen.year, period=chosen.period,
         updates=[row["update"] for row in projects if row["update"]],
     )
-    # Overdue is judged as at the end of the reporting month, not by the wall clock.
-    as_at = reporting_month_end()
+    # Overdue is judged as at the end of the month shown (by default the reporting month),
+    # never by the wall clock.
+    as_at = period_end(chosen.year, chosen.period)
     return render(request, "programme/strand.html", {
         "strand": strand,
         "chosen": chosen,

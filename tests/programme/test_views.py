@@ -42,10 +42,16 @@ def test_the_overview_shows_each_strand_and_the_programme_with_rag_words(program
     assert "<script>" not in html.replace('<script type="application/json"', "")
 
 
-def test_the_overview_defaults_to_the_latest_period_with_submitted_updates(programme,
-                                                                           director_client):
+def test_the_overview_defaults_to_the_reporting_month_of_the_calendar(programme,
+                                                                       reporting_calendar,
+                                                                       director_client):
+    reporting_calendar(2024, 6)
     html = director_client.get("/programme/").content.decode()
     assert "P6 (September) 2024/25" in html
+    assert "Reporting month: " in html
+    assert "P6 2024/25 (September 2024)" in html
+    reporting_calendar(2024, 5)
+    assert "P5 (August) 2024/25" in director_client.get("/programme/").content.decode()
 
 
 def test_a_malformed_year_is_reported_in_an_error_summary(programme, director_client):

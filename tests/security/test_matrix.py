@@ -55,6 +55,9 @@ PAGE_RULES: dict[str, frozenset[str]] = {
     **{f"imports:{name}": FIN for name in ("history", "detail", "status", "upload",
                                             "template")},
     "audit": frozenset({ADMIN}),
+    # The reporting calendar: everyone reads it; the programme office and finance run it.
+    "calendar": ALL, "calendar-edit": frozenset({PM, FINANCE, ADMIN}),
+    "calendar-close": frozenset({PM, FINANCE, ADMIN}),
     "api-schema": ALL, "api-docs": ALL,
 }
 # Pages any signed-in user may open, with or without a role.

@@ -56,6 +56,7 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             demo.seed_core_users()
+            demo.seed_calendar(log=log)  # P6 2024/25 the reporting month, P7 open
             # Dependency order: placements <- programme <- finance (finance reads the others).
             for name, module in (
                 ("placements", placements_demo),
