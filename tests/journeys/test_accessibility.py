@@ -52,6 +52,10 @@ PAGES = [
     ("director", "/board/2024-25/6/"),
     ("director", "/board/compare/?a=2024-25-5&b=2024-25-6"),
     ("admin", "/audit/"),
+    ("director", "/calendar/"),
+    ("manager", "/calendar/"),
+    ("manager", "/calendar/close/"),
+    ("finance", "/calendar/2024-25/p8/"),
 ]
 
 
