@@ -116,11 +116,13 @@ def calendar_close(request: HttpRequest) -> HttpResponse:
                     return redirect(reverse("calendar"))
         messages.error(request, error)
         return redirect(reverse("calendar"))
+    deadline = reporting.period_dates(open_year, open_p).lead_deadline
     return render(request, "send_tracker/calendar_close.html", {
         "short": short,
         "label": reporting.month_label(open_year, open_p),
         "year": open_year,
         "period": open_p,
-        "deadline": reporting.period_dates(open_year, open_p).lead_deadline,
+        "deadline": deadline,
+        "deadline_passed": deadline < timezone.localdate(),
         "next_label": reporting.month_label(*reporting.next_period(open_year, open_p)),
     })
