@@ -228,9 +228,14 @@ def test_a_manager_closes_the_month_after_confirming(reporting_calendar, client_
 def test_a_bad_close_request_is_a_message_not_a_500(reporting_calendar, client_for, make_user):
     reporting_calendar(2024, 6)
     manager = client_for(make_user(FINANCE))
-    for data in ({}, {"year": "20x", "period": "7"}, {"year": "2024-25", "period": "13"}):
+    hostile = ({}, {"year": "20x", "period": "7"}, {"year": "2024-25", "period": "13"},
+               {"year": '"><script>alert(1)</script>', "period": "7"},
+               {"year": "2024-25", "period": "99999999999999999999"},
+               {"year": "2024-25", "period": "²"}, {"year": "2024-25\x00", "period": "7"})
+    for data in hostile:
         response = manager.post("/calendar/close/", data, follow=True)
         assert response.status_code == 200
+        assert "<script>alert(1)" not in response.content.decode()
     assert reporting.open_period() == (FY, 7)
 
 
@@ -254,6 +259,12 @@ def test_the_dates_form_shows_errors_beside_the_fields(reporting_calendar, clien
     assert row(7).lead_deadline == dt.date(2024, 11, 15)
     assert manager.get("/calendar/2024-25/p13/").status_code == 404
     assert manager.get("/calendar/20x/p7/").status_code == 404
+    assert manager.get("/calendar/2024-25/p99999999999999999999/").status_code == 404
+    for value in ('"><script>', "99/99/9999", "1e9", " ", "²"):
+        response = manager.post(url, {"lead_deadline": value, "finance_close": "08/11/2024",
+                                      "board_date": "21/11/2024"})
+        assert response.status_code == 400
+    assert row(7).lead_deadline == dt.date(2024, 11, 15)
 
 
 def test_the_header_costs_one_query_shared_with_the_page(reporting_calendar, director_client,
