@@ -56,11 +56,12 @@ def seeders() -> tuple[Seeder, ...]:
 
 
 def demo_load(*, log: Log, announce: Log) -> None:
-    """The demo users, then each app's demo data in order, in one transaction."""
+    """Demo users and the reporting calendar, then each app's demo data in order, atomically."""
     from send_tracker import demo
 
     with transaction.atomic():
         demo.seed_core_users()
+        demo.seed_calendar(log=log)  # P6 2024/25 the reporting month, P7 open
         for seeder in seeders():
             announce(f"Seeding {seeder.name}…")
             seeder.demo.seed(log=log)

@@ -18,10 +18,11 @@ from programme.periods import (
     is_period_closed,
     local_today,
     reminder_date,
+    reporting_period,
     update_deadline,
 )
 from programme.selectors import field_changes, missing_updates
-from send_tracker.fiscal import FinancialYear, current_period, period_label, previous_period
+from send_tracker.fiscal import FinancialYear, period_label
 from send_tracker.permissions import ADMIN, can_edit_strand, has_role, user_roles
 
 logger = logging.getLogger(__name__)
@@ -228,14 +229,16 @@ def raid_item_save(*, user: Any, strand: Strand, item: RaidItem | None = None,
 
 
 def _reminder_periods(today) -> list[tuple[FinancialYear, int]]:
-    year, period = current_period(today)
-    candidates = [previous_period(year, period), (year, period)]
-    return [(y, p) for y, p in candidates if reminder_date(y, p) <= today <= update_deadline(y, p)]
+    """The open period, from its reminder date until its (calendar) deadline."""
+    year, period = reporting_period()
+    return [(year, period)] if reminder_date(year, period) <= today <= update_deadline(
+        year, period) else []
 
 
 def progress_reminders_send(*, today=None) -> int:
     """E-mail each strand lead whose projects lack a submitted update, from five working days
-    before the period's deadline; once per lead per period. Returns how many were sent.
+    before the open period's deadline in the reporting calendar; once per lead per period.
+    Returns how many were sent.
 
     Deliberately not one transaction: each lead's reminder is claimed (unique row) and sent in
     its own, so a mail failure for one lead neither re-sends nor loses the others.

@@ -13,7 +13,7 @@ class SendTrackerConfig(AppConfig):
     def ready(self) -> None:
         from django.core import signals
 
-        from send_tracker import dataversion
+        from send_tracker import dataversion, reporting
 
         # After every migrate (tests' databases too): new tables get the data-version trigger.
         post_migrate.connect(dataversion.install_triggers, sender=self,
@@ -23,3 +23,7 @@ class SendTrackerConfig(AppConfig):
                                         dispatch_uid="send_tracker.dataversion.request_started")
         signals.request_finished.connect(dataversion.request_finished,
                                          dispatch_uid="send_tracker.dataversion.request_finished")
+        # The reporting calendar is read once per request (the header and the page share it).
+        for signal in (signals.request_started, signals.request_finished):
+            signal.connect(reporting.request_boundary,
+                           dispatch_uid=f"send_tracker.reporting.{id(signal)}")

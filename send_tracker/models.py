@@ -184,3 +184,57 @@ class UserChange(AuditedModel):
 
     def __str__(self) -> str:
         return self.description
+
+
+class ReportingPeriod(AuditedModel):
+    """One month of the reporting calendar: its deadlines and whether it is open or closed.
+
+    Exactly one period is open (the month leads report on); the last closed one is the
+    reporting month every page shows. A period moves from open to closed only through
+    send_tracker.calendar.reporting_period_close, which then opens the next one.
+    """
+
+    class State(models.TextChoices):
+        UPCOMING = "upcoming", "Upcoming"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    year = models.IntegerField(help_text="start year of the financial year (2024 = 2024/25)")
+    period = models.PositiveSmallIntegerField(help_text="1 (April) to 12 (March)")
+    lead_deadline = models.DateField(
+        help_text="leads' updates are due by this day (working days after month end; "
+        "moved for bank holidays)"
+    )
+    finance_close = models.DateField(help_text="the finance ledger for the month closes")
+    board_date = models.DateField(help_text="the board meets on the month's summary")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.UPCOMING)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "period"], name="reporting_period_unique"),
+            models.CheckConstraint(
+                condition=models.Q(period__gte=1, period__lte=12),
+                name="reporting_period_period_1_12",
+            ),
+            # Exactly one open period: a second open row cannot be written.
+            models.UniqueConstraint(
+                fields=["state"], condition=models.Q(state="open"),
+                name="reporting_period_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"P{self.period} {self.fy.label}"
+
+    @property
+    def fy(self):
+        from send_tracker.fiscal import FinancialYear
+
+        return FinancialYear(self.year)

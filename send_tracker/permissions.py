@@ -37,6 +37,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_compliance": frozenset({DIRECTOR, PROGRAMME_MANAGER, ADMIN}),  # "who has not updated"
     # Programme set-up in the browser: strands, projects, targets, milestones, KPIs, calendar.
     "manage_programme": frozenset({PROGRAMME_MANAGER, ADMIN}),
+    # The reporting calendar: close the open period (moving every page on a month) and edit a
+    # period's deadlines. Everyone may read the calendar (view_aggregates).
+    "close_period": frozenset({PROGRAMME_MANAGER, FINANCE, ADMIN}),
     # Users and roles in the browser.
     "manage_users": frozenset({ADMIN}),
     "edit_board_commentary": frozenset({ADMIN, FINANCE}),

@@ -34,6 +34,7 @@ from finance.selectors.history import history_rows
 from finance.views.common import form_page
 from send_tracker.fiscal import FinancialYear
 from send_tracker.permissions import capability_required
+from send_tracker.reporting import reporting_month_end
 
 
 def _agreement():
@@ -55,6 +56,11 @@ def agreement(request: HttpRequest) -> HttpResponse:
     if found is None:
         return render(request, "finance/agreement.html", {"agreement": None})
     versions = selectors.versions_with_targets(found)
+    # "Overdue" is judged as at the end of the reporting month, not by the wall clock.
+    as_at = reporting_month_end()
+    instalments = list(found.instalments.all())
+    for instalment in instalments:
+        instalment.shown_status = instalment.status_as_at(as_at)
     return render(
         request,
         "finance/agreement.html",
@@ -64,10 +70,10 @@ def agreement(request: HttpRequest) -> HttpResponse:
             "current": next(
                 (v for v in versions if v.status == AgreementVersion.Status.AGREED), None
             ),
-            "instalments": list(found.instalments.all()),
+            "instalments": instalments,
             "conditions": list(found.conditions.all()),
             "returns": list(found.returns.all()),
-            "today": timezone.localdate(),
+            "today": as_at,
         },
     )
 

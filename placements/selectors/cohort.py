@@ -20,7 +20,6 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.utils import timezone
 
 from placements.codes import INMSS
 from placements.models import Assessment, Child, Placement
@@ -34,6 +33,7 @@ from placements.selectors._sql import (
 )
 from send_tracker.dataversion import cached_selector
 from send_tracker.money import round_half_up
+from send_tracker.reporting import reporting_month_end
 
 _HIGH_NEEDS_SHARE_X100 = ExpressionWrapper(
     F("annual_cost_pence") * (100 - F("health_pct") - F("social_care_pct")),
@@ -217,11 +217,12 @@ def inmss_share(by_type: dict[str, dict[str, int]]) -> dict:
 
 
 def cohort_default_date() -> dt.date:
-    """The month end of the newest placement start or assessment date, never after today."""
-    today = timezone.localdate()
+    """The end of the reporting month (the calendar's last closed period): the cohort as the
+    pages' month describes it, never a date after it."""
+    end = reporting_month_end()
     row = Placement.objects.aggregate(latest=Max("start_date"))
     arow = Assessment.objects.aggregate(req=Max("request_date"), plan=Max("final_plan_date"))
     dates = [d for d in (row["latest"], arow["req"], arow["plan"]) if d]
     if not dates:
-        return today
-    return min(month_end(max(dates)), today)
+        return end
+    return min(month_end(max(dates)), end)

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('send_tracker', '0004_programme_manager_role'),
+        ('send_tracker', '0005_reporting_calendar'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

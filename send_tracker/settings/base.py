@@ -188,6 +188,11 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 
 # Programme: monthly updates are due this many working days after period end.
 PROGRESS_UPDATE_DEADLINE_WORKING_DAY = env.int("PROGRESS_UPDATE_DEADLINE_WORKING_DAY", default=10)
+# The reporting calendar's default dates for a period (editable per period on the calendar
+# page, e.g. for bank holidays): the ledger closes, and the board meets, on these working days
+# after the period ends.
+FINANCE_CLOSE_WORKING_DAY = env.int("FINANCE_CLOSE_WORKING_DAY", default=6)
+BOARD_MEETING_WORKING_DAY = env.int("BOARD_MEETING_WORKING_DAY", default=15)
 # Board summaries are built on this working day after period end.
 BOARD_SUMMARY_BUILD_WORKING_DAY = env.int("BOARD_SUMMARY_BUILD_WORKING_DAY", default=8)
 

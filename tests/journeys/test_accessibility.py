@@ -56,6 +56,10 @@ PAGES = [
     ("admin", "/users/invite/"),
     ("admin", "/users/{user}/"),
     (None, "/invitation/not-a-valid-token/"),
+    ("director", "/calendar/"),
+    ("manager", "/calendar/"),
+    ("manager", "/calendar/close/"),
+    ("finance", "/calendar/2024-25/p8/"),
 ]
 
 

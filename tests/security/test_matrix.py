@@ -62,6 +62,9 @@ PAGE_RULES: dict[str, frozenset[str]] = {
     "audit": frozenset({ADMIN}),
     **{f"accounts:{name}": frozenset({ADMIN}) for name in (
         "list", "invite", "detail", "reinvite", "deactivate", "reactivate")},
+    # The reporting calendar: everyone reads it; the programme office and finance run it.
+    "calendar": ALL, "calendar-edit": frozenset({PM, FINANCE, ADMIN}),
+    "calendar-close": frozenset({PM, FINANCE, ADMIN}),
     "api-schema": ALL, "api-docs": ALL,
 }
 # Pages any signed-in user may open, with or without a role.

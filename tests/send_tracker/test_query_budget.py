@@ -30,6 +30,7 @@ FILL = {
                                                "/programme/strands/scale-1/"],
     "finance/scenarios/<slug:slug>/": lambda: ["/finance/scenarios/baseline/"],
     "board/<str:year>/<int:period>/": lambda: ["/board/2024-25/6/"],
+    "calendar/<str:year>/p<int:period>/": lambda: ["/calendar/2024-25/p8/"],
     "api/v1/board-summaries/<str:year>/<str:period>/": lambda: [
         "/api/v1/board-summaries/2024-25/6/"],
 }

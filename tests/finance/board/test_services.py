@@ -196,10 +196,11 @@ def test_a_month_records_its_change_since_the_last_signed_off_month(
     assert rows["savings_target_pence"].change_words == "▶ no change"
 
 
-def test_build_if_due_waits_for_the_build_day_then_builds_last_month_once(
-    small_programme, settings
+def test_build_if_due_waits_for_the_build_day_then_builds_the_reporting_month_once(
+    small_programme, reporting_calendar, settings
 ):
     settings.BOARD_SUMMARY_BUILD_WORKING_DAY = 8
+    reporting_calendar(2024, 6)  # P6 closed: the reporting month
     # September ends on Monday 30 September 2024; eight working days later is 10 October.
     assert services.board_summary_build_if_due(today=dt.date(2024, 10, 9)) is None
     built = services.board_summary_build_if_due(today=dt.date(2024, 10, 10))

@@ -12,7 +12,10 @@ from finance.board.models import BoardPack, BoardSummary
 
 
 @pytest.mark.django_db
-def test_the_beat_task_builds_last_months_draft_once_its_day_has_come(small_programme):
+def test_the_beat_task_builds_the_reporting_months_draft_once_its_day_has_come(
+    small_programme, reporting_calendar
+):
+    reporting_calendar(2024, 6)
     assert tasks.build_board_summary_if_due("2024-10-09") is None
     summary_id = tasks.build_board_summary_if_due("2024-10-10")
     assert BoardSummary.objects.get(pk=summary_id).period == 6
