@@ -38,6 +38,7 @@ FILL = {
 QUERY = {
     "/api/v1/programme/summary/": "?year=2024-25&period=6",
     "/api/v1/finance/summary/": "?year=2024-25&period=6",
+    "/api/v1/benchmarks/": "?measure=plans_january",
 }
 # Patterns not measured here, by the reason.
 NOT_MEASURED = {
