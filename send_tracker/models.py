@@ -59,6 +59,9 @@ class ImportRecord(models.Model):
     rows_unchanged = models.IntegerField(default=0)
     rows_rejected = models.IntegerField(default=0)
     progress_pct = models.PositiveSmallIntegerField(default=0)
+    # Deliveries of the import task that started running it (a killed worker's task is
+    # delivered again once; see send_tracker.imports.service).
+    attempts = models.PositiveSmallIntegerField(default=0)
     problems = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     uploaded_by = models.ForeignKey(

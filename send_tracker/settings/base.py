@@ -161,8 +161,19 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / ".data" / "media"))
 
-# Uploads: imports are capped at 20 MB (send_tracker/imports.py checks the same number).
+# Imports: every limit in one place, each configurable; send_tracker.imports.reading checks
+# them before a file is parsed and names the limit in its message.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+# A workbook is a zip: what its parts inflate to, counted while decompressing (not as declared).
+IMPORT_MAX_INFLATED_BYTES = env.int("IMPORT_MAX_INFLATED_BYTES", default=200 * 1024 * 1024)
+# Cells of a workbook's first sheet, empty ones included, counted while reading.
+IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=3_000_000)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=1_000_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=1_000)
+# Excel's own maximum for one cell.
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=32_767)
+# The import task is stopped (and the import marked failed) after this many seconds.
+IMPORT_TASK_TIME_LIMIT = env.int("IMPORT_TASK_TIME_LIMIT", default=600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -208,6 +219,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     "socket_connect_timeout": 2,
 }
+# An import still running this long after it started, with no worker holding it, had its
+# worker die and its redelivery too (or it was never redelivered): the minute sweeper marks it
+# failed. A killed task is redelivered after the visibility timeout, and runs for at most the
+# import time limit.
+IMPORT_REDELIVERY_WINDOW = (CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+                            + IMPORT_TASK_TIME_LIMIT + 60)
 CELERY_RESULT_EXPIRES = 86400
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
