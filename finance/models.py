@@ -10,6 +10,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from send_tracker.models import AuditedModel
+from send_tracker.money import PenceBound, pence_bound_check
 
 
 class Rag(models.TextChoices):
@@ -46,7 +47,7 @@ class Budget(AuditedModel):
 
     line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="budgets")
     year = models.PositiveSmallIntegerField(help_text="start year: 2024 = 2024/25")
-    budget_pence = models.BigIntegerField(help_text="pence")
+    budget_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
     history = HistoricalRecords()
 
     class Meta:
@@ -59,9 +60,9 @@ class MonthlyForecast(AuditedModel):
     line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="forecasts")
     year = models.PositiveSmallIntegerField(help_text="start year: 2024 = 2024/25")
     period = models.PositiveSmallIntegerField()
-    budget_pence = models.BigIntegerField(help_text="pence")
-    actual_to_date_pence = models.BigIntegerField(help_text="pence")
-    forecast_outturn_pence = models.BigIntegerField(help_text="pence")
+    budget_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
+    actual_to_date_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
+    forecast_outturn_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
     history = HistoricalRecords()
 
     class Meta:
@@ -71,6 +72,12 @@ class MonthlyForecast(AuditedModel):
                 fields=["line", "year", "period"], name="forecast_line_year_period"
             ),
             _period_check("forecast"),
+            *(
+                models.CheckConstraint(
+                    condition=pence_bound_check(field), name=f"forecast_{field}_bound"
+                )
+                for field in ("budget_pence", "actual_to_date_pence", "forecast_outturn_pence")
+            ),
         ]
         indexes = [models.Index(fields=["year", "period"])]
 
@@ -79,7 +86,7 @@ class HighNeedsIncome(AuditedModel):
     """The High Needs Block allocation for a year (after recoupment and block transfers)."""
 
     year = models.PositiveSmallIntegerField(unique=True)
-    allocation_pence = models.BigIntegerField(help_text="pence")
+    allocation_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
     history = HistoricalRecords()
 
     class Meta:
@@ -90,8 +97,10 @@ class DeficitOutturn(AuditedModel):
     """Actual in-year DSG deficit and the cumulative deficit at 31 March, from the accounts."""
 
     year = models.PositiveSmallIntegerField(unique=True)
-    in_year_deficit_pence = models.BigIntegerField(help_text="pence")
-    cumulative_deficit_pence = models.BigIntegerField(help_text="pence, at 31 March")
+    in_year_deficit_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
+    cumulative_deficit_pence = models.BigIntegerField(
+        validators=[PenceBound()], help_text="pence, at 31 March"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -111,7 +120,7 @@ class Pressure(AuditedModel):
 
     year = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    amount_pence = models.BigIntegerField(help_text="pence")
+    amount_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
     basis = models.TextField(blank=True, help_text="how the amount was arrived at")
     derived = models.BooleanField(default=False, help_text="computed from placements data")
     history = HistoricalRecords()
@@ -132,7 +141,7 @@ class Mitigation(AuditedModel):
 
     year = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=200)
-    value_pence = models.BigIntegerField(help_text="pence")
+    value_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
     confidence = models.CharField(max_length=6, choices=Rag.choices, default=Rag.AMBER)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IDENTIFIED)
     owner = models.CharField(max_length=120, blank=True)
@@ -151,7 +160,9 @@ class SafetyValveAgreement(AuditedModel):
 
     authority = models.CharField(max_length=200)
     signed_on = models.DateField()
-    total_contribution_pence = models.BigIntegerField(help_text="pence: DfE total")
+    total_contribution_pence = models.BigIntegerField(
+        validators=[PenceBound()], help_text="pence: DfE total"
+    )
     notes = models.TextField(blank=True)
     history = HistoricalRecords()
 
@@ -198,8 +209,10 @@ class AgreementTarget(AuditedModel):
 
     version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="targets")
     year = models.PositiveSmallIntegerField()
-    in_year_cap_pence = models.BigIntegerField(help_text="pence: the in-year deficit allowed")
-    cumulative_target_pence = models.BigIntegerField(
+    in_year_cap_pence = models.BigIntegerField(
+        validators=[PenceBound()], help_text="pence: the in-year deficit allowed"
+    )
+    cumulative_target_pence = models.BigIntegerField(validators=[PenceBound()], 
         help_text="pence: cumulative deficit at 31 March"
     )
     history = HistoricalRecords()
@@ -224,7 +237,7 @@ class Instalment(AuditedModel):
         SafetyValveAgreement, on_delete=models.CASCADE, related_name="instalments"
     )
     year = models.PositiveSmallIntegerField()
-    amount_pence = models.BigIntegerField(help_text="pence")
+    amount_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
     due_on = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DUE)
     paid_on = models.DateField(null=True, blank=True)

@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from placements.codes import NCY_MAX, NCY_MIN, PrimaryNeed, ProvisionType
 from send_tracker.models import AuditedModel
+from send_tracker.money import CountBound, PenceBound, pence_bound_check
 
 PCT_RANGE = (
     Q(health_pct__gte=0)
@@ -37,7 +38,9 @@ class Provider(AuditedModel):
     urn = models.CharField("URN", max_length=20, blank=True)
     provision_type = models.CharField(max_length=32, choices=ProvisionType.choices)
     in_county = models.BooleanField(default=True)
-    places = models.PositiveIntegerField("commissioned places", null=True, blank=True)
+    places = models.PositiveIntegerField(
+        "commissioned places", null=True, blank=True, validators=[CountBound()]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -117,7 +120,7 @@ class Placement(AuditedModel):
     provision_type = models.CharField(max_length=32, choices=ProvisionType.choices)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
-    annual_cost_pence = models.BigIntegerField(help_text="pence")
+    annual_cost_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
     health_pct = models.DecimalField(max_digits=5, decimal_places=2, default=0)
     social_care_pct = models.DecimalField(max_digits=5, decimal_places=2, default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
@@ -132,6 +135,9 @@ class Placement(AuditedModel):
             ),
             models.CheckConstraint(
                 condition=Q(annual_cost_pence__gte=0), name="placement_cost_positive"
+            ),
+            models.CheckConstraint(
+                condition=pence_bound_check("annual_cost_pence"), name="placement_cost_bound"
             ),
             models.CheckConstraint(condition=PCT_RANGE, name="placement_pct_range"),
             models.CheckConstraint(
@@ -153,7 +159,7 @@ class Comparator(AuditedModel):
 
     name = models.CharField(max_length=120, unique=True)
     plural = models.CharField(max_length=120, blank=True)
-    annual_cost_pence = models.BigIntegerField(help_text="pence")
+    annual_cost_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
     order = models.PositiveSmallIntegerField(default=0)
     active = models.BooleanField(default=True)
     history = HistoricalRecords()
@@ -210,7 +216,7 @@ class PlacementOption(models.Model):
     )
     description = models.CharField(max_length=200)
     provision_type = models.CharField(max_length=32, choices=ProvisionType.choices)
-    annual_cost_pence = models.BigIntegerField(help_text="pence")
+    annual_cost_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
     suitable = models.BooleanField(default=True)
     chosen = models.BooleanField(default=False)
 
@@ -245,7 +251,7 @@ class Invoice(AuditedModel):
     )
     period_start = models.DateField()
     period_end = models.DateField()
-    amount_pence = models.BigIntegerField(help_text="pence")
+    amount_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
     paid_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED)
     # The history table keeps the indexes its readers use (id for an invoice's history,
@@ -264,6 +270,9 @@ class Invoice(AuditedModel):
             ),
             models.CheckConstraint(
                 condition=Q(amount_pence__gte=0), name="invoice_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=pence_bound_check("amount_pence"), name="invoice_amount_bound"
             ),
         ]
         indexes = [

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from send_tracker.models import AuditedModel
+from send_tracker.money import PenceBound
 
 PERIOD_RANGE = Q(period__gte=1) & Q(period__lte=12)
 
@@ -98,7 +99,7 @@ class SavingsTarget(AuditedModel):
     project = models.ForeignKey(
         Project, null=True, blank=True, on_delete=models.CASCADE, related_name="targets"
     )
-    amount_pence = models.BigIntegerField(help_text="pence")
+    amount_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
     history = HistoricalRecords()
 
     class Meta:
@@ -146,8 +147,12 @@ class ProgressUpdate(AuditedModel):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="updates")
     year = models.PositiveSmallIntegerField(help_text="start year of the financial year")
     period = models.PositiveSmallIntegerField()
-    forecast_pence = models.BigIntegerField(help_text="pence: forecast saving for the year")
-    delivered_pence = models.BigIntegerField(help_text="pence: saving delivered to date")
+    forecast_pence = models.BigIntegerField(
+        validators=[PenceBound()], help_text="pence: forecast saving for the year"
+    )
+    delivered_pence = models.BigIntegerField(
+        validators=[PenceBound()], help_text="pence: saving delivered to date"
+    )
     confidence = models.CharField(max_length=5, choices=Rag.choices)
     commentary = models.TextField(blank=True)
     author = models.ForeignKey(

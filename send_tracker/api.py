@@ -11,6 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from send_tracker.fiscal import FinancialYear, parse_period
+from send_tracker.money import MAX_AMOUNT_PENCE, amount_bound_text
 
 ALWAYS_ALLOWED = {"limit", "offset", "format", "ordering", "page"}
 
@@ -68,6 +69,22 @@ class PeriodField(serializers.Field):
 
     def to_representation(self, value) -> int:
         return int(value)
+
+
+class PenceField(serializers.IntegerField):
+    """An amount in pence written to the API: within send_tracker.money's ±£1bn, checked on the
+    exact integer JSON carried, before anything converts it to 64 bits."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("min_value", -MAX_AMOUNT_PENCE)
+        kwargs.setdefault("max_value", MAX_AMOUNT_PENCE)
+        bound = amount_bound_text()
+        kwargs.setdefault("error_messages", {
+            "max_value": f"Must be at most {MAX_AMOUNT_PENCE} pence ({bound}).",
+            "min_value": "Must not be negative." if kwargs["min_value"] == 0 else
+            f"Must be at least -{MAX_AMOUNT_PENCE} pence (-{bound}).",
+        })
+        super().__init__(**kwargs)
 
 
 class YearFilter(filters.CharFilter):

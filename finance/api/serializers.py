@@ -18,7 +18,7 @@ from finance.models import (
     SafetyValveAgreement,
     Scenario,
 )
-from send_tracker.api import FinancialYearField, PeriodField
+from send_tracker.api import FinancialYearField, PenceField, PeriodField
 
 PCT = {"max_digits": 7, "decimal_places": 3, "min_value": -100, "max_value": 1000}
 
@@ -86,7 +86,7 @@ class MitigationUpdateSerializer(serializers.Serializer):
     """A change to a mitigation; `updated_at` as read, so a stale write is refused."""
 
     name = serializers.CharField(max_length=200, required=False)
-    value_pence = serializers.IntegerField(required=False)
+    value_pence = PenceField(required=False)
     confidence = serializers.ChoiceField(choices=Rag.choices, required=False)
     status = serializers.ChoiceField(choices=Mitigation.Status.choices, required=False)
     owner = serializers.CharField(max_length=120, required=False, allow_blank=True)

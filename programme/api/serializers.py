@@ -16,7 +16,7 @@ from programme.models import (
     SavingsTarget,
     Strand,
 )
-from send_tracker.api import FinancialYearField, PeriodField
+from send_tracker.api import FinancialYearField, PenceField, PeriodField
 
 
 class StrandSerializer(serializers.ModelSerializer):
@@ -85,8 +85,8 @@ class ProgressUpdatePatchSerializer(serializers.Serializer):
     """PATCH: the version read plus any of the editable fields."""
 
     version = serializers.IntegerField(min_value=1)
-    forecast_pence = serializers.IntegerField(min_value=0, required=False)
-    delivered_pence = serializers.IntegerField(min_value=0, required=False)
+    forecast_pence = PenceField(min_value=0, required=False)
+    delivered_pence = PenceField(min_value=0, required=False)
     confidence = serializers.ChoiceField(choices=Rag.choices, required=False)
     commentary = serializers.CharField(required=False, allow_blank=True)
     submit = serializers.BooleanField(required=False)

@@ -20,7 +20,7 @@ import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
-from send_tracker.imports.columns import Column, bounds_mask, parse_column
+from send_tracker.imports.columns import Column, bounds_masks, column_bounds, parse_column
 from send_tracker.imports.reading import FileRejected, cell_problems, read_table
 from send_tracker.models import ImportRecord
 
@@ -175,10 +175,10 @@ def parse_frame(frame: pd.DataFrame, fmt: ImportFormat, problems: Problems) -> p
         if column.required:
             problems.where(empty, column.name, "is required")
         problems.where(result.bad, column.name, result.reason)
-        if column.min_value is not None or column.max_value is not None:
+        if column_bounds(column) != (None, None):
             ok = ~(result.bad | empty)
-            mask, reason = bounds_mask(result.values.where(ok, None), column)
-            problems.where(mask & ok, column.name, reason)
+            for mask, reason in bounds_masks(result.values.where(ok, None), column):
+                problems.where(mask & ok, column.name, reason)
         if column.unique:
             key = result.values.where(~empty, None)
             dupes = key.notna() & key.duplicated(keep=False)
