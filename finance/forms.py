@@ -9,7 +9,7 @@ from django import forms
 
 from finance.models import Instalment, Mitigation, Pressure, Rag
 from send_tracker.fiscal import FinancialYear
-from send_tracker.forms import PoundsField
+from send_tracker.forms import PoundsField, TrackerDateField
 
 _INPUT = {
     "class": "govuk-input govuk-input--width-10",
@@ -124,11 +124,11 @@ class MitigationForm(ReadAtMixin):
 
 class InstalmentForm(ReadAtMixin):
     amount_pence = PoundsField(label="Amount (£)")
-    due_on = forms.DateField(label="Due date", widget=forms.DateInput(attrs=_DATE))
+    due_on = TrackerDateField(label="Due date", widget=forms.DateInput(attrs=_DATE))
     status = forms.ChoiceField(
         choices=Instalment.Status.choices, widget=forms.Select(attrs=_SELECT)
     )
-    paid_on = forms.DateField(
+    paid_on = TrackerDateField(
         label="Date paid", required=False, widget=forms.DateInput(attrs=_DATE)
     )
 
@@ -144,8 +144,8 @@ class ConditionForm(ReadAtMixin):
 
 class MonitoringReturnForm(ReadAtMixin):
     title = forms.CharField(max_length=200, widget=forms.TextInput(attrs=_TEXT))
-    due_on = forms.DateField(label="Due date", widget=forms.DateInput(attrs=_DATE))
-    submitted_on = forms.DateField(
+    due_on = TrackerDateField(label="Due date", widget=forms.DateInput(attrs=_DATE))
+    submitted_on = TrackerDateField(
         label="Date submitted", required=False, widget=forms.DateInput(attrs=_DATE)
     )
     feedback = forms.CharField(

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from programme.models import Milestone, Rag, RaidItem
-from send_tracker.forms import PoundsField
+from send_tracker.forms import PoundsField, TrackerDateField
 
 
 class ProgressUpdateForm(forms.Form):
@@ -99,7 +99,7 @@ DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
 
 
 def _date_field(label: str, *, required: bool) -> forms.DateField:
-    return forms.DateField(
+    return TrackerDateField(
         label=label, required=required, input_formats=DATE_FORMATS,
         help_text="For example, 31/03/2025",
         widget=forms.DateInput(format="%d/%m/%Y",

@@ -10,7 +10,7 @@ from rest_framework import pagination, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from send_tracker.fiscal import FinancialYear, parse_period
+from send_tracker.fiscal import DATE_RANGE_TEXT, FinancialYear, date_out_of_range, parse_period
 from send_tracker.money import MAX_AMOUNT_PENCE, amount_bound_text
 
 ALWAYS_ALLOWED = {"limit", "offset", "format", "ordering", "page"}
@@ -85,6 +85,20 @@ class PenceField(serializers.IntegerField):
             f"Must be at least -{MAX_AMOUNT_PENCE} pence (-{bound}).",
         })
         super().__init__(**kwargs)
+
+
+class DateField(serializers.DateField):
+    """A date in or out of the API, within send_tracker.fiscal's range (2000 to 2100): a date
+    outside it is a 400 naming the range, never date arithmetic that overflows into a 500.
+
+    ModelSerializers use it for every model DateField (TrackerModelSerializer mapping below)."""
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        reason = date_out_of_range(day)
+        if reason:
+            raise ValidationError(f"Must be a date {DATE_RANGE_TEXT}.")
+        return day
 
 
 class YearFilter(filters.CharFilter):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from send_tracker.fiscal import date_out_of_range
 from send_tracker.money import amount_out_of_bounds, to_pence
 
 POUNDS_ATTRS = {
@@ -36,3 +37,14 @@ class PoundsField(forms.DecimalField):
     def clean(self, value) -> int | None:
         pounds = super().clean(value)
         return None if pounds is None else to_pence(pounds)
+
+
+class TrackerDateField(forms.DateField):
+    """A date a user types, within send_tracker.fiscal's range (2000 to 2100)."""
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        reason = date_out_of_range(day)
+        if reason:
+            raise forms.ValidationError(f"{self.label or 'The date'} {reason}.", code="date_range")
+        return day

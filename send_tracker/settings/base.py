@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "send_tracker.middleware.LoginRequiredMiddleware",
     "send_tracker.middleware.SecurityHeadersMiddleware",
+    # Before anything reads request.GET: too many parameters is a 400 (DEBUG on or off).
+    "send_tracker.middleware.QueryLimitMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes last: it turns locked-out logins into a 429 page.
     "axes.middleware.AxesMiddleware",
