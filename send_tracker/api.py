@@ -101,6 +101,28 @@ class DateField(serializers.DateField):
         return day
 
 
+class PersonField(serializers.SlugRelatedField):
+    """A user named by username as an owner or lead: an active user with a tracker role.
+
+    One message whether the username is unknown, inactive or without a role: the API does not
+    say which usernames exist."""
+
+    def __init__(self, **kwargs) -> None:
+        from send_tracker.permissions import NOT_A_PERSON, people_with_roles
+
+        kwargs.setdefault("slug_field", "username")
+        kwargs.setdefault("queryset", people_with_roles())
+        message = f"'{{value}}' {NOT_A_PERSON}."
+        kwargs.setdefault("error_messages", {"does_not_exist": message, "invalid": message})
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            return self.get_queryset().get(**{self.slug_field: data})
+        except Exception:  # noqa: BLE001 - unknown, several, or a malformed value: one message
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:150])
+
+
 class YearFilter(filters.CharFilter):
     """Filter on a `year` column stored as the start year, from `2024-25` or `2024/25`."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from programme.models import (
@@ -16,7 +15,7 @@ from programme.models import (
     SavingsTarget,
     Strand,
 )
-from send_tracker.api import FinancialYearField, PenceField, PeriodField
+from send_tracker.api import FinancialYearField, PenceField, PeriodField, PersonField
 
 
 class StrandSerializer(serializers.ModelSerializer):
@@ -105,8 +104,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
 class RaidItemSerializer(serializers.ModelSerializer):
     strand = serializers.SlugRelatedField(slug_field="slug", queryset=Strand.objects.all())
-    owner = serializers.SlugRelatedField(slug_field="username", required=False, allow_null=True,
-                                         queryset=get_user_model().objects.all())
+    owner = PersonField(required=False, allow_null=True)
 
     class Meta:
         model = RaidItem
