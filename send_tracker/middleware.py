@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 
 from django.conf import settings
@@ -90,3 +91,26 @@ class QueryLimitMiddleware:
                 return JsonResponse({"detail": message}, status=400)
             return render(request, "400.html", {"message": message}, status=400)
         return self.get_response(request)
+
+
+def client_address(request) -> str | None:
+    """The real client's address: X-Forwarded-For read through TRUSTED_PROXY_COUNT proxies.
+
+    Each proxy appends the address it received the request from, so with n trusted proxies the
+    client is the n-th entry from the right; anything left of it was written by the client and
+    is ignored. With no trusted proxy (the default), or a header shorter than the chain, the
+    address is the one the tracker sees (REMOTE_ADDR). Used by the sign-in lockout (axes).
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if h.strip()]
+    if len(hops) < count:
+        return remote
+    candidate = hops[-count]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote

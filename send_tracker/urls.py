@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from send_tracker import audit_views, views
+from send_tracker import audit_views, lockout_views, views
 
 handler403 = "send_tracker.views.permission_denied"
 handler404 = "send_tracker.views.page_not_found"
@@ -30,6 +30,7 @@ urlpatterns = [
     path("board/", include("finance.board_urls")),
     path("imports/", include("send_tracker.import_urls")),
     path("audit/", audit_views.audit_log, name="audit"),
+    path("lockouts/", lockout_views.lockouts, name="lockouts"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

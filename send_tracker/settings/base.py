@@ -6,6 +6,7 @@ starts embedded ones first (send_tracker/localservices.py) when nothing answers 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -135,10 +136,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "overview"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: five failures for a username from one address lock it for 15 minutes.
+# Login throttling: five failures for a username from one client address lock that username
+# from that address only, for 15 minutes (the cool-off); an administrator can unlock it at
+# /lockouts/. The address is the real client's: behind a proxy, the one the proxy saw, read from
+# X-Forwarded-For through exactly TRUSTED_PROXY_COUNT proxies we run (default 0: the address
+# the tracker sees). Never trust the header further: a client could write any address there.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = 0.25  # hours
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "send_tracker.middleware.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 

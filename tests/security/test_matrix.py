@@ -54,7 +54,7 @@ PAGE_RULES: dict[str, frozenset[str]] = {
     "board:build": BOARD, "board:text": FIN, "board:sign_off": frozenset({DIRECTOR}),
     **{f"imports:{name}": FIN for name in ("history", "detail", "status", "upload",
                                             "template")},
-    "audit": frozenset({ADMIN}),
+    "audit": frozenset({ADMIN}), "lockouts": frozenset({ADMIN}),
     "api-schema": ALL, "api-docs": ALL,
 }
 # Pages any signed-in user may open, with or without a role.
