@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from send_tracker.models import AuditedModel
+from send_tracker.models import FREE_TEXT_MAX_LENGTH, AuditedModel
 from send_tracker.money import PenceBound, pence_bound_check
 
 
@@ -121,7 +121,9 @@ class Pressure(AuditedModel):
     year = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=12, choices=Kind.choices)
     amount_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
-    basis = models.TextField(blank=True, help_text="how the amount was arrived at")
+    basis = models.CharField(
+        max_length=FREE_TEXT_MAX_LENGTH, blank=True, help_text="how the amount was arrived at"
+    )
     derived = models.BooleanField(default=False, help_text="computed from placements data")
     history = HistoricalRecords()
 
@@ -163,7 +165,7 @@ class SafetyValveAgreement(AuditedModel):
     total_contribution_pence = models.BigIntegerField(
         validators=[PenceBound()], help_text="pence: DfE total"
     )
-    notes = models.TextField(blank=True)
+    notes = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, blank=True)
     history = HistoricalRecords()
 
     def __str__(self) -> str:
@@ -188,7 +190,7 @@ class AgreementVersion(AuditedModel):
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     agreed_on = models.DateField(null=True, blank=True)
-    reason = models.TextField(blank=True)
+    reason = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -257,9 +259,9 @@ class Condition(AuditedModel):
         SafetyValveAgreement, on_delete=models.CASCADE, related_name="conditions"
     )
     order = models.PositiveSmallIntegerField(default=0)
-    text = models.TextField()
+    text = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, )
     rag = models.CharField(max_length=6, choices=Rag.choices, default=Rag.AMBER)
-    evidence = models.TextField(blank=True)
+    evidence = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -275,7 +277,7 @@ class MonitoringReturn(AuditedModel):
     title = models.CharField(max_length=200)
     due_on = models.DateField()
     submitted_on = models.DateField(null=True, blank=True)
-    feedback = models.TextField(blank=True)
+    feedback = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -291,7 +293,7 @@ class Scenario(AuditedModel):
 
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=40, unique=True)
-    description = models.TextField(blank=True)
+    description = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, blank=True)
     is_baseline = models.BooleanField(default=False)
     # provision type code -> EHCP growth % a year; types not listed use default_growth_pct.
     growth_by_type = models.JSONField(default=dict, blank=True)

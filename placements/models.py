@@ -14,13 +14,20 @@ Definitions used throughout (documented once, here):
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from placements.codes import NCY_MAX, NCY_MIN, PrimaryNeed, ProvisionType
-from send_tracker.models import AuditedModel
+from send_tracker.models import FREE_TEXT_MAX_LENGTH, AuditedModel
 from send_tracker.money import CountBound, PenceBound, pence_bound_check
+
+# Pseudonymised references (children, placements, invoices): letters, digits and hyphens only,
+# starting with a letter or digit (a name has spaces). The one rule: imports, API and forms.
+REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]*\Z"
+REF_RULE = "letters, digits and hyphens only, no names"
+ref_validator = RegexValidator(REF_PATTERN, message=f"Must be a reference: {REF_RULE}.")
 
 PCT_RANGE = (
     Q(health_pct__gte=0)
@@ -53,7 +60,7 @@ class Provider(AuditedModel):
 class Child(AuditedModel):
     """A child or young person, pseudonymised: a reference only, no name, no date of birth."""
 
-    ref = models.CharField(max_length=20, unique=True)
+    ref = models.CharField(max_length=20, unique=True, validators=[ref_validator])
     ncy = models.SmallIntegerField("national curriculum year")
     primary_need = models.CharField(max_length=8, choices=PrimaryNeed.choices)
     locality = models.CharField(max_length=60, blank=True)
@@ -114,7 +121,7 @@ class Placement(AuditedModel):
         ENDED = "ended", "Ended"
         CANCELLED = "cancelled", "Cancelled"
 
-    ref = models.CharField(max_length=40, unique=True)
+    ref = models.CharField(max_length=40, unique=True, validators=[ref_validator])
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="placements")
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="placements")
     provision_type = models.CharField(max_length=32, choices=ProvisionType.choices)
@@ -186,7 +193,7 @@ class PlacementDecision(AuditedModel):
     panel_date = models.DateField()
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="decisions")
     saving_pence = models.BigIntegerField(default=0, help_text="pence")
-    notes = models.TextField(blank=True)
+    notes = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -243,7 +250,7 @@ class Invoice(AuditedModel):
         PAID = "paid", "Paid"
         VOID = "void", "Void"
 
-    ref = models.CharField(max_length=40, unique=True)
+    ref = models.CharField(max_length=40, unique=True, validators=[ref_validator])
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="invoices")
     # No index of its own: invoice_placement_idx starts with it, and each index costs imports.
     placement = models.ForeignKey(
@@ -309,7 +316,7 @@ class OverpaymentFlag(models.Model):
     amount_pence = models.BigIntegerField(help_text="pence: the amount thought overpaid")
     detail = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
-    note = models.TextField(blank=True)
+    note = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, blank=True)
     found_at = models.DateTimeField()
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(

@@ -5,6 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+# Free text people type (commentary, descriptions, notes, evidence): the one maximum, the same in
+# forms, the API and the database (varchar), so no page, request or import can store a novel.
+FREE_TEXT_MAX_LENGTH = 4000
+
 
 class AuditedModel(models.Model):
     """Abstract base: who created and last changed a row, and when.

@@ -16,6 +16,7 @@ from programme.models import (
     Strand,
 )
 from send_tracker.api import FinancialYearField, PenceField, PeriodField, PersonField
+from send_tracker.models import FREE_TEXT_MAX_LENGTH
 
 
 class StrandSerializer(serializers.ModelSerializer):
@@ -87,9 +88,11 @@ class ProgressUpdatePatchSerializer(serializers.Serializer):
     forecast_pence = PenceField(min_value=0, required=False)
     delivered_pence = PenceField(min_value=0, required=False)
     confidence = serializers.ChoiceField(choices=Rag.choices, required=False)
-    commentary = serializers.CharField(required=False, allow_blank=True)
+    commentary = serializers.CharField(required=False, allow_blank=True,
+                                       max_length=FREE_TEXT_MAX_LENGTH)
     submit = serializers.BooleanField(required=False)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="",
+                                   max_length=FREE_TEXT_MAX_LENGTH)
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
