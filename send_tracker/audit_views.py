@@ -30,7 +30,7 @@ def _date(text: str, label: str, errors: list[dict]) -> dt.date | None:
             continue
         reason = date_out_of_range(day)
         if reason:
-            errors.append({"field": label, "message": f"The {label} date {reason}"})
+            errors.append({"field": label, "message": f"The '{label}' date {reason}"})
             return None
         return day
     errors.append({"field": label, "message": f"Enter the {label} date as 31/03/2025"})
