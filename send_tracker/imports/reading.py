@@ -104,13 +104,25 @@ def _check_xlsx_safe(data: bytes, limits: Limits) -> None:
             )
             if sum(info.file_size for info in infos) > limits.inflated_bytes:
                 raise FileRejected(too_big)
-            total = 0
+            total = cells = 0
             for info in infos:
+                # Cells of the sheets are counted in the same pass (in C, a fraction of the
+                # inflation's time): a sheet of millions of empty cells is refused before
+                # openpyxl builds one of them. The tail of a chunk joins the next, so a tag
+                # split between two chunks counts once.
+                is_sheet = info.filename.lower().startswith("xl/worksheets/")
+                tail = b""
                 with archive.open(info) as part:
                     while chunk := part.read(_INFLATE_CHUNK):
                         total += len(chunk)
                         if total > limits.inflated_bytes:
                             raise FileRejected(too_big)
+                        if is_sheet:
+                            window = tail + chunk
+                            cells += _cell_tags(window) - _cell_tags(tail)
+                            tail = window[-2:]
+                            if cells > limits.cells:
+                                raise FileRejected(_too_many_cells(limits))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
         raise FileRejected(not_excel) from exc
     except (OSError, ValueError) as exc:  # a corrupt part (bad CRC, truncated stream)
@@ -148,11 +160,7 @@ def _read_xlsx(data: bytes, limits: Limits) -> pd.DataFrame:
         for values in sheet.iter_rows(values_only=True):
             cells += len(values)
             if cells > limits.cells:
-                raise FileRejected(
-                    f"The workbook's first sheet has more than {limits.cells:,} cells (the "
-                    "limit), counting the empty cells Excel keeps: delete unused rows and "
-                    "columns, or save it as CSV."
-                )
+                raise FileRejected(_too_many_cells(limits))
             if len(rows) > limits.rows:  # the header row plus the limit of data rows
                 raise FileRejected(_too_many_rows(limits))
             last = len(values)
@@ -181,6 +189,18 @@ def _unique(names: list[str]) -> list[str]:
         seen[name] = count + 1
         out.append(name if count == 0 else f"{name}.{count}")
     return out
+
+
+def _cell_tags(xml: bytes) -> int:
+    """Cells (`<c .../>` or `<c>…</c>`) in a piece of sheet XML."""
+    return xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/")
+
+
+def _too_many_cells(limits: Limits) -> str:
+    return (
+        f"The workbook holds more than {limits.cells:,} cells (the limit), counting the empty "
+        "cells Excel keeps: delete unused rows and columns, or save it as CSV."
+    )
 
 
 def _too_many_rows(limits: Limits) -> str:
