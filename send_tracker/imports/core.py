@@ -292,8 +292,8 @@ def _run_phases(record: ImportRecord, *, kind, data, file_name, user, report, cl
     record.rows_read = len(frame)
     clock.lap("read")
     report(10)
-    phase.name = "checking"
     problems = Problems()
+    phase.name = "checking"
     warnings = check_header(frame, fmt, problems)
     record.warnings = warnings
     if problems:

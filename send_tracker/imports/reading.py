@@ -81,12 +81,15 @@ def _decode(data: bytes) -> str:
     )
 
 
-def _check_xlsx_safe(data: bytes, limits: Limits) -> None:
+def _check_xlsx_safe(data: bytes, limits: Limits | None = None) -> None:
     """A real workbook, without macros, that inflates to no more than the limit.
+
+    Also called by the mapping step's header reader, with the settings' limits.
 
     The sizes a zip declares can lie, so every part is decompressed and counted, stopping at
     the limit (nothing inflated is kept).
     """
+    limits = limits or Limits.from_settings()
     not_excel = "The file is named .xlsx but is not an Excel file (an .xlsx workbook)."
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
