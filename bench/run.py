@@ -52,6 +52,7 @@ PAGES = [
     ("Scenario", "/finance/scenarios/baseline/", None),
     ("Agreement", "/finance/agreement/", None),
     ("Placements (cohort)", "/placements/", None),
+    ("Benchmarking", "/placements/benchmarking/", None),
     ("Placement decisions", "/placements/decisions/", None),
     ("Overpayment queue", "/placements/overpayments/", None),
     ("Board list", "/board/", None),
@@ -62,6 +63,7 @@ PAGES = [
     ("API finance/summary", "/api/v1/finance/summary/?year=2024-25&period=6",
      "application/json"),
     ("API cohort/summary", "/api/v1/cohort/summary/", "application/json"),
+    ("API benchmarks", "/api/v1/benchmarks/?measure=plans_january", "application/json"),
     ("API trajectory", "/api/v1/trajectory/", "application/json"),
     ("API board-summaries month", "/api/v1/board-summaries/2024-25/6/", "application/json"),
     ("API placements list", "/api/v1/placements/", "application/json"),
@@ -84,7 +86,7 @@ def peak_rss_mb() -> float:
 
 
 def scale_url() -> str:
-    from send_tracker.scale import scale_database_url
+    from finance.seeding import scale_database_url
 
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/send_tracker")
     return os.environ.get("SCALE_DATABASE_URL") or scale_database_url(base)
@@ -690,6 +692,13 @@ def main() -> int:
         manage("seed_scale", "--database-url", url)
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
+    shared = ROOT.parent / "shared" / "data" / "dfe-ehcp"
+    shared = shared if shared.exists() else ROOT.parent.parent / "shared" / "data" / "dfe-ehcp"
+    if not args.skip_seed and (shared / "education-health-and-care-plans_2025.zip").exists():
+        # The Benchmarking page reads the DfE's release: import it (again: that changes nothing).
+        for kind, name in (("statistical_neighbours", "statistical-neighbours.csv"),
+                           ("ehcp_statistics", "education-health-and-care-plans_2025.zip")):
+            manage("import_file", kind, str(shared / name), "--settings", SETTINGS)
     # One random key for this process and the gunicorn it starts (sessions must verify there).
     os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(60))
     os.environ.setdefault("DJANGO_DEBUG", "0")

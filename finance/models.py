@@ -251,6 +251,13 @@ class Instalment(AuditedModel):
             models.UniqueConstraint(fields=["agreement", "year"], name="instalment_year")
         ]
 
+    def status_as_at(self, day) -> str:
+        """The status shown as at a day (the end of the reporting month): a due instalment
+        whose due date has passed is overdue."""
+        if self.status == self.Status.DUE and self.due_on < day:
+            return "Overdue"
+        return self.get_status_display()
+
 
 class Condition(AuditedModel):
     """A condition of the agreement, with its RAG and evidence."""

@@ -383,3 +383,6 @@ class InvoiceFormat(ImportFormat):
                 "status": "status",
             },
         )
+
+# The DfE's published statistics (placements/benchmark_imports.py) register their formats here.
+from placements import benchmark_imports  # noqa: E402, F401

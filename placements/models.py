@@ -263,8 +263,8 @@ class Invoice(AuditedModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED)
     # The history table keeps the indexes its readers use (id for an invoice's history,
     # history_date and history_user_id for the audit trail). No query filters it by ref,
-    # provider, placement or created/updated by, and those six indexes were 45% of the history
-    # INSERT of a 100,000-row invoice import (bench/results.md): they are not built.
+    # provider, placement or created/updated by, and those indexes would cost nearly half of
+    # the history INSERT of a large invoice import: they are not built.
     history = HistoricalRecords(
         no_db_index=["ref", "provider", "placement", "created_by", "updated_by"]
     )
@@ -354,3 +354,88 @@ class OverpaymentScan(models.Model):
 
     def __str__(self) -> str:
         return f"Overpayment scan at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+# ---- Published statistics (the DfE's "Education, health and care plans" release) -------------
+
+
+class PublishedRelease(AuditedModel):
+    """One DfE release of the EHC plan statistics (its reporting year), and the import that
+    last brought it in: with it, each published figure says where it came from."""
+
+    reporting_year = models.PositiveSmallIntegerField(unique=True)
+    title = models.CharField(max_length=200)
+    import_record = models.ForeignKey(
+        "send_tracker.ImportRecord", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-reporting_year"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.reporting_year}"
+
+
+class PublishedFigure(AuditedModel):
+    """One published value: a measure (placements.benchmarks) for a period and an area.
+
+    `value` is null where the release has no figure (x, c, z or blank): never zero. No per-row
+    history (a release is ~20,000 figures): the release and its import identify every value.
+    """
+
+    release = models.ForeignKey(PublishedRelease, on_delete=models.PROTECT, related_name="+")
+    measure = models.CharField(max_length=40)
+    # As the release codes it: 202425 (academic year, January 2025) or 2024 (calendar year).
+    time_period = models.CharField(max_length=6)
+    geographic_level = models.CharField(max_length=20)
+    area_code = models.CharField(max_length=9)
+    area_name = models.CharField(max_length=100)
+    region_code = models.CharField(max_length=9, blank=True)
+    value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "time_period", "area_code"], name="published_figure_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.time_period} {self.area_code}: {self.value}"
+
+
+class StatisticalNeighbour(AuditedModel):
+    """The DfE's statistical neighbours table as imported: each authority's ten, closest first.
+
+    Names as that table spells them; matched to the release's codes by a normalised name."""
+
+    la_name = models.CharField(max_length=100)
+    rank = models.PositiveSmallIntegerField()
+    neighbour_name = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["la_name", "rank"], name="statistical_neighbour_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.la_name} #{self.rank}: {self.neighbour_name}"
+
+
+class ComparatorMember(AuditedModel):
+    """A local authority in the council's comparator group, as a programme manager set it.
+
+    With no rows, the group is the council's statistical neighbours."""
+
+    area_code = models.CharField(max_length=9, unique=True)
+    area_name = models.CharField(max_length=100)
+    rank = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rank", "area_name"]
+
+    def __str__(self) -> str:
+        return f"{self.area_name} ({self.area_code})"

@@ -48,3 +48,34 @@ class TrackerDateField(forms.DateField):
         if reason:
             raise forms.ValidationError(f"{self.label or 'The date'} {reason}.", code="date_range")
         return day
+CALENDAR_DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
+
+
+def _calendar_date(label: str, name: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        input_formats=CALENDAR_DATE_FORMATS,
+        help_text="For example, 14/10/2024",
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={
+            "class": "govuk-input govuk-input--width-10",
+            "aria-describedby": f"id_{name}-hint",
+            "autocomplete": "off",
+        }),
+        error_messages={"invalid": f"{label} must be a real date, like 14/10/2024",
+                        "required": f"Enter the {label.lower()}"},
+    )
+
+
+class ReportingPeriodDatesForm(forms.Form):
+    """A period's lead deadline, finance close and board date (moved for bank holidays)."""
+
+    lead_deadline = _calendar_date("Lead deadline", "lead_deadline")
+    finance_close = _calendar_date("Finance close", "finance_close")
+    board_date = _calendar_date("Board date", "board_date")
+
+
+class ReportingPeriodCloseForm(forms.Form):
+    """Which period the user confirmed closing (a stale confirmation page is refused)."""
+
+    year = forms.CharField(widget=forms.HiddenInput)
+    period = forms.IntegerField(min_value=1, max_value=12, widget=forms.HiddenInput)

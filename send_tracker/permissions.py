@@ -5,7 +5,7 @@ Every view and API endpoint asks this module; nothing else decides who may do wh
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
@@ -27,6 +27,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_aggregates": ALL_ROLES,
     "view_child_level": frozenset({FINANCE, ADMIN}),
     "import_files": frozenset({FINANCE, ADMIN}),
+    # The DfE's published statistics (aggregates only): the programme office loads them too.
+    "import_statistics": frozenset({FINANCE, PROGRAMME_MANAGER, ADMIN}),
     "edit_finance": frozenset({FINANCE, ADMIN}),
     "review_overpayments": frozenset({FINANCE, ADMIN}),
     "record_placement_decision": frozenset({FINANCE, ADMIN}),
@@ -35,6 +37,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_compliance": frozenset({DIRECTOR, PROGRAMME_MANAGER, ADMIN}),  # "who has not updated"
     # Programme set-up in the browser: strands, projects, targets, milestones, KPIs, calendar.
     "manage_programme": frozenset({PROGRAMME_MANAGER, ADMIN}),
+    # The reporting calendar: close the open period (moving every page on a month) and edit a
+    # period's deadlines. Everyone may read the calendar (view_aggregates).
+    "close_period": frozenset({PROGRAMME_MANAGER, FINANCE, ADMIN}),
     # Users and roles in the browser.
     "manage_users": frozenset({ADMIN}),
     "edit_board_commentary": frozenset({ADMIN, FINANCE}),
@@ -150,8 +155,3 @@ class Capability(BasePermission):
         if request.method in SAFE_METHODS:
             return can(request.user, self.read)
         return self.write is not None and can(request.user, self.write)
-
-
-def roles_with(capability: str) -> Iterable[str]:
-    """The roles holding a capability (for templates and tests)."""
-    return sorted(CAPABILITIES[capability])

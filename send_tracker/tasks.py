@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import smtplib
 import time
 
 from celery import shared_task
@@ -38,3 +39,21 @@ def run_import_task(record_id: int) -> str:
     from send_tracker.imports.service import import_record_run
 
     return import_record_run(record_id=record_id)
+
+
+@shared_task(
+    name="send_tracker.tasks.send_invitation",
+    acks_late=True,
+    # Safe to run twice: the invitation row is locked and marked sent in the transaction that
+    # sends the mail. A transient mail failure rolls back and is retried with backoff.
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=30,
+    retry_backoff_max=900,
+    max_retries=6,
+    ignore_result=True,
+)
+def send_invitation(invitation_id: int) -> bool:
+    """E-mail an invitation's set-password link."""
+    from send_tracker.accounts.services import invitation_send
+
+    return invitation_send(invitation_id=invitation_id)

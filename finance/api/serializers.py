@@ -15,7 +15,6 @@ from finance.models import (
     MonthlyForecast,
     Pressure,
     Rag,
-    SafetyValveAgreement,
     Scenario,
 )
 from send_tracker.api import FinancialYearField, PenceField, PeriodField
@@ -92,12 +91,6 @@ class MitigationUpdateSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Mitigation.Status.choices, required=False)
     owner = serializers.CharField(max_length=120, required=False, allow_blank=True)
     updated_at = serializers.DateTimeField(required=False)
-
-
-class AgreementSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = SafetyValveAgreement
-        fields = ["id", "authority", "signed_on", "total_contribution_pence", "notes"]
 
 
 class AgreementTargetSerializer(serializers.ModelSerializer):

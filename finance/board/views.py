@@ -17,8 +17,9 @@ from finance.board import charts, selectors, services
 from finance.board.display import compared_label, headline_rows
 from finance.board.models import BoardPack, BoardSummary
 from send_tracker.charts import chart_csv_response
-from send_tracker.fiscal import FinancialYear, current_period, parse_period, previous_period
+from send_tracker.fiscal import FinancialYear, parse_period
 from send_tracker.permissions import can, capability_required
+from send_tracker.reporting import reporting_month
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -63,7 +64,7 @@ def board_list(request: HttpRequest) -> HttpResponse:
         if (s.year, s.period) not in seen:
             seen.add((s.year, s.period))
             months.append({"slug": f"{s.fy.slug}-{s.period}", "label": f"{s.fy.label} P{s.period}"})
-    year, period = previous_period(*current_period())
+    year, period = reporting_month()
     return render(request, "board/list.html", {
         "summaries": summaries,
         "months": months,

@@ -6,7 +6,6 @@ money becomes int64 pence by string arithmetic, never through float.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -238,6 +237,3 @@ def bounds_masks(values: pd.Series, column: Column) -> list[tuple[pd.Series, str
         masks.append((above(), f"must be at most {shown(high)}"))
     return masks
 
-
-def is_date(value: object) -> bool:
-    return isinstance(value, dt.date)

@@ -13,7 +13,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import pandas as pd
@@ -38,6 +38,8 @@ class WriteResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Notes for the import record (e.g. names a lookup could not match); not problems.
+    warnings: list[str] = field(default_factory=list)
 
 
 class Problems:
@@ -99,6 +101,15 @@ class ImportFormat:
     # An example row for the downloadable template (column name → text as a user would type it).
     example: ClassVar[dict[str, str]] = {}
     description: ClassVar[str] = ""
+
+    # The import being run, set by run_import before `write` (a format that records where
+    # its rows came from links them to it).
+    record: ImportRecord | None = None
+
+    def read(self, data: bytes, file_name: str) -> pd.DataFrame:
+        """The file as a frame of text cells; a format that takes another shape of file (a
+        zip of several tables) overrides this and returns the frame its `columns` declare."""
+        return read_table(data, file_name)
 
     def check(self, df: pd.DataFrame, problems: Problems) -> None:
         """The format's own rules; none by default."""
@@ -282,7 +293,7 @@ def _run_phases(record: ImportRecord, *, kind, data, file_name, user, report, cl
     """read, check the header and cells, parse, check the rules, write: `phase` says which."""
     try:
         fmt = get_format(kind)
-        frame = read_table(data, file_name)
+        frame = fmt.read(data, file_name)
     except FileRejected as exc:
         return _finish(
             record,
@@ -292,6 +303,12 @@ def _run_phases(record: ImportRecord, *, kind, data, file_name, user, report, cl
     record.rows_read = len(frame)
     clock.lap("read")
     report(10)
+    # A council's own header is read through its saved column mapping; problems then name
+    # their columns, not ours.
+    from send_tracker.imports.mapping import mapping_apply
+
+    frame, names = mapping_apply(frame, fmt=fmt, record=record)
+    shown = names.problems if names is not None else (lambda items: items)
     problems = Problems()
     phase.name = "checking"
     warnings = check_header(frame, fmt, problems)
@@ -303,7 +320,8 @@ def _run_phases(record: ImportRecord, *, kind, data, file_name, user, report, cl
         problems.add(row=int(index) + FIRST_DATA_ROW, column=column, value=value, reason=reason)
     if problems:
         record.rows_rejected = len(problems.bad_rows)
-        return _finish(record, status=ImportRecord.Status.REJECTED, problems=problems.sorted(),
+        return _finish(record, status=ImportRecord.Status.REJECTED,
+                       problems=shown(problems.sorted()[:MAX_PROBLEMS_STORED]),
                        total_problems=len(problems))
     phase.name = "parsing"
     parsed = parse_frame(frame, fmt, problems)
@@ -318,18 +336,20 @@ def _run_phases(record: ImportRecord, *, kind, data, file_name, user, report, cl
         return _finish(
             record,
             status=ImportRecord.Status.REJECTED,
-            problems=problems.sorted(),
+            problems=shown(problems.sorted()[:MAX_PROBLEMS_STORED]),
             total_problems=len(problems),
         )
     clean = parsed[[c.name for c in fmt.columns] + [ROW]]
     phase.name = "saving"
     with transaction.atomic():
+        fmt.record = record
         result = fmt.write(clean, user=user)
         clock.lap("write")
     clock.lap("commit")
     phase.name = "finishing"
     record.rows_created, record.rows_updated = result.created, result.updated
     record.rows_unchanged = result.unchanged
+    record.warnings = [*record.warnings, *result.warnings]
     report(100)
     logger.info("import %s kind=%s rows=%s phases %s", record.pk, kind, len(clean), clock)
     return _finish(record, status=ImportRecord.Status.SUCCEEDED, problems=[])

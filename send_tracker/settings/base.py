@@ -30,6 +30,10 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 COUNCIL_NAME = env("COUNCIL_NAME", default="Southshire County Council")
+# The council's local-authority code in the DfE's statistics (new_la_code): whom Benchmarking
+# is about.
+# The demo uses Devon, the county the briefing describes.
+COUNCIL_LA_CODE = env("COUNCIL_LA_CODE", default="E10000008")
 # Shown on every page as a phase banner when the demo data set is loaded.
 DEMO_MODE = env.bool("SEND_DEMO_MODE", default=True)
 DEMO_PASSWORD = env("SEND_DEMO_PASSWORD", default="send-demo-2024")
@@ -199,8 +203,16 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="send-tracker@localhost")
 # Board members who receive the signed-off monthly summary.
 BOARD_MEMBER_EMAILS = env.list("BOARD_MEMBER_EMAILS", default=[])
 
+# Invitations: an administrator's set-password link works once, for this many days.
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+
 # Programme: monthly updates are due this many working days after period end.
 PROGRESS_UPDATE_DEADLINE_WORKING_DAY = env.int("PROGRESS_UPDATE_DEADLINE_WORKING_DAY", default=10)
+# The reporting calendar's default dates for a period (editable per period on the calendar
+# page, e.g. for bank holidays): the ledger closes, and the board meets, on these working days
+# after the period ends.
+FINANCE_CLOSE_WORKING_DAY = env.int("FINANCE_CLOSE_WORKING_DAY", default=6)
+BOARD_MEETING_WORKING_DAY = env.int("BOARD_MEETING_WORKING_DAY", default=15)
 # Board summaries are built on this working day after period end.
 BOARD_SUMMARY_BUILD_WORKING_DAY = env.int("BOARD_SUMMARY_BUILD_WORKING_DAY", default=8)
 

@@ -52,6 +52,14 @@ PAGES = [
     ("director", "/board/2024-25/6/"),
     ("director", "/board/compare/?a=2024-25-5&b=2024-25-6"),
     ("admin", "/audit/"),
+    ("admin", "/users/"),
+    ("admin", "/users/invite/"),
+    ("admin", "/users/{user}/"),
+    (None, "/invitation/not-a-valid-token/"),
+    ("director", "/calendar/"),
+    ("manager", "/calendar/"),
+    ("manager", "/calendar/close/"),
+    ("finance", "/calendar/2024-25/p8/"),
 ]
 
 
@@ -61,6 +69,9 @@ def _fill(path: str, live_stack) -> str:
         ids["decision"] = live_stack.db.scalar("SELECT min(id) FROM placements_placementdecision")
     if "{flag}" in path:
         ids["flag"] = live_stack.db.scalar("SELECT min(id) FROM placements_overpaymentflag")
+    if "{user}" in path:
+        ids["user"] = live_stack.db.scalar(
+            "SELECT id FROM auth_user WHERE username = 'lead-sufficiency'")
     if "{import}" in path:
         ids["import"] = live_stack.db.scalar("SELECT max(id) FROM send_tracker_importrecord")
     return path.format(**ids)

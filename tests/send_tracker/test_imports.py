@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from send_tracker.imports import Column, ImportFormat, Problems, run_import, upsert
 from send_tracker.imports.core import REGISTRY
 from send_tracker.models import ImportRecord
+from send_tracker.permissions import ROLES
 
 HEADER = "name,amount,when,need,share,active,year,period\n"
 GOOD_ROW = 'Alpha,"£1,234.50",31/03/2025,asd,12.5,yes,2024/25,P6\n'
@@ -56,12 +57,7 @@ def _run(text: str | bytes, name: str = "groups.csv", user=None) -> ImportRecord
 
 
 def _groups() -> set[str]:
-    return set(Group.objects.values_list("name", flat=True)) - {
-        "Programme lead",
-        "Finance officer",
-        "Director",
-        "Administrator",
-    }
+    return set(Group.objects.values_list("name", flat=True)) - set(ROLES)
 
 
 @pytest.mark.django_db
