@@ -114,6 +114,9 @@ def run_imports(monkeypatch, django_capture_on_commit_callbacks, settings, tmp_p
             yield
 
     return runner
+
+
+@pytest.fixture
 def reporting_calendar(db) -> Callable[..., None]:
     """reporting_calendar(2024, 6): store a calendar with P1 to P6 2024/25 closed (P6 the
     reporting month) and P7 open, whatever the wall clock says."""
