@@ -10,6 +10,7 @@ from django import forms
 
 from placements.codes import ProvisionType
 from placements.models import Child, OverpaymentFlag
+from send_tracker.fiscal import date_out_of_range
 from send_tracker.money import to_pence
 
 OPTION_SLOTS = 4
@@ -43,12 +44,17 @@ class DateParts(forms.Form):
                 self.add_error(self.date_fields()[0], f"Enter the {self.date_label.lower()}")
             return None
         try:
-            return dt.date(int(year), int(month), int(day))
+            value = dt.date(int(year), int(month), int(day))
         except ValueError:
             self.add_error(
                 self.date_fields()[0], f"{self.date_label} must be a real date, like 30 9 2024"
             )
             return None
+        reason = date_out_of_range(value)
+        if reason:
+            self.add_error(self.date_fields()[0], f"{self.date_label} {reason}")
+            return None
+        return value
 
 
 def _date_part(label: str, max_length: int) -> forms.CharField:

@@ -14,12 +14,20 @@ Definitions used throughout (documented once, here):
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from placements.codes import NCY_MAX, NCY_MIN, PrimaryNeed, ProvisionType
-from send_tracker.models import AuditedModel
+from send_tracker.models import FREE_TEXT_MAX_LENGTH, AuditedModel
+from send_tracker.money import CountBound, PenceBound, pence_bound_check
+
+# Pseudonymised references (children, placements, invoices): letters, digits and hyphens only,
+# starting with a letter or digit (a name has spaces). The one rule: imports, API and forms.
+REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]*\Z"
+REF_RULE = "letters, digits and hyphens only, no names"
+ref_validator = RegexValidator(REF_PATTERN, message=f"Must be a reference: {REF_RULE}.")
 
 PCT_RANGE = (
     Q(health_pct__gte=0)
@@ -37,7 +45,9 @@ class Provider(AuditedModel):
     urn = models.CharField("URN", max_length=20, blank=True)
     provision_type = models.CharField(max_length=32, choices=ProvisionType.choices)
     in_county = models.BooleanField(default=True)
-    places = models.PositiveIntegerField("commissioned places", null=True, blank=True)
+    places = models.PositiveIntegerField(
+        "commissioned places", null=True, blank=True, validators=[CountBound()]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -50,7 +60,7 @@ class Provider(AuditedModel):
 class Child(AuditedModel):
     """A child or young person, pseudonymised: a reference only, no name, no date of birth."""
 
-    ref = models.CharField(max_length=20, unique=True)
+    ref = models.CharField(max_length=20, unique=True, validators=[ref_validator])
     ncy = models.SmallIntegerField("national curriculum year")
     primary_need = models.CharField(max_length=8, choices=PrimaryNeed.choices)
     locality = models.CharField(max_length=60, blank=True)
@@ -111,13 +121,13 @@ class Placement(AuditedModel):
         ENDED = "ended", "Ended"
         CANCELLED = "cancelled", "Cancelled"
 
-    ref = models.CharField(max_length=40, unique=True)
+    ref = models.CharField(max_length=40, unique=True, validators=[ref_validator])
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="placements")
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="placements")
     provision_type = models.CharField(max_length=32, choices=ProvisionType.choices)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
-    annual_cost_pence = models.BigIntegerField(help_text="pence")
+    annual_cost_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
     health_pct = models.DecimalField(max_digits=5, decimal_places=2, default=0)
     social_care_pct = models.DecimalField(max_digits=5, decimal_places=2, default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
@@ -132,6 +142,9 @@ class Placement(AuditedModel):
             ),
             models.CheckConstraint(
                 condition=Q(annual_cost_pence__gte=0), name="placement_cost_positive"
+            ),
+            models.CheckConstraint(
+                condition=pence_bound_check("annual_cost_pence"), name="placement_cost_bound"
             ),
             models.CheckConstraint(condition=PCT_RANGE, name="placement_pct_range"),
             models.CheckConstraint(
@@ -153,7 +166,7 @@ class Comparator(AuditedModel):
 
     name = models.CharField(max_length=120, unique=True)
     plural = models.CharField(max_length=120, blank=True)
-    annual_cost_pence = models.BigIntegerField(help_text="pence")
+    annual_cost_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
     order = models.PositiveSmallIntegerField(default=0)
     active = models.BooleanField(default=True)
     history = HistoricalRecords()
@@ -180,7 +193,7 @@ class PlacementDecision(AuditedModel):
     panel_date = models.DateField()
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="decisions")
     saving_pence = models.BigIntegerField(default=0, help_text="pence")
-    notes = models.TextField(blank=True)
+    notes = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -210,7 +223,7 @@ class PlacementOption(models.Model):
     )
     description = models.CharField(max_length=200)
     provision_type = models.CharField(max_length=32, choices=ProvisionType.choices)
-    annual_cost_pence = models.BigIntegerField(help_text="pence")
+    annual_cost_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
     suitable = models.BooleanField(default=True)
     chosen = models.BooleanField(default=False)
 
@@ -237,7 +250,7 @@ class Invoice(AuditedModel):
         PAID = "paid", "Paid"
         VOID = "void", "Void"
 
-    ref = models.CharField(max_length=40, unique=True)
+    ref = models.CharField(max_length=40, unique=True, validators=[ref_validator])
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="invoices")
     # No index of its own: invoice_placement_idx starts with it, and each index costs imports.
     placement = models.ForeignKey(
@@ -245,7 +258,7 @@ class Invoice(AuditedModel):
     )
     period_start = models.DateField()
     period_end = models.DateField()
-    amount_pence = models.BigIntegerField(help_text="pence")
+    amount_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
     paid_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED)
     # The history table keeps the indexes its readers use (id for an invoice's history,
@@ -264,6 +277,9 @@ class Invoice(AuditedModel):
             ),
             models.CheckConstraint(
                 condition=Q(amount_pence__gte=0), name="invoice_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=pence_bound_check("amount_pence"), name="invoice_amount_bound"
             ),
         ]
         indexes = [
@@ -300,7 +316,7 @@ class OverpaymentFlag(models.Model):
     amount_pence = models.BigIntegerField(help_text="pence: the amount thought overpaid")
     detail = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
-    note = models.TextField(blank=True)
+    note = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, blank=True)
     found_at = models.DateTimeField()
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(

@@ -23,7 +23,14 @@ from programme.periods import (
 )
 from programme.selectors import field_changes, missing_updates
 from send_tracker.fiscal import FinancialYear, period_label
-from send_tracker.permissions import ADMIN, can_edit_strand, has_role, user_roles
+from send_tracker.permissions import (
+    ADMIN,
+    NOT_A_PERSON,
+    can_edit_strand,
+    has_role,
+    is_person_with_role,
+    user_roles,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -221,6 +228,8 @@ def raid_item_save(*, user: Any, strand: Strand, item: RaidItem | None = None,
             setattr(item, field, fields[field])
     if item.project is not None and item.project.strand_id != strand.pk:
         raise ValidationError({"project": "The project must belong to the item's strand."})
+    if item.owner is not None and not is_person_with_role(item.owner):
+        raise ValidationError({"owner": f"The owner {NOT_A_PERSON}."})
     item.updated_by = user
     item.derive_scores()
     item.full_clean()

@@ -12,8 +12,14 @@ class SendTrackerConfig(AppConfig):
 
     def ready(self) -> None:
         from django.core import signals
+        from django.db import models
+        from rest_framework.serializers import ModelSerializer
 
-        from send_tracker import dataversion, reporting
+        from send_tracker import api, dataversion, reporting
+
+        # Every model date the API accepts is in the tracker's date range (a 400 outside it):
+        # one mapping for every ModelSerializer rather than a field on each.
+        ModelSerializer.serializer_field_mapping[models.DateField] = api.DateField
 
         # After every migrate (tests' databases too): new tables get the data-version trigger.
         post_migrate.connect(dataversion.install_triggers, sender=self,

@@ -7,6 +7,10 @@ from django.db import models
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
+# Free text people type (commentary, descriptions, notes, evidence): the one maximum, the same in
+# forms, the API and the database (varchar), so no page, request or import can store a novel.
+FREE_TEXT_MAX_LENGTH = 4000
+
 
 class AuditedModel(models.Model):
     """Abstract base: who created and last changed a row, and when.
@@ -61,6 +65,9 @@ class ImportRecord(models.Model):
     rows_unchanged = models.IntegerField(default=0)
     rows_rejected = models.IntegerField(default=0)
     progress_pct = models.PositiveSmallIntegerField(default=0)
+    # Deliveries of the import task that started running it (a killed worker's task is
+    # delivered again once; see send_tracker.imports.service).
+    attempts = models.PositiveSmallIntegerField(default=0)
     problems = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     uploaded_by = models.ForeignKey(

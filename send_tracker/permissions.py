@@ -64,6 +64,23 @@ def user_roles(user: Any) -> frozenset[str]:
     return cached
 
 
+# Said the same whether or not the username exists, so the message tells nobody which do.
+NOT_A_PERSON = "must be an active user with a role in the tracker"
+
+
+def people_with_roles():
+    """Users who may be named as an owner or lead: active, holding a tracker role."""
+    from django.contrib.auth import get_user_model
+
+    return (get_user_model().objects.filter(is_active=True, groups__name__in=ROLES)
+            .distinct().order_by("first_name", "last_name", "username"))
+
+
+def is_person_with_role(user: Any) -> bool:
+    """True when `user` may be named as an owner or lead (see people_with_roles)."""
+    return user is not None and people_with_roles().filter(pk=user.pk).exists()
+
+
 def has_role(user: Any, *roles: str) -> bool:
     """True when the user holds any of the given roles."""
     return bool(user_roles(user) & set(roles))

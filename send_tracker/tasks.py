@@ -6,6 +6,7 @@ import smtplib
 import time
 
 from celery import shared_task
+from django.conf import settings
 
 
 @shared_task(name="send_tracker.tasks.heartbeat", ignore_result=True)
@@ -28,6 +29,10 @@ def echo(value: str) -> dict:
     # A redelivered import (its worker died) runs again from the stored file: the write is one
     # transaction, so a half-finished run left nothing behind. Not retried on errors: a file
     # that fails is reported to its uploader rather than tried again and again.
+    # Bounded: at the soft limit run_import marks the import failed; the hard limit kills it
+    # (left running, the minute sweeper writes it off).
+    soft_time_limit=settings.IMPORT_TASK_TIME_LIMIT,
+    time_limit=settings.IMPORT_TASK_TIME_LIMIT + 30,
 )
 def run_import_task(record_id: int) -> str:
     """Run a queued file import from its stored file."""

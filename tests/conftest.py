@@ -96,6 +96,27 @@ def admin_client_role(client_for, admin_user) -> Client:
 
 
 @pytest.fixture
+def run_imports(monkeypatch, django_capture_on_commit_callbacks, settings, tmp_path):
+    """`with run_imports():` queued imports run when their transaction commits, in this process
+    (as the worker would run them: send_tracker.imports.service.import_record_run)."""
+    from contextlib import contextmanager
+
+    from send_tracker import tasks
+    from send_tracker.imports.service import import_record_run
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    monkeypatch.setattr(tasks.run_import_task, "delay",
+                        lambda record_id: import_record_run(record_id=record_id))
+
+    @contextmanager
+    def runner():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+
+    return runner
+
+
+@pytest.fixture
 def reporting_calendar(db) -> Callable[..., None]:
     """reporting_calendar(2024, 6): store a calendar with P1 to P6 2024/25 closed (P6 the
     reporting month) and P7 open, whatever the wall clock says."""

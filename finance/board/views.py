@@ -160,9 +160,19 @@ def board_text(request: HttpRequest, year: str, period: int) -> HttpResponse:
         decisions = request.POST.get("decisions_needed", "")
         read_at = request.POST.get("read_at", "")
         try:
+            # A tampered stamp (impossible date, or no time zone) is a damaged form, not a 500.
+            read = parse_datetime(read_at) if read_at else None
+            if read is not None and read.tzinfo is None:
+                raise ValueError(read_at)
+        except ValueError:
+            read = None
+            errors = ["The form was damaged: reload the page."]
+        try:
+            if errors:
+                raise ValidationError(errors)
             services.board_summary_update_text(
                 summary_id=summary.pk, user=request.user, commentary=commentary,
-                decisions_needed=decisions, read_at=parse_datetime(read_at) if read_at else None,
+                decisions_needed=decisions, read_at=read,
             )
         except ValidationError as exc:
             errors = exc.messages

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from send_tracker.views import audit, calendar, pages
+from send_tracker.views import audit, calendar, lockouts, pages
 
 handler403 = "send_tracker.views.pages.permission_denied"
 handler404 = "send_tracker.views.pages.page_not_found"
@@ -35,6 +35,7 @@ urlpatterns = [
     path("calendar/", calendar.calendar_page, name="calendar"),
     path("calendar/close/", calendar.calendar_close, name="calendar-close"),
     path("calendar/<str:year>/p<int:period>/", calendar.calendar_edit, name="calendar-edit"),
+    path("lockouts/", lockouts.lockouts, name="lockouts"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from send_tracker.audit import AuditFilter, audit_entries
 from send_tracker.exports import csv_response
+from send_tracker.fiscal import date_out_of_range
 from send_tracker.paging import page_number
 from send_tracker.permissions import capability_required
 
@@ -24,9 +25,14 @@ def _date(text: str, label: str, errors: list[dict]) -> dt.date | None:
         return None
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a date, no time
+            day = dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a date, no time
         except ValueError:
             continue
+        reason = date_out_of_range(day)
+        if reason:
+            errors.append({"field": label, "message": f"The '{label}' date {reason}"})
+            return None
+        return day
     errors.append({"field": label, "message": f"Enter the {label} date as 31/03/2025"})
     return None
 

@@ -146,6 +146,9 @@ def import_status(request: HttpRequest, pk: int) -> JsonResponse:
             "status": record.status,
             "status_label": record.get_status_display(),
             "progress": import_progress(record),
-            "finished": record.finished_at is not None,
+            # Ended either way (imported, rejected, failed, or written off by the sweeper):
+            # the page stops polling.
+            "finished": record.status
+            not in (ImportRecord.Status.QUEUED, ImportRecord.Status.RUNNING),
         }
     )

@@ -102,6 +102,8 @@ def an_import(live_stack, browser):
                        b"2024/25,13,1.2.3,x,1,1\n"})
         page.get_by_role("button", name="Upload and check").click()
         page.wait_for_url("**/imports/record/**")
+        # The worker rejects it; the page reloads itself with the problem table.
+        page.locator(".govuk-error-summary").wait_for(timeout=60_000)
         context.close()
 
 

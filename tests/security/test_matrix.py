@@ -59,7 +59,7 @@ PAGE_RULES: dict[str, frozenset[str]] = {
     **{f"imports:{name}": FIN for name in ("history", "detail", "status", "upload",
                                             "template")},
     **{f"import_mappings:{name}": FIN for name in ("list", "detail", "archive", "step")},
-    "audit": frozenset({ADMIN}),
+    "audit": frozenset({ADMIN}), "lockouts": frozenset({ADMIN}),
     **{f"accounts:{name}": frozenset({ADMIN}) for name in (
         "list", "invite", "detail", "reinvite", "deactivate", "reactivate")},
     # The reporting calendar: everyone reads it; the programme office and finance run it.
