@@ -302,6 +302,8 @@ def test_the_demo_matches_devons_published_plans_setting_mix_and_20_week_rate():
 
     seed_core_users()
     demo.seed(log=lambda message: None)
+    with connection.cursor() as cursor:  # as autovacuum would: statistics of the new rows
+        cursor.execute("ANALYZE")
     caseload = release_row(
         "caseload.csv",
         time_period="202324",
