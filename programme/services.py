@@ -20,6 +20,22 @@ from programme.periods import (
     update_deadline,
 )
 from programme.selectors import field_changes, missing_updates
+from programme.services_setup import (  # noqa: F401 - set-up writes, re-exported
+    _can_change_milestones,
+    _check_actual_date,
+    can_record_kpi,
+    check_kpi_value,
+    kpi_reading_record,
+    kpi_save,
+    kpi_target_set,
+    milestone_create,
+    milestone_rebaseline,
+    programme_years_set,
+    project_save,
+    savings_target_set,
+    savings_targets_set,
+    strand_save,
+)
 from send_tracker.fiscal import FinancialYear, current_period, period_label, previous_period
 from send_tracker.permissions import ADMIN, can_edit_strand, has_role
 
@@ -183,16 +199,26 @@ RAID_FIELDS = ("kind", "project", "title", "description", "owner", "likelihood",
 
 @transaction.atomic
 def milestone_update(*, user: Any, milestone: Milestone, **changes: Any) -> Milestone:
-    """Change a milestone's forecast or actual date, status or name (the baseline stays)."""
+    """Change a milestone's forecast or actual date, status or name (the baseline stays: see
+    milestone_rebaseline). An actual date after the end of the reporting month is refused."""
     milestone = Milestone.objects.select_for_update().select_related("project__strand").get(
         pk=milestone.pk
     )
-    if not can_edit_strand(user, milestone.project.strand):
+    if not _can_change_milestones(user, milestone.project):
         raise PermissionDenied("You can change only the milestones of strands you lead or "
                                "deputise.")
     for field in ("name", "forecast_date", "actual_date", "status"):
         if field in changes:
             setattr(milestone, field, changes[field])
+    if "actual_date" in changes:
+        _check_actual_date(milestone.actual_date)
+    if "name" in changes:
+        milestone.name = (milestone.name or "").strip()
+        clash = milestone.project.milestones.exclude(pk=milestone.pk).filter(
+            name__iexact=milestone.name).exists()
+        if clash:
+            raise ValidationError({"name": f"There is already a milestone called "
+                                           f"“{milestone.name}” in {milestone.project.name}."})
     if milestone.status == Milestone.Status.COMPLETE and milestone.actual_date is None:
         raise ValidationError({"actual_date": "A complete milestone needs its actual date."})
     milestone.updated_by = user

@@ -29,6 +29,14 @@ from programme.selectors.raid import (
     score_band,
     top_risks,
 )
+from programme.selectors.setup import (
+    kpi_computed_value,
+    milestone_baselines,
+    programme_get,
+    programme_years,
+    reporting_month_end,
+    target_table,
+)
 from programme.selectors.summary import (
     latest_submitted_period,
     latest_submitted_updates,
@@ -42,15 +50,19 @@ from programme.selectors.summary import (
 __all__ = [
     "editable_strands",
     "field_changes",
+    "kpi_computed_value",
     "kpi_latest",
     "kpis_with_readings",
     "latest_submitted_period",
     "latest_submitted_updates",
     "milestones_due",
+    "milestone_baselines",
     "missing_updates",
     "monthly_forecast",
+    "programme_get",
     "programme_summary",
     "programme_targets_by_year",
+    "programme_years",
     "projects_by_strand",
     "raid_filter_choices",
     "raid_items",
@@ -60,6 +72,7 @@ __all__ = [
     "raid_table",
     "raid_table_row",
     "raid_table_rows",
+    "reporting_month_end",
     "score_band",
     "strand_figures",
     "strand_history",
@@ -67,6 +80,7 @@ __all__ = [
     "strand_projects",
     "strand_rag",
     "strand_with_people",
+    "target_table",
     "top_risks",
     "update_form_rows",
 ]
