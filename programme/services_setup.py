@@ -202,9 +202,10 @@ def savings_target_set(*, user: Any, year: int, amount_pence: int, project: Proj
     _check_years_within(year, field=field)
     if amount_pence < 0:
         raise ValidationError({"amount_pence": "A savings target cannot be negative."})
+    # No ordering: the model's default joins strand and project, which FOR UPDATE refuses.
     target = SavingsTarget.objects.select_for_update().filter(
         year=year, project=project, strand=None if project else strand
-    ).first()
+    ).order_by().first()
     if target is None:
         target = SavingsTarget(year=year, project=project, strand=strand, created_by=user)
     elif target.amount_pence == amount_pence:
@@ -349,6 +350,7 @@ def kpi_save(*, user: Any, kpi: Kpi | None = None, **fields: Any) -> Kpi:
 def kpi_target_set(*, user: Any, kpi: Kpi, date: dt.date, value: Decimal) -> KpiReading:
     """A milestone target on the way to the KPI's target: the value due by a date."""
     _require_manager(user)
+    kpi = Kpi.objects.get(pk=kpi.pk)
     check_kpi_value(kpi.unit, value, field="value")
     return _reading_upsert(user=user, kpi=kpi, date=date, value=value,
                            kind=KpiReading.Kind.MILESTONE)
@@ -362,6 +364,7 @@ def can_record_kpi(user: Any, kpi: Kpi) -> bool:
 @transaction.atomic
 def kpi_reading_record(*, user: Any, kpi: Kpi, date: dt.date, value: Decimal) -> KpiReading:
     """The owner's reading of a typed KPI; a measure the tracker holds is computed, never typed."""
+    kpi = Kpi.objects.get(pk=kpi.pk)  # as it is now, not as the caller read it
     if not can_record_kpi(user, kpi):
         raise PermissionDenied("Only the KPI's owner enters its readings.")
     if kpi.measure:
