@@ -291,7 +291,8 @@ def test_the_set_up_page_lists_strands_projects_and_the_target_table(project, ma
     page = manager_client.get("/setup/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Sufficiency" in html and "New special school places" in html
+    assert "Sufficiency" in html
+    assert "New special school places" in html
     assert "Increase on the year before" in html
 
 
@@ -306,7 +307,8 @@ def test_a_duplicate_strand_name_on_the_page_is_shown_beside_the_field(strand, m
                                                            "active": "on"})
     assert response.status_code == 400
     html = response.content.decode()
-    assert 'id="id_name-error"' in html and "already a strand called" in html
+    assert 'id="id_name-error"' in html
+    assert "already a strand called" in html
     assert 'href="#id_name"' in html  # the error summary links to the field
     assert Strand.objects.count() == 1
 
@@ -387,7 +389,8 @@ def test_the_programme_office_creates_a_strand_and_project_through_the_api(
     project_id = r.json()["id"]
     r = manager_client.patch(f"/api/v1/projects/{project_id}/", {"status": "closed"},
                              content_type="application/json")
-    assert r.status_code == 200 and r.json()["status"] == "closed"
+    assert r.status_code == 200
+    assert r.json()["status"] == "closed"
 
 
 def test_api_refusals_name_the_field_and_write_nothing(strand, project, manager_client,
@@ -406,7 +409,8 @@ def test_api_refusals_name_the_field_and_write_nothing(strand, project, manager_
         r = manager_client.post(url, body, content_type="application/json")
         assert r.status_code == 400, (url, r.status_code)
         assert field in r.json(), (url, r.json())
-    assert Strand.objects.count() == 1 and not SavingsTarget.objects.exists()
+    assert Strand.objects.count() == 1
+    assert not SavingsTarget.objects.exists()
     assert not Kpi.objects.exists()
 
 
@@ -427,7 +431,8 @@ def test_milestones_through_the_api_add_rebaseline_and_refuse_a_future_actual(
     r = manager_client.patch(f"/api/v1/milestones/{mid}/", {"actual_date": "2024-10-01",
                                                            "status": "complete"},
                              content_type="application/json")
-    assert r.status_code == 400 and "actual_date" in r.json()
+    assert r.status_code == 400
+    assert "actual_date" in r.json()
     r = lead_client.post(f"/api/v1/milestones/{mid}/rebaseline/",
                          {"baseline_date": "2026-01-01", "reason": "Later"},
                          content_type="application/json")
@@ -435,7 +440,8 @@ def test_milestones_through_the_api_add_rebaseline_and_refuse_a_future_actual(
     r = manager_client.post(f"/api/v1/milestones/{mid}/rebaseline/",
                             {"baseline_date": "2026-01-01", "reason": "Builder went bust"},
                             content_type="application/json")
-    assert r.status_code == 200 and r.json()["baseline_date"] == "2026-01-01"
+    assert r.status_code == 200
+    assert r.json()["baseline_date"] == "2026-01-01"
     assert MilestoneBaseline.objects.filter(milestone_id=mid).count() == 2
 
 
@@ -449,7 +455,8 @@ def test_kpi_readings_through_the_api_follow_the_owner_rule(kpi, manager_client,
     assert r.status_code == 201, r.json()
     r = lead_client.post("/api/v1/kpi-readings/", {**body, "value": "180"},
                          content_type="application/json")
-    assert r.status_code == 400 and "value" in r.json()
+    assert r.status_code == 400
+    assert "value" in r.json()
     r = manager_client.post("/api/v1/kpi-readings/", {**body, "kind": "milestone",
                                                       "date": "2025-03-31", "value": "40"},
                             content_type="application/json")
