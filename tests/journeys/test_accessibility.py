@@ -52,6 +52,11 @@ PAGES = [
     ("director", "/board/2024-25/6/"),
     ("director", "/board/compare/?a=2024-25-5&b=2024-25-6"),
     ("admin", "/audit/"),
+    ("manager", "/setup/"),
+    ("manager", "/setup/years/"),
+    ("manager", "/setup/strands/new/"),
+    ("manager", "/setup/projects/new/"),
+    ("manager", "/setup/kpis/new/"),
 ]
 
 
