@@ -463,3 +463,10 @@ def test_kpi_readings_through_the_api_follow_the_owner_rule(kpi, manager_client,
     assert r.status_code == 201
     assert sorted(kpi.readings.values_list("kind", "value")) == [
         ("actual", Decimal("18.10")), ("milestone", Decimal("40.00"))]
+
+
+def test_the_kpi_page_offers_the_owner_a_reading_link_and_no_one_else(kpi, client_for,
+                                                                      lead_user, director_client):
+    link = f'href="/programme/kpis/{kpi.pk}/reading/"'
+    assert link in client_for(lead_user).get("/programme/kpis/").content.decode()
+    assert link not in director_client.get("/programme/kpis/").content.decode()
