@@ -216,6 +216,11 @@ class ProgrammeYearsForm(forms.Form):
             self.fields[name].choices = [("", "Choose a year"), *year_choices()]
 
 
+LEADER_REFUSED = ("That user cannot lead or deputise a strand: choose an active user with the "
+                  "Programme lead role")
+OWNER_REFUSED = "That user cannot own it: choose an active user with a role in the tracker"
+
+
 class StrandForm(forms.Form):
     """A strand: name, description, lead, deputies, order, active."""
 
@@ -226,9 +231,11 @@ class StrandForm(forms.Form):
                                                                "rows": 3}))
     lead = UserChoiceField(label="Lead", required=False, queryset=None, empty_label="No lead yet",
                            help_text="Active users with the Programme lead role",
-                           widget=forms.Select(attrs=SELECT))
+                           widget=forms.Select(attrs=SELECT),
+                           error_messages={"invalid_choice": LEADER_REFUSED})
     deputies = UserMultipleChoiceField(
         label="Deputies", required=False, queryset=None,
+        error_messages={"invalid_choice": LEADER_REFUSED, "invalid_pk_value": LEADER_REFUSED},
         widget=forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes__input"}))
     order = forms.IntegerField(label="Order on pages", min_value=0, max_value=999, initial=0,
                                widget=forms.TextInput(attrs={
@@ -262,7 +269,8 @@ class ProjectForm(forms.Form):
                                   widget=forms.Textarea(attrs={"class": "govuk-textarea",
                                                                "rows": 3}))
     lead = UserChoiceField(label="Owner", required=False, queryset=None, empty_label="No owner",
-                           widget=forms.Select(attrs=SELECT))
+                           widget=forms.Select(attrs=SELECT),
+                           error_messages={"invalid_choice": OWNER_REFUSED})
     start_date = _date_field("Start date", required=False)
     end_date = _date_field("End date", required=False)
     status = forms.ChoiceField(label="Status", choices=Project.Status.choices,
@@ -370,7 +378,8 @@ class KpiForm(forms.Form):
     target_value = _kpi_value_field("Target value")
     target_date = _date_field("Target date", required=True)
     owner = UserChoiceField(label="Owner (enters the readings)", required=False, queryset=None,
-                            empty_label="No owner", widget=forms.Select(attrs=SELECT))
+                            empty_label="No owner", widget=forms.Select(attrs=SELECT),
+                            error_messages={"invalid_choice": OWNER_REFUSED})
     active = forms.BooleanField(label="Active (untick to archive the KPI)", required=False,
                                 initial=True,
                                 widget=forms.CheckboxInput(

@@ -65,7 +65,7 @@ class SavingsTargetSerializer(serializers.ModelSerializer):
     project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all(), required=False,
                                                  allow_null=True)
     level = serializers.CharField(read_only=True)
-    amount_pence = serializers.IntegerField(min_value=0)
+    amount_pence = serializers.IntegerField(min_value=0, max_value=10**15)  # £10 trillion
 
     class Meta:
         model = SavingsTarget

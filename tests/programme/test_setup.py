@@ -320,6 +320,7 @@ def test_a_deactivated_lead_on_the_page_is_refused_beside_the_field(years, manag
                                                            "lead": gone.pk})
     assert response.status_code == 400  # not even offered: the form refuses the choice
     assert 'id="id_lead-error"' in response.content.decode()
+    assert "choose an active user with the Programme lead role" in response.content.decode()
     assert not Strand.objects.exists()
 
 
@@ -470,3 +471,27 @@ def test_the_kpi_page_offers_the_owner_a_reading_link_and_no_one_else(kpi, clien
     link = f'href="/programme/kpis/{kpi.pk}/reading/"'
     assert link in client_for(lead_user).get("/programme/kpis/").content.decode()
     assert link not in director_client.get("/programme/kpis/").content.decode()
+
+
+@pytest.mark.parametrize("body", [
+    {"year": "2024/25", "amount_pence": 10**30},
+    {"year": "not a year", "amount_pence": 1},
+    {"year": "2024/25", "amount_pence": "lots"},
+    {"year": "2024/25", "project": "x", "amount_pence": 1},
+    {"year": "2024/25", "strand": "no-such-strand", "amount_pence": 1},
+])
+def test_hostile_targets_are_a_400_never_a_500(years, manager_client, body):
+    r = manager_client.post("/api/v1/savings-targets/", body, content_type="application/json")
+    assert r.status_code == 400
+    assert not SavingsTarget.objects.exists()
+
+
+@pytest.mark.parametrize("form", [
+    {"name": "x" * 500, "order": "1"},
+    {"name": "Ok", "order": "-1"},
+    {"name": "Ok", "order": "1", "lead": "abc"},
+    {"name": "Ok", "order": "1", "deputies": ["99999"]},
+])
+def test_hostile_strand_forms_are_a_400_never_a_500(years, manager_client, form):
+    assert manager_client.post("/setup/strands/new/", form).status_code == 400
+    assert not Strand.objects.exists()
