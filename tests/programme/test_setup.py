@@ -495,3 +495,36 @@ def test_hostile_targets_are_a_400_never_a_500(years, manager_client, body):
 def test_hostile_strand_forms_are_a_400_never_a_500(years, manager_client, form):
     assert manager_client.post("/setup/strands/new/", form).status_code == 400
     assert not Strand.objects.exists()
+
+
+def test_a_computed_kpi_shows_its_computed_value_as_its_latest_reading(kpi, manager, build):
+    from programme.selectors import kpi_latest
+
+    kpi = services.kpi_save(user=manager, kpi=kpi, measure=Kpi.Measure.SAVINGS_DELIVERED,
+                            unit=Kpi.Unit.POUNDS, target_value=Decimal("1000000"))
+    build.update(build.project(build.strand()), 6, 500 * K, 123 * K)
+    row = next(r for r in kpi_latest(on=dt.date(2024, 9, 30)) if r["slug"] == kpi.slug)
+    assert row["latest_value"] == Decimal("123000")
+    assert row["latest_date"] == dt.date(2024, 9, 30)
+
+
+def test_an_archived_kpi_is_kept_but_not_shown(kpi, manager, director_client):
+    services.kpi_save(user=manager, kpi=kpi, active=False)
+    assert kpi.name not in director_client.get("/programme/kpis/").content.decode()
+    assert Kpi.objects.filter(pk=kpi.pk, active=False).exists()
+
+
+def test_the_programme_office_rebaselines_on_the_page_and_sees_both_baselines(
+        project, manager, manager_client):
+    m = services.milestone_create(user=manager, project=project, name="Consultation",
+                                  baseline_date=dt.date(2025, 1, 31))
+    response = manager_client.post(f"/setup/milestones/{m.pk}/rebaseline/",
+                                   {"baseline_date": "31/03/2025", "reason": ""})
+    assert response.status_code == 400
+    assert 'id="id_reason-error"' in response.content.decode()
+    response = manager_client.post(f"/setup/milestones/{m.pk}/rebaseline/",
+                                   {"baseline_date": "31/03/2025", "reason": "Slipped"})
+    assert response.status_code == 302
+    page = manager_client.get(f"/setup/projects/{project.pk}/milestones/").content.decode()
+    assert "31/01/2025: Original baseline" in page
+    assert "31/03/2025: Slipped" in page
