@@ -44,6 +44,11 @@ def _index() -> str:
     return reverse("setup:index")
 
 
+def _history_url(strand: Strand | None) -> str | None:
+    """Where the changes to a strand and everything under it are listed (its page)."""
+    return reverse("programme:strand", args=[strand.slug]) + "#history" if strand else None
+
+
 def apply_errors(form, exc: ValidationError) -> None:
     """A service's refusal beside the field it names (else at the top of the form)."""
     if hasattr(exc, "error_dict"):
@@ -152,6 +157,7 @@ def strand_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         request, form=form, title=strand.name if strand else "Add a strand",
         save=lambda d: services.strand_save(user=request.user, strand=strand, **d),
         done=_index(), message=lambda s: f"Strand “{s.name}” saved.",
+        context={"history_url": _history_url(strand)},
     )
 
 
@@ -173,6 +179,7 @@ def project_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         request, form=form, title=project.name if project else "Add a project",
         save=lambda d: services.project_save(user=request.user, project=project, **d),
         done=_index(), message=lambda p: f"Project “{p.name}” saved.",
+        context={"history_url": _history_url(project.strand if project else None)},
     )
 
 
