@@ -176,7 +176,9 @@ SELECT = {"class": "govuk-select"}
 
 
 def _user_label(user) -> str:
-    return user.get_full_name() or user.get_username()
+    """Name and username: two people may share a name (the demo has two "Inclusion Lead"s)."""
+    name = user.get_full_name()
+    return f"{name} ({user.get_username()})" if name else user.get_username()
 
 
 class UserChoiceField(forms.ModelChoiceField):

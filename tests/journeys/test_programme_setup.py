@@ -16,6 +16,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.worker]
 
 MANAGER = "manager"
 STRAND = "Post-16 pathways"
+SAM = "Sam Deputy (deputy-sufficiency)"  # an active demo user with the Programme lead role
 PROJECT = "Supported internships"
 
 
@@ -78,13 +79,13 @@ def test_the_programme_office_sets_up_a_strand_without_django_admin(page_as):
     page.get_by_label("Baseline date").fill("31/03/2024")
     page.get_by_label("Target value").fill("60")
     page.get_by_label("Target date").fill("31/03/2027")
-    page.get_by_label("Owner (enters the readings)").select_option(label="Sam Deputy")
+    page.get_by_label("Owner (enters the readings)").select_option(label=SAM)
     click(page.get_by_role("button", name="Save"))
     saved("Young people in supported internships")
 
     # The strand's lead.
     click(page.get_by_role("link", name=f"{STRAND} (change)"))
-    page.get_by_label("Lead", exact=True).select_option(label="Sam Deputy")
+    page.get_by_label("Lead", exact=True).select_option(label=SAM)
     click(page.get_by_role("button", name="Save"))
     saved(STRAND)
     elapsed = time.monotonic() - started
