@@ -218,8 +218,8 @@ class ProgrammeYearsForm(forms.Form):
             self.fields[name].choices = [("", "Choose a year"), *year_choices()]
 
 
-LEADER_REFUSED = ("That user cannot lead or deputise a strand: choose an active user with the "
-                  "Programme lead role")
+LEADER_REFUSED = ("That user cannot lead or deputise a strand: choose an active user with a "
+                  "role in the tracker")
 OWNER_REFUSED = "That user cannot own it: choose an active user with a role in the tracker"
 
 
@@ -232,7 +232,7 @@ class StrandForm(forms.Form):
                                   widget=forms.Textarea(attrs={"class": "govuk-textarea",
                                                                "rows": 3}))
     lead = UserChoiceField(label="Lead", required=False, queryset=None, empty_label="No lead yet",
-                           help_text="Active users with the Programme lead role",
+                           help_text="Active users with a role in the tracker",
                            widget=forms.Select(attrs=SELECT),
                            error_messages={"invalid_choice": LEADER_REFUSED})
     deputies = UserMultipleChoiceField(

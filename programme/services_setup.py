@@ -27,7 +27,7 @@ from programme.models import (
 )
 from programme.selectors.setup import programme_get, reporting_month_end
 from send_tracker.fiscal import FinancialYear
-from send_tracker.permissions import LEAD, can, can_edit_strand, has_role, user_roles
+from send_tracker.permissions import can, can_edit_strand, user_roles
 
 MANAGE = "manage_programme"
 
@@ -108,12 +108,13 @@ def programme_years_set(*, user: Any, first_year: int, last_year: int,
 
 
 def _check_leader(user: Any, *, field: str) -> None:
+    """A strand's lead or deputy is an active user with a role in the tracker."""
     if not user.is_active:
         raise ValidationError({field: f"{_who(user)} is deactivated: reactivate them or choose "
                                       "someone else."})
-    if not has_role(user, LEAD):
-        raise ValidationError({field: f"{_who(user)} does not hold the Programme lead role: give "
-                                      "them the role first, or choose someone else."})
+    if not user_roles(user):
+        raise ValidationError({field: f"{_who(user)} has no role in the tracker: give them a "
+                                      "role first, or choose someone else."})
 
 
 @transaction.atomic

@@ -92,7 +92,7 @@ class SetupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
 
 class StrandViewSet(SetupViewSet):
     """The programme's strands; the programme office adds and changes them (archive with
-    `active: false`). A lead or deputy must be active and hold the Programme lead role."""
+    `active: false`). A lead or deputy must be an active user with a tracker role."""
 
     serializer_class = s.StrandSerializer
     filterset_class = StrandFilter

@@ -22,7 +22,7 @@ from programme.models import (
 )
 from programme.selectors.summary import programme_summary, targets_by_year
 from send_tracker.fiscal import FinancialYear, period_end, period_of
-from send_tracker.permissions import ALL_ROLES, LEAD
+from send_tracker.permissions import ALL_ROLES
 from send_tracker.reporting import reporting_month
 
 
@@ -57,16 +57,9 @@ def setup_projects() -> QuerySet[Project]:
     )
 
 
-def strand_lead_choices() -> QuerySet:
-    """Users who may lead or deputise a strand: active and holding the Programme lead role."""
-    return (
-        get_user_model().objects.filter(is_active=True, groups__name=LEAD).distinct()
-        .order_by("first_name", "last_name", "username")
-    )
-
-
 def owner_choices() -> QuerySet:
-    """Users who may own a project or a KPI: active and holding any tracker role."""
+    """Users who may lead or deputise a strand, or own a project or a KPI: active and holding
+    a tracker role."""
     return (
         get_user_model().objects.filter(is_active=True, groups__name__in=ALL_ROLES).distinct()
         .order_by("first_name", "last_name", "username")

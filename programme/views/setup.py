@@ -133,7 +133,7 @@ def programme_targets(request: HttpRequest) -> HttpResponse:
 
 
 def _strand_form(request: HttpRequest, strand: Strand | None) -> StrandForm:
-    leads = q.strand_lead_choices()
+    leads = q.owner_choices()
     if strand is not None:  # keep whoever holds the post now, so the form shows them
         current = [strand.lead_id, *strand.deputies.values_list("pk", flat=True)]
         leads = get_user_model().objects.filter(

@@ -85,13 +85,13 @@ def test_a_deactivated_user_cannot_lead_a_strand(years, manager, make_user):
     assert not Strand.objects.exists()
 
 
-def test_a_user_without_the_lead_role_cannot_lead_or_deputise(years, manager, make_user,
+def test_a_user_without_a_tracker_role_cannot_lead_or_deputise(years, manager, make_user,
                                                                lead_user):
     for field, kwargs in (("lead", {"lead": make_user()}),
                           ("deputies", {"lead": lead_user, "deputies": [make_user()]})):
         with pytest.raises(ValidationError) as exc:
             services.strand_save(user=manager, name="Inclusion", **kwargs)
-        assert "Programme lead role" in exc.value.message_dict[field][0]
+        assert "has no role in the tracker" in exc.value.message_dict[field][0]
     assert not Strand.objects.exists()
 
 
@@ -320,7 +320,7 @@ def test_a_deactivated_lead_on_the_page_is_refused_beside_the_field(years, manag
                                                            "lead": gone.pk})
     assert response.status_code == 400  # not even offered: the form refuses the choice
     assert 'id="id_lead-error"' in response.content.decode()
-    assert "choose an active user with the Programme lead role" in response.content.decode()
+    assert "choose an active user with a role in the tracker" in response.content.decode()
     assert not Strand.objects.exists()
 
 
