@@ -47,6 +47,9 @@ ENV DJANGO_MEDIA_ROOT=/data/media
 USER tracker
 EXPOSE 8000
 
+# Every container (web, worker, beat, migrate) checks its settings first (`check --deploy`).
+ENTRYPOINT ["/app/bin/docker-entrypoint"]
+
 # Migrations run once per deploy in the compose file's `migrate` service, not here: three
 # containers migrating at the same moment would race.
 CMD ["gunicorn", "send_tracker.wsgi:application", "--bind", "0.0.0.0:8000", \

@@ -8,8 +8,9 @@ compressed static files). Prints a report and writes it to bench/results.md:
   authenticated view `/_trivial/` measured in the same rounds (the ratio is the figure that
   counts), with SQL queries per page;
 - trajectory recompute for all scenarios; import of 100,000 invoice rows against COPY of the
-  same file into a bare table; board summary build and PDF — each in its own process, as a
-  worker would run it, with that process's peak memory;
+  same file into a bare table; board summary build and PDF; the hostile files of issue 12 (an
+  inflating workbook, a million-column CSV) — each in its own process, as a worker would run
+  it, with that process's peak memory (`--hostile-only` runs just those);
 - bytes transferred for a first and a second load of the Overview and Finance pages;
 - with --load: gunicorn (the production command, on 127.0.0.1) under 20 concurrent users.
 
@@ -51,6 +52,7 @@ PAGES = [
     ("Scenario", "/finance/scenarios/baseline/", None),
     ("Agreement", "/finance/agreement/", None),
     ("Placements (cohort)", "/placements/", None),
+    ("Benchmarking", "/placements/benchmarking/", None),
     ("Placement decisions", "/placements/decisions/", None),
     ("Overpayment queue", "/placements/overpayments/", None),
     ("Board list", "/board/", None),
@@ -61,6 +63,7 @@ PAGES = [
     ("API finance/summary", "/api/v1/finance/summary/?year=2024-25&period=6",
      "application/json"),
     ("API cohort/summary", "/api/v1/cohort/summary/", "application/json"),
+    ("API benchmarks", "/api/v1/benchmarks/?measure=plans_january", "application/json"),
     ("API trajectory", "/api/v1/trajectory/", "application/json"),
     ("API board-summaries month", "/api/v1/board-summaries/2024-25/6/", "application/json"),
     ("API placements list", "/api/v1/placements/", "application/json"),
@@ -83,7 +86,7 @@ def peak_rss_mb() -> float:
 
 
 def scale_url() -> str:
-    from send_tracker.scale import scale_database_url
+    from finance.seeding import scale_database_url
 
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/send_tracker")
     return os.environ.get("SCALE_DATABASE_URL") or scale_database_url(base)
@@ -198,6 +201,102 @@ def part_import(repeats: int, rows: int) -> dict:
             cursor.execute("VACUUM ANALYZE placements_invoice")
     return {"import": imports, "copy": copies, "rows": rows, "bytes": len(data),
             "rss_mb": peak_rss_mb()}
+
+
+# Hostile files (issue 12): each must be refused at its limit while it is read, in bounded time
+# and memory, whatever it would inflate to. (label, builder name)
+HOSTILE = [
+    ("Inflating workbook: 35 KB, a sheet of 32 MB of empty cells", "xlsx-32mb"),
+    ("Inflating workbook: a sheet of 250 MB of empty cells", "xlsx-250mb"),
+    ("CSV with 1,000,000 extra columns", "wide-csv"),
+]
+
+
+def _workbook(sheet_xml_chunks) -> bytes:
+    """A minimal .xlsx whose first sheet is streamed from the chunks (deflated as written)."""
+    import io
+    import zipfile
+
+    ns = "http://schemas.openxmlformats.org"
+    parts = {
+        "[Content_Types].xml": f'<Types xmlns="{ns}/package/2006/content-types"><Default '
+        'Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"'
+        '/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
+        'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+        'sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="'
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": f'<Relationships xmlns="{ns}/package/2006/relationships"><Relationship '
+        f'Id="rId1" Type="{ns}/officeDocument/2006/relationships/officeDocument" '
+        'Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{ns}/spreadsheetml/2006/main" xmlns:r="{ns}/'
+        'officeDocument/2006/relationships"><sheets><sheet name="Providers" sheetId="1" '
+        'r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{ns}/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/worksheet" '
+        'Target="worksheets/sheet1.xml"/></Relationships>',
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            for chunk in sheet_xml_chunks:
+                sheet.write(chunk.encode())
+    return buffer.getvalue()
+
+
+def _empty_cells_sheet(inflated_bytes: int):
+    """A providers header, then rows of 200 empty styled cells up to about `inflated_bytes`."""
+    header = "".join(f'<c t="inlineStr"><is><t>{name}</t></is></c>' for name in
+                     ("provider_ref", "name", "urn", "provision_type", "in_county", "places"))
+    yield (f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           f'<dimension ref="A1:F2"/><sheetData><row>{header}</row>')
+    row = "<row>" + '<c s="1"/>' * 200 + "</row>"
+    for _ in range(inflated_bytes // len(row)):
+        yield row
+    yield "</sheetData></worksheet>"
+
+
+def hostile_file(case: str) -> tuple[str, bytes]:
+    """The file name and bytes of one hostile case."""
+    if case == "xlsx-32mb":
+        return "providers.xlsx", _workbook(_empty_cells_sheet(32 * 2**20))
+    if case == "xlsx-250mb":
+        return "providers.xlsx", _workbook(_empty_cells_sheet(250 * 2**20))
+    header = "provider_ref,name,urn,provision_type,in_county,places,"
+    extra = ",".join(f"x{i}" for i in range(1_000_000))
+    row = "PRV1,School,,special_la_maintained,yes,10" + "," * 1_000_000
+    return "providers.csv", f"{header}{extra}\n{row}\n".encode()
+
+
+def part_hostile(case: str) -> dict:
+    """run_import of one hostile file, as the worker would: time, peak memory, outcome."""
+    django_setup()
+    from send_tracker.imports import run_import
+
+    name, data = hostile_file(case)
+    rss_before = peak_rss_mb()
+    started = time.perf_counter()
+    record = run_import(kind="providers", data=data, file_name=name, user=None)
+    seconds = time.perf_counter() - started
+    return {"case": case, "bytes": len(data), "seconds": seconds, "rss_mb": peak_rss_mb(),
+            "rss_before_mb": rss_before, "status": record.status,
+            "message": (record.problems or [{"reason": ""}])[0]["reason"],
+            "warnings": len(record.warnings)}
+
+
+def hostile_section(results: list[dict]) -> str:
+    lines = ["## Hostile files (issue 12)", "",
+             "Each file through `run_import` in its own process, as the worker runs it, with "
+             "the default limits (settings.IMPORT_MAX_*). Peak memory is the process's, "
+             "Django and pandas included (before the import: "
+             f"{results[0]['rss_before_mb']:.0f} MB).", "",
+             "| file | size | outcome | time | peak memory | message |",
+             "| --- | ---: | --- | ---: | ---: | --- |"]
+    for (label, _), r in zip(HOSTILE, results, strict=True):
+        lines.append(f"| {label} | {r['bytes'] / 1024:,.0f} KiB | {r['status']} | "
+                     f"{r['seconds']:.2f} s | {r['rss_mb']:.0f} MB | {r['message']} |")
+    return "\n".join([*lines, ""])
 
 
 def part_board(repeats: int) -> dict:
@@ -514,6 +613,8 @@ def report(data: dict) -> str:
               f"{statistics.median(b['build']) * 1000:.0f} ms; PDF: median "
               f"{statistics.median(b['pdf']) * 1000:.0f} ms ({b['pdf_bytes'] / 1024:.0f} KiB). "
               f"Peak memory: {b['rss_mb']:.0f} MB.", ""]
+    if data.get("hostile"):
+        lines += [hostile_section(data["hostile"])]
     lines += ["## Bytes transferred (compressed as WhiteNoise serves them)", "",
               "The HTML is counted gzip-compressed (as a reverse proxy would send it); static "
               "files as WhiteNoise serves them to a browser accepting brotli. A second load "
@@ -563,10 +664,21 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--skip-seed", action="store_true")
+    parser.add_argument("--hostile-only", action="store_true",
+                        help="only the hostile files, on DATABASE_URL (no scale data needed)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
+    if args.hostile_only:
+        os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
+        results = [part(f"hostile:{case}") for _, case in HOSTILE]
+        print(hostile_section(results))  # noqa: T201
+        return 0
     if args.part:
         os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
+        if args.part.startswith("hostile:"):
+            result = part_hostile(args.part.removeprefix("hostile:"))
+            print(json.dumps(result))  # noqa: T201 - read by the parent process
+            return 0
         result = {"recompute": lambda: part_recompute(args.repeats),
                   "import": lambda: part_import(args.repeats, args.rows),
                   "board": lambda: part_board(args.repeats)}[args.part]()
@@ -580,6 +692,13 @@ def main() -> int:
         manage("seed_scale", "--database-url", url)
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
+    shared = ROOT.parent / "shared" / "data" / "dfe-ehcp"
+    shared = shared if shared.exists() else ROOT.parent.parent / "shared" / "data" / "dfe-ehcp"
+    if not args.skip_seed and (shared / "education-health-and-care-plans_2025.zip").exists():
+        # The Benchmarking page reads the DfE's release: import it (again: that changes nothing).
+        for kind, name in (("statistical_neighbours", "statistical-neighbours.csv"),
+                           ("ehcp_statistics", "education-health-and-care-plans_2025.zip")):
+            manage("import_file", kind, str(shared / name), "--settings", SETTINGS)
     # One random key for this process and the gunicorn it starts (sessions must verify there).
     os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(60))
     os.environ.setdefault("DJANGO_DEBUG", "0")
@@ -598,6 +717,8 @@ def main() -> int:
                               str(args.rows))
         print("board summary and PDF…", flush=True)  # noqa: T201
         data["board"] = part("board", "--repeats", str(args.repeats))
+        print("hostile files…", flush=True)  # noqa: T201
+        data["hostile"] = [part(f"hostile:{case}") for _, case in HOSTILE]
     if args.load or args.load_only:
         print(f"load: {args.users} users for {args.seconds} s…", flush=True)  # noqa: T201
         data["load"] = run_load(args.users, args.seconds, args.port)

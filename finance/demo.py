@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 
 from finance import services
-from finance.models import AgreementVersion, Instalment, Pressure
+from finance.models import AgreementVersion, Instalment, Mitigation, Pressure
 from send_tracker.money import to_pence
 
 M = 100_000_000  # pence in £1m
@@ -200,8 +200,13 @@ def seed(*, log: Callable[[str], None]) -> None:
     log("finance: Safety Valve agreement (original and a proposed reprofile)")
     _seed_pressures(user)
     for name, value, confidence, status, owner in MITIGATIONS:
-        services.mitigation_upsert(year=2024, name=name, value_pence=_m(value),
-                                   confidence=confidence, status=status, owner=owner, user=user)
+        fields = {"value_pence": _m(value), "confidence": confidence, "status": status,
+                  "owner": owner}
+        found = Mitigation.objects.filter(year=2024, name=name).first()
+        if found is None:
+            services.mitigation_create(year=2024, name=name, user=user, **fields)
+        else:  # seeding again resets it (no change, no history)
+            services.mitigation_update(mitigation=found, fields=fields, user=user)
     for slug, name, baseline, description, growth, default, infl, income, sav, mit in SCENARIOS:
         services.scenario_upsert(
             slug=slug, name=name, is_baseline=baseline, description=description,

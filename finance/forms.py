@@ -9,7 +9,8 @@ from django import forms
 
 from finance.models import Instalment, Mitigation, Pressure, Rag
 from send_tracker.fiscal import FinancialYear
-from send_tracker.forms import PoundsField
+from send_tracker.forms import PoundsField, TrackerDateField
+from send_tracker.models import FREE_TEXT_MAX_LENGTH
 
 _INPUT = {
     "class": "govuk-input govuk-input--width-10",
@@ -104,6 +105,7 @@ class PressureForm(GovukForm):
     kind = forms.ChoiceField(choices=Pressure.Kind.choices, widget=forms.Select(attrs=_SELECT))
     amount_pence = PoundsField(label="Amount (£)")
     basis = forms.CharField(
+        max_length=FREE_TEXT_MAX_LENGTH,
         label="Basis (how the amount was arrived at)",
         required=False,
         widget=forms.Textarea(attrs=_AREA),
@@ -124,19 +126,23 @@ class MitigationForm(ReadAtMixin):
 
 class InstalmentForm(ReadAtMixin):
     amount_pence = PoundsField(label="Amount (£)")
-    due_on = forms.DateField(label="Due date", widget=forms.DateInput(attrs=_DATE))
+    due_on = TrackerDateField(label="Due date", widget=forms.DateInput(attrs=_DATE))
     status = forms.ChoiceField(
         choices=Instalment.Status.choices, widget=forms.Select(attrs=_SELECT)
     )
-    paid_on = forms.DateField(
+    paid_on = TrackerDateField(
         label="Date paid", required=False, widget=forms.DateInput(attrs=_DATE)
     )
 
 
 class ConditionForm(ReadAtMixin):
-    text = forms.CharField(label="Condition", widget=forms.Textarea(attrs=_AREA))
+    text = forms.CharField(
+        max_length=FREE_TEXT_MAX_LENGTH, label="Condition", widget=forms.Textarea(attrs=_AREA)
+    )
     rag = forms.ChoiceField(label="RAG", choices=Rag.choices, widget=forms.Select(attrs=_SELECT))
-    evidence = forms.CharField(required=False, widget=forms.Textarea(attrs=_AREA))
+    evidence = forms.CharField(
+        max_length=FREE_TEXT_MAX_LENGTH, required=False, widget=forms.Textarea(attrs=_AREA)
+    )
     order = forms.IntegerField(
         min_value=0, initial=0, widget=forms.TextInput(attrs={**_INPUT, "inputmode": "numeric"})
     )
@@ -144,11 +150,12 @@ class ConditionForm(ReadAtMixin):
 
 class MonitoringReturnForm(ReadAtMixin):
     title = forms.CharField(max_length=200, widget=forms.TextInput(attrs=_TEXT))
-    due_on = forms.DateField(label="Due date", widget=forms.DateInput(attrs=_DATE))
-    submitted_on = forms.DateField(
+    due_on = TrackerDateField(label="Due date", widget=forms.DateInput(attrs=_DATE))
+    submitted_on = TrackerDateField(
         label="Date submitted", required=False, widget=forms.DateInput(attrs=_DATE)
     )
     feedback = forms.CharField(
+        max_length=FREE_TEXT_MAX_LENGTH,
         label="DfE feedback", required=False, widget=forms.Textarea(attrs=_AREA)
     )
 
@@ -160,7 +167,7 @@ class TargetForm(ReadAtMixin):
 
 class ReprofileForm(GovukForm):
     name = forms.CharField(max_length=120, widget=forms.TextInput(attrs=_TEXT))
-    reason = forms.CharField(widget=forms.Textarea(attrs=_AREA))
+    reason = forms.CharField(max_length=FREE_TEXT_MAX_LENGTH, widget=forms.Textarea(attrs=_AREA))
 
 
 class ScenarioCreateForm(GovukForm):
@@ -171,6 +178,7 @@ class ScenarioCreateForm(GovukForm):
         label="Start from the assumptions of", widget=forms.Select(attrs=_SELECT)
     )
     description = forms.CharField(
+        max_length=FREE_TEXT_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs=_AREA),
         help_text="What the scenario assumes and why. Left blank, the description is copied.",
@@ -185,7 +193,9 @@ class ScenarioForm(GovukForm):
     """A scenario's assumptions; growth by provision type gets one field per type."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs=_AREA))
+    description = forms.CharField(
+        max_length=FREE_TEXT_MAX_LENGTH, required=False, widget=forms.Textarea(attrs=_AREA)
+    )
     default_growth_pct = PctField(label="EHCP growth a year, every other provision type (%)")
     unit_cost_inflation_pct = PctField(label="Unit cost inflation a year (%)")
     income_growth_pct = PctField(label="High Needs income growth a year (%)")

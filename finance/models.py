@@ -9,7 +9,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from send_tracker.models import AuditedModel
+from send_tracker.models import FREE_TEXT_MAX_LENGTH, AuditedModel
+from send_tracker.money import PenceBound, pence_bound_check
 
 
 class Rag(models.TextChoices):
@@ -46,7 +47,7 @@ class Budget(AuditedModel):
 
     line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="budgets")
     year = models.PositiveSmallIntegerField(help_text="start year: 2024 = 2024/25")
-    budget_pence = models.BigIntegerField(help_text="pence")
+    budget_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
     history = HistoricalRecords()
 
     class Meta:
@@ -59,9 +60,9 @@ class MonthlyForecast(AuditedModel):
     line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="forecasts")
     year = models.PositiveSmallIntegerField(help_text="start year: 2024 = 2024/25")
     period = models.PositiveSmallIntegerField()
-    budget_pence = models.BigIntegerField(help_text="pence")
-    actual_to_date_pence = models.BigIntegerField(help_text="pence")
-    forecast_outturn_pence = models.BigIntegerField(help_text="pence")
+    budget_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
+    actual_to_date_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
+    forecast_outturn_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
     history = HistoricalRecords()
 
     class Meta:
@@ -71,6 +72,12 @@ class MonthlyForecast(AuditedModel):
                 fields=["line", "year", "period"], name="forecast_line_year_period"
             ),
             _period_check("forecast"),
+            *(
+                models.CheckConstraint(
+                    condition=pence_bound_check(field), name=f"forecast_{field}_bound"
+                )
+                for field in ("budget_pence", "actual_to_date_pence", "forecast_outturn_pence")
+            ),
         ]
         indexes = [models.Index(fields=["year", "period"])]
 
@@ -79,7 +86,7 @@ class HighNeedsIncome(AuditedModel):
     """The High Needs Block allocation for a year (after recoupment and block transfers)."""
 
     year = models.PositiveSmallIntegerField(unique=True)
-    allocation_pence = models.BigIntegerField(help_text="pence")
+    allocation_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
     history = HistoricalRecords()
 
     class Meta:
@@ -90,8 +97,10 @@ class DeficitOutturn(AuditedModel):
     """Actual in-year DSG deficit and the cumulative deficit at 31 March, from the accounts."""
 
     year = models.PositiveSmallIntegerField(unique=True)
-    in_year_deficit_pence = models.BigIntegerField(help_text="pence")
-    cumulative_deficit_pence = models.BigIntegerField(help_text="pence, at 31 March")
+    in_year_deficit_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
+    cumulative_deficit_pence = models.BigIntegerField(
+        validators=[PenceBound()], help_text="pence, at 31 March"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -111,8 +120,10 @@ class Pressure(AuditedModel):
 
     year = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    amount_pence = models.BigIntegerField(help_text="pence")
-    basis = models.TextField(blank=True, help_text="how the amount was arrived at")
+    amount_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
+    basis = models.CharField(
+        max_length=FREE_TEXT_MAX_LENGTH, blank=True, help_text="how the amount was arrived at"
+    )
     derived = models.BooleanField(default=False, help_text="computed from placements data")
     history = HistoricalRecords()
 
@@ -132,7 +143,7 @@ class Mitigation(AuditedModel):
 
     year = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=200)
-    value_pence = models.BigIntegerField(help_text="pence")
+    value_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
     confidence = models.CharField(max_length=6, choices=Rag.choices, default=Rag.AMBER)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IDENTIFIED)
     owner = models.CharField(max_length=120, blank=True)
@@ -151,8 +162,10 @@ class SafetyValveAgreement(AuditedModel):
 
     authority = models.CharField(max_length=200)
     signed_on = models.DateField()
-    total_contribution_pence = models.BigIntegerField(help_text="pence: DfE total")
-    notes = models.TextField(blank=True)
+    total_contribution_pence = models.BigIntegerField(
+        validators=[PenceBound()], help_text="pence: DfE total"
+    )
+    notes = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, blank=True)
     history = HistoricalRecords()
 
     def __str__(self) -> str:
@@ -177,7 +190,7 @@ class AgreementVersion(AuditedModel):
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     agreed_on = models.DateField(null=True, blank=True)
-    reason = models.TextField(blank=True)
+    reason = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -198,8 +211,10 @@ class AgreementTarget(AuditedModel):
 
     version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="targets")
     year = models.PositiveSmallIntegerField()
-    in_year_cap_pence = models.BigIntegerField(help_text="pence: the in-year deficit allowed")
-    cumulative_target_pence = models.BigIntegerField(
+    in_year_cap_pence = models.BigIntegerField(
+        validators=[PenceBound()], help_text="pence: the in-year deficit allowed"
+    )
+    cumulative_target_pence = models.BigIntegerField(validators=[PenceBound()], 
         help_text="pence: cumulative deficit at 31 March"
     )
     history = HistoricalRecords()
@@ -224,7 +239,7 @@ class Instalment(AuditedModel):
         SafetyValveAgreement, on_delete=models.CASCADE, related_name="instalments"
     )
     year = models.PositiveSmallIntegerField()
-    amount_pence = models.BigIntegerField(help_text="pence")
+    amount_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
     due_on = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DUE)
     paid_on = models.DateField(null=True, blank=True)
@@ -236,6 +251,13 @@ class Instalment(AuditedModel):
             models.UniqueConstraint(fields=["agreement", "year"], name="instalment_year")
         ]
 
+    def status_as_at(self, day) -> str:
+        """The status shown as at a day (the end of the reporting month): a due instalment
+        whose due date has passed is overdue."""
+        if self.status == self.Status.DUE and self.due_on < day:
+            return "Overdue"
+        return self.get_status_display()
+
 
 class Condition(AuditedModel):
     """A condition of the agreement, with its RAG and evidence."""
@@ -244,9 +266,9 @@ class Condition(AuditedModel):
         SafetyValveAgreement, on_delete=models.CASCADE, related_name="conditions"
     )
     order = models.PositiveSmallIntegerField(default=0)
-    text = models.TextField()
+    text = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, )
     rag = models.CharField(max_length=6, choices=Rag.choices, default=Rag.AMBER)
-    evidence = models.TextField(blank=True)
+    evidence = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -262,7 +284,7 @@ class MonitoringReturn(AuditedModel):
     title = models.CharField(max_length=200)
     due_on = models.DateField()
     submitted_on = models.DateField(null=True, blank=True)
-    feedback = models.TextField(blank=True)
+    feedback = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -278,7 +300,7 @@ class Scenario(AuditedModel):
 
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=40, unique=True)
-    description = models.TextField(blank=True)
+    description = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, blank=True)
     is_baseline = models.BooleanField(default=False)
     # provision type code -> EHCP growth % a year; types not listed use default_growth_pct.
     growth_by_type = models.JSONField(default=dict, blank=True)

@@ -37,11 +37,16 @@ def recompute_trajectory(self, scenario_id: int | None = None, force: bool = Fal
 @shared_task(bind=True, name="finance.tasks.follow_data", acks_late=True, ignore_result=True,
              expires=120)
 def follow_data(self) -> list[int] | None:
-    """Every minute: bring the trajectory up to date with any change to its inputs.
+    """Every minute: write off imports whose worker died; bring the trajectory up to date.
 
-    Expires rather than piling up while the workers are down: the next minute's run does it.
+    The one sweeper of stuck work: dead trajectory runs are recorded by the recompute itself,
+    dead imports by send_tracker's write-off. Expires rather than piling up while the workers
+    are down: the next minute's run does it.
     """
     from finance.services import recompute
+    from send_tracker.imports.service import imports_stale_write_off
+
+    imports_stale_write_off()
 
     token = self.request.id or uuid.uuid4().hex
     recompute.trajectory_task_started(token, clear_pending=False)

@@ -2,10 +2,16 @@
 
 A synthetic county cohort, sized and calibrated like the briefing: 8,994 plans on 31 March
 2024 growing 10–15% a year, unit costs in DOMAIN.md's ranges, poor timeliness (most plans
-over 20 weeks, about 44 weeks on average) with a backlog, three years of placements
-(2022/23–2024/25), monthly invoices for 2024/25 with deliberate overpayments, the average
+over 20 weeks, about 46 weeks on average) with a backlog, placements from 2022/23 to Month 6
+of 2024/25, monthly invoices for 2024/25 to Month 6 with deliberate overpayments, the average
 cost per plan £666 higher on 30 September 2024 than a year earlier, and the panel day that
-saved £140,000 on two young people.
+saved £140,000 on two young people. Records stop at 30 September 2024, the end of the demo's
+reporting month (the panel day, in October, is the briefing's).
+
+Where the DfE's published figures for Devon overlap, the cohort is calibrated to them: the
+plans on the January 2024 census day and their setting mix, and the share of plans issued in
+2023 within 20 weeks (tests/placements/test_own_figures.py). Where a published figure and the
+briefing's (DESIGN.md) differ, the briefing's wins: 8,994 plans on 31 March 2024 is kept.
 """
 
 from __future__ import annotations
@@ -38,7 +44,9 @@ from send_tracker.money import round_half_up
 
 D = dt.date
 SEED = 20240331
-NOW = D(2025, 3, 31)  # the demo's data runs to the end of 2024/25
+# The end of the demo's reporting month (2024/25 Month 6): no assessment, placement or invoice
+# is dated later.
+NOW = D(2024, 9, 30)
 HISTORY_START = D(2022, 4, 1)
 FLOW_START = D(2021, 4, 1)
 PLANS_AT_MARCH_2024 = 8_994  # DfE/Devon public record, 14 March 2024
@@ -46,21 +54,26 @@ COST_CHANGE_DATE, COST_CHANGE_PENCE = D(2024, 9, 30), 66_600  # the briefing's +
 MARKER_REF = "PRV0001"
 
 P = ProvisionType
-# code: (share of new placements, annual cost range £, NCY range, invoiced monthly)
+# code: (share of new placements, annual cost range £, NCY range, invoiced monthly).
+# The shares are calibrated so that the plans on the January 2024 census day fall into the DfE
+# release's setting categories (placements.selectors.own_figures.SETTING_CATEGORIES) as Devon's
+# did (caseload.csv, 202324: 43.0% mainstream, 20.6% maintained and academy special, 8.9%
+# independent and non-maintained special, 14.2% FE, 12.4% educated elsewhere), each split within
+# its category as Devon's were; tests/placements/test_own_figures.py holds them to it.
 MIX: dict[str, tuple[float, tuple[int, int], tuple[int, int], bool]] = {
-    P.MAINSTREAM_LA_MAINTAINED: (0.28, (7_800, 9_600), (-1, 11), False),
-    P.MAINSTREAM_ACADEMY: (0.25, (7_800, 9_600), (0, 11), False),
-    P.MAINSTREAM_INDEPENDENT: (0.01, (15_000, 20_000), (3, 11), True),
-    P.RESOURCED_PROVISION: (0.04, (14_000, 19_000), (0, 11), True),
-    P.SPECIAL_LA_MAINTAINED: (0.11, (17_000, 25_000), (0, 14), True),
-    P.SPECIAL_ACADEMY_FREE: (0.07, (18_000, 26_000), (0, 14), True),
-    P.SPECIAL_INDEPENDENT: (0.075, (55_000, 88_000), (3, 14), True),
-    P.SPECIAL_NON_MAINTAINED: (0.015, (58_000, 90_000), (3, 14), True),
-    P.AP_PRU: (0.02, (15_000, 22_000), (5, 11), True),
-    P.FE_COLLEGE: (0.07, (5_000, 9_000), (12, 16), False),
-    P.SPECIALIST_POST16: (0.03, (35_000, 55_000), (12, 16), True),
-    P.EARLY_YEARS: (0.02, (4_000, 7_000), (-2, -1), False),
-    P.OTHER_ARRANGEMENTS: (0.025, (12_000, 30_000), (2, 13), True),
+    P.MAINSTREAM_LA_MAINTAINED: (0.13, (7_800, 9_600), (-1, 11), False),
+    P.MAINSTREAM_ACADEMY: (0.284, (7_800, 9_600), (0, 11), False),
+    P.MAINSTREAM_INDEPENDENT: (0.016, (15_000, 20_000), (3, 11), True),
+    P.RESOURCED_PROVISION: (0.01, (14_000, 19_000), (0, 11), True),
+    P.SPECIAL_LA_MAINTAINED: (0.14, (17_000, 25_000), (0, 14), True),
+    P.SPECIAL_ACADEMY_FREE: (0.057, (18_000, 26_000), (0, 14), True),
+    P.SPECIAL_INDEPENDENT: (0.0767, (55_000, 88_000), (3, 14), True),
+    P.SPECIAL_NON_MAINTAINED: (0.0033, (58_000, 90_000), (3, 14), True),
+    P.AP_PRU: (0.0025, (15_000, 22_000), (5, 11), True),
+    P.FE_COLLEGE: (0.125, (5_000, 9_000), (12, 16), False),
+    P.SPECIALIST_POST16: (0.035, (35_000, 55_000), (12, 16), True),
+    P.EARLY_YEARS: (0.003, (4_000, 7_000), (-2, -1), False),
+    P.OTHER_ARRANGEMENTS: (0.12, (12_000, 30_000), (2, 13), True),
 }
 # Where children move when their placement changes: mostly up the cost ladder.
 MOVE_MIX = {
@@ -170,15 +183,16 @@ def _pick(rng: random.Random, weights: dict) -> str:
 
 
 def _weeks_to_issue(rng: random.Random, requested: dt.date) -> float:
-    """Most plans take well over 20 weeks (mean about 44); one in eight is on time.
+    """Most plans take well over 20 weeks (mean about 46); one in twenty is on time, as in
+    Devon's published 2023 figure (4.9% within 20 weeks).
 
     Requests from April 2024 go to the new assessment team and are handled faster, so the
     backlog of older requests starts to fall.
     """
     faster = requested >= D(2024, 4, 1)
-    if rng.random() < (0.3 if faster else 0.125):
+    if rng.random() < (0.2 if faster else 0.05):
         return rng.uniform(11, 19.9)
-    return min(104.0, 20.5 + rng.gammavariate(2.5, 8.0 if faster else 11.8))
+    return min(104.0, 20.5 + rng.gammavariate(2.5, 8.0 if faster else 11.0))
 
 
 class Cohort:
@@ -204,16 +218,20 @@ class Cohort:
         return kid
 
     def _ceasing(self, kid: Kid, plan: dt.date) -> None:
-        """Plans cease (moved away, left education, needs met) at 5–15% a year."""
+        """Plans cease (moved away, left education, needs met) at 5–15% a year; young people's
+        (NCY 13 and over) at the end of an academic year, 31 August, when they leave."""
         rate = 0.15 if kid.ncy >= 13 else 0.05
         start = max(plan, HISTORY_START)
         when = start + dt.timedelta(days=int(self.rng.expovariate(rate) * 365))
+        if kid.ncy >= 13:
+            summer = D(when.year, 8, 31)
+            when = summer if when <= summer else D(when.year + 1, 8, 31)
         kid.ceased = when if when <= NOW else None
 
     def requests(self) -> None:
         """Requests for assessment from April 2021, rising each year; 72% lead to a plan."""
         rng = self.rng
-        per_month = {2021: 140, 2022: 150, 2023: 170, 2024: 215}
+        per_month = {2021: 140, 2022: 150, 2023: 185, 2024: 215}
         day = FLOW_START
         while day <= NOW:
             year = day.year if day.month >= 4 else day.year - 1
@@ -412,7 +430,8 @@ def _invoices(cohort: Cohort, placements: dict[str, Placement], providers: dict)
             whole = start == month and end == month_end
             share = Decimal(1) / 12 if whole else Decimal(_days(start, end) + 1) / 365
             add(stay, start, end, int(round_half_up(stay.cost * share)))
-        if stay.end is not None and stay.end <= D(2025, 1, 31):
+        # Ended by June, so the invoices that carry on after the end are paid by NOW.
+        if stay.end is not None and stay.end <= D(2024, 6, 30):
             ended_in_year.append(stay)
     paid = [row for row in rows if row.paid_date]
     # Invoices that carried on after the placement ended.
@@ -509,8 +528,27 @@ COMPARATORS = [
 ]
 
 
+def seed_published_statistics(*, log: Callable[[str], None]) -> None:
+    """Import the DfE's real release and statistical neighbours when the shared copy is present
+    (re-importing changes nothing), so the demo's Benchmarking page shows real figures."""
+    from placements.benchmarks import NEIGHBOURS_CSV, RELEASE_ZIP, shared_statistics_dir
+    from send_tracker.imports import run_import
+
+    folder = shared_statistics_dir()
+    if folder is None:
+        log("placements: no shared DfE release (../shared/data/dfe-ehcp): Benchmarking is empty")
+        return
+    files = (("statistical_neighbours", NEIGHBOURS_CSV), ("ehcp_statistics", RELEASE_ZIP))
+    for kind, name in files:
+        record = run_import(kind=kind, data=(folder / name).read_bytes(), file_name=name)
+        log(f"placements: {name}: {record.get_status_display().lower()}, "
+            f"{record.rows_created} new, {record.rows_updated} revised"
+            + "".join(f"; {w}" for w in record.warnings))
+
+
 def seed(*, log: Callable[[str], None]) -> None:
     """Create the placements demo rows once; a second run finds them and changes nothing."""
+    seed_published_statistics(log=log)
     for order, (name, plural, cost) in enumerate(COMPARATORS):
         Comparator.objects.get_or_create(
             name=name, defaults={"plural": plural, "annual_cost_pence": cost, "order": order}

@@ -10,6 +10,7 @@ from django import forms
 
 from placements.codes import ProvisionType
 from placements.models import Child, OverpaymentFlag
+from send_tracker.fiscal import date_out_of_range
 from send_tracker.money import to_pence
 
 OPTION_SLOTS = 4
@@ -43,12 +44,17 @@ class DateParts(forms.Form):
                 self.add_error(self.date_fields()[0], f"Enter the {self.date_label.lower()}")
             return None
         try:
-            return dt.date(int(year), int(month), int(day))
+            value = dt.date(int(year), int(month), int(day))
         except ValueError:
             self.add_error(
                 self.date_fields()[0], f"{self.date_label} must be a real date, like 30 9 2024"
             )
             return None
+        reason = date_out_of_range(value)
+        if reason:
+            self.add_error(self.date_fields()[0], f"{self.date_label} {reason}")
+            return None
+        return value
 
 
 def _date_part(label: str, max_length: int) -> forms.CharField:
@@ -206,3 +212,46 @@ class FlagReviewForm(forms.Form):
         max_length=2000,
         error_messages={"required": "Enter a note saying what was found"},
     )
+
+
+class ComparatorGroupForm(forms.Form):
+    """The council's comparator group: local authorities from the published figures."""
+
+    area_codes = forms.MultipleChoiceField(
+        label="Comparator local authorities",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose up to 20. Choose none to go back to the council's statistical "
+        "neighbours.",
+    )
+
+    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area_codes"].choices = choices
+
+
+class StatisticsUploadForm(forms.Form):
+    """An upload of the DfE's release (zip or one of its CSVs) or the statistical neighbours."""
+
+    KINDS = [
+        ("ehcp_statistics", "The EHC plans release: the 'Download all data' zip, or one of its "
+                            "CSV files"),
+        ("statistical_neighbours", "The statistical neighbours table (CSV)"),
+    ]
+    kind = forms.ChoiceField(label="What are you uploading?", choices=KINDS,
+                             widget=forms.RadioSelect, initial="ehcp_statistics",
+                             error_messages={"required": "Choose what you are uploading"})
+    file = forms.FileField(label="Upload a file",
+                           help_text="A .zip or .csv file as the DfE publishes it, 20 MB at most.",
+                           error_messages={"required": "Select a file to upload"})
+
+    def clean_file(self):
+        from django.conf import settings
+
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            limit_mb = settings.IMPORT_MAX_BYTES // (1024 * 1024)
+            raise forms.ValidationError(f"The file is larger than the {limit_mb} MB limit.")
+        if not upload.name.lower().endswith((".zip", ".csv")):
+            raise forms.ValidationError("The file must be a .zip or a .csv file.")
+        return upload

@@ -13,11 +13,17 @@ import pandas as pd
 from django.db import connection
 
 from placements.codes import NCY_MAX, NCY_MIN, PRIMARY_NEED_CODES, PROVISION_TYPE_CODES
-from placements.models import Assessment, Child, Invoice, Placement, Provider
+from placements.models import REF_PATTERN, REF_RULE, Assessment, Child, Invoice, Placement, Provider
 from send_tracker.imports import Column, ImportFormat, Problems, WriteResult, register, upsert
 
-# Pseudonymised references only: letters, digits and hyphens (a name has spaces).
-_REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]*$"
+_REF_PATTERN = REF_PATTERN  # placements.models: the one rule for every reference
+
+
+def _check_refs(df: pd.DataFrame, column: str, problems: Problems) -> None:
+    """The reference rule (placements.models.REF_PATTERN) on a column of new references."""
+    refs = df[column].fillna("")
+    problems.where((refs != "") & ~refs.str.match(_REF_PATTERN), column,
+                   f"is not a pseudonymised reference ({REF_RULE})")
 
 
 def _dates(series: pd.Series) -> pd.Series:
@@ -238,6 +244,7 @@ class PlacementFormat(ImportFormat):
 
     def check(self, df: pd.DataFrame, problems: Problems) -> None:
         """Child and provider exist; end not before start; contributions at most 100%."""
+        _check_refs(df, "placement_ref", problems)
         children = df["child_ref"].str.upper()
         problems.where(
             _missing(children, _ids(Child, children)),
@@ -321,6 +328,7 @@ class InvoiceFormat(ImportFormat):
 
     def check(self, df: pd.DataFrame, problems: Problems) -> None:
         """Provider and placement exist and belong together; the period runs forwards."""
+        _check_refs(df, "invoice_ref", problems)
         providers = _lookup(Provider, df["provider_ref"])
         placements = _lookup(Placement, df["placement_ref"], "provider_id")
         given = _map_ids(providers, df["provider_ref"])
@@ -375,3 +383,6 @@ class InvoiceFormat(ImportFormat):
                 "status": "status",
             },
         )
+
+# The DfE's published statistics (placements/benchmark_imports.py) register their formats here.
+from placements import benchmark_imports  # noqa: E402, F401

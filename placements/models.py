@@ -14,12 +14,20 @@ Definitions used throughout (documented once, here):
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from placements.codes import NCY_MAX, NCY_MIN, PrimaryNeed, ProvisionType
-from send_tracker.models import AuditedModel
+from send_tracker.models import FREE_TEXT_MAX_LENGTH, AuditedModel
+from send_tracker.money import CountBound, PenceBound, pence_bound_check
+
+# Pseudonymised references (children, placements, invoices): letters, digits and hyphens only,
+# starting with a letter or digit (a name has spaces). The one rule: imports, API and forms.
+REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]*\Z"
+REF_RULE = "letters, digits and hyphens only, no names"
+ref_validator = RegexValidator(REF_PATTERN, message=f"Must be a reference: {REF_RULE}.")
 
 PCT_RANGE = (
     Q(health_pct__gte=0)
@@ -37,7 +45,9 @@ class Provider(AuditedModel):
     urn = models.CharField("URN", max_length=20, blank=True)
     provision_type = models.CharField(max_length=32, choices=ProvisionType.choices)
     in_county = models.BooleanField(default=True)
-    places = models.PositiveIntegerField("commissioned places", null=True, blank=True)
+    places = models.PositiveIntegerField(
+        "commissioned places", null=True, blank=True, validators=[CountBound()]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -50,7 +60,7 @@ class Provider(AuditedModel):
 class Child(AuditedModel):
     """A child or young person, pseudonymised: a reference only, no name, no date of birth."""
 
-    ref = models.CharField(max_length=20, unique=True)
+    ref = models.CharField(max_length=20, unique=True, validators=[ref_validator])
     ncy = models.SmallIntegerField("national curriculum year")
     primary_need = models.CharField(max_length=8, choices=PrimaryNeed.choices)
     locality = models.CharField(max_length=60, blank=True)
@@ -111,13 +121,13 @@ class Placement(AuditedModel):
         ENDED = "ended", "Ended"
         CANCELLED = "cancelled", "Cancelled"
 
-    ref = models.CharField(max_length=40, unique=True)
+    ref = models.CharField(max_length=40, unique=True, validators=[ref_validator])
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="placements")
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="placements")
     provision_type = models.CharField(max_length=32, choices=ProvisionType.choices)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
-    annual_cost_pence = models.BigIntegerField(help_text="pence")
+    annual_cost_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
     health_pct = models.DecimalField(max_digits=5, decimal_places=2, default=0)
     social_care_pct = models.DecimalField(max_digits=5, decimal_places=2, default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
@@ -132,6 +142,9 @@ class Placement(AuditedModel):
             ),
             models.CheckConstraint(
                 condition=Q(annual_cost_pence__gte=0), name="placement_cost_positive"
+            ),
+            models.CheckConstraint(
+                condition=pence_bound_check("annual_cost_pence"), name="placement_cost_bound"
             ),
             models.CheckConstraint(condition=PCT_RANGE, name="placement_pct_range"),
             models.CheckConstraint(
@@ -153,7 +166,7 @@ class Comparator(AuditedModel):
 
     name = models.CharField(max_length=120, unique=True)
     plural = models.CharField(max_length=120, blank=True)
-    annual_cost_pence = models.BigIntegerField(help_text="pence")
+    annual_cost_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
     order = models.PositiveSmallIntegerField(default=0)
     active = models.BooleanField(default=True)
     history = HistoricalRecords()
@@ -180,7 +193,7 @@ class PlacementDecision(AuditedModel):
     panel_date = models.DateField()
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="decisions")
     saving_pence = models.BigIntegerField(default=0, help_text="pence")
-    notes = models.TextField(blank=True)
+    notes = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -210,7 +223,7 @@ class PlacementOption(models.Model):
     )
     description = models.CharField(max_length=200)
     provision_type = models.CharField(max_length=32, choices=ProvisionType.choices)
-    annual_cost_pence = models.BigIntegerField(help_text="pence")
+    annual_cost_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
     suitable = models.BooleanField(default=True)
     chosen = models.BooleanField(default=False)
 
@@ -237,7 +250,7 @@ class Invoice(AuditedModel):
         PAID = "paid", "Paid"
         VOID = "void", "Void"
 
-    ref = models.CharField(max_length=40, unique=True)
+    ref = models.CharField(max_length=40, unique=True, validators=[ref_validator])
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="invoices")
     # No index of its own: invoice_placement_idx starts with it, and each index costs imports.
     placement = models.ForeignKey(
@@ -245,13 +258,13 @@ class Invoice(AuditedModel):
     )
     period_start = models.DateField()
     period_end = models.DateField()
-    amount_pence = models.BigIntegerField(help_text="pence")
+    amount_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
     paid_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED)
     # The history table keeps the indexes its readers use (id for an invoice's history,
     # history_date and history_user_id for the audit trail). No query filters it by ref,
-    # provider, placement or created/updated by, and those six indexes were 45% of the history
-    # INSERT of a 100,000-row invoice import (bench/results.md): they are not built.
+    # provider, placement or created/updated by, and those indexes would cost nearly half of
+    # the history INSERT of a large invoice import: they are not built.
     history = HistoricalRecords(
         no_db_index=["ref", "provider", "placement", "created_by", "updated_by"]
     )
@@ -264,6 +277,9 @@ class Invoice(AuditedModel):
             ),
             models.CheckConstraint(
                 condition=Q(amount_pence__gte=0), name="invoice_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=pence_bound_check("amount_pence"), name="invoice_amount_bound"
             ),
         ]
         indexes = [
@@ -300,7 +316,7 @@ class OverpaymentFlag(models.Model):
     amount_pence = models.BigIntegerField(help_text="pence: the amount thought overpaid")
     detail = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
-    note = models.TextField(blank=True)
+    note = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, blank=True)
     found_at = models.DateTimeField()
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
@@ -338,3 +354,88 @@ class OverpaymentScan(models.Model):
 
     def __str__(self) -> str:
         return f"Overpayment scan at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+# ---- Published statistics (the DfE's "Education, health and care plans" release) -------------
+
+
+class PublishedRelease(AuditedModel):
+    """One DfE release of the EHC plan statistics (its reporting year), and the import that
+    last brought it in: with it, each published figure says where it came from."""
+
+    reporting_year = models.PositiveSmallIntegerField(unique=True)
+    title = models.CharField(max_length=200)
+    import_record = models.ForeignKey(
+        "send_tracker.ImportRecord", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-reporting_year"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.reporting_year}"
+
+
+class PublishedFigure(AuditedModel):
+    """One published value: a measure (placements.benchmarks) for a period and an area.
+
+    `value` is null where the release has no figure (x, c, z or blank): never zero. No per-row
+    history (a release is ~20,000 figures): the release and its import identify every value.
+    """
+
+    release = models.ForeignKey(PublishedRelease, on_delete=models.PROTECT, related_name="+")
+    measure = models.CharField(max_length=40)
+    # As the release codes it: 202425 (academic year, January 2025) or 2024 (calendar year).
+    time_period = models.CharField(max_length=6)
+    geographic_level = models.CharField(max_length=20)
+    area_code = models.CharField(max_length=9)
+    area_name = models.CharField(max_length=100)
+    region_code = models.CharField(max_length=9, blank=True)
+    value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "time_period", "area_code"], name="published_figure_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.time_period} {self.area_code}: {self.value}"
+
+
+class StatisticalNeighbour(AuditedModel):
+    """The DfE's statistical neighbours table as imported: each authority's ten, closest first.
+
+    Names as that table spells them; matched to the release's codes by a normalised name."""
+
+    la_name = models.CharField(max_length=100)
+    rank = models.PositiveSmallIntegerField()
+    neighbour_name = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["la_name", "rank"], name="statistical_neighbour_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.la_name} #{self.rank}: {self.neighbour_name}"
+
+
+class ComparatorMember(AuditedModel):
+    """A local authority in the council's comparator group, as a programme manager set it.
+
+    With no rows, the group is the council's statistical neighbours."""
+
+    area_code = models.CharField(max_length=9, unique=True)
+    area_name = models.CharField(max_length=100)
+    rank = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rank", "area_name"]
+
+    def __str__(self) -> str:
+        return f"{self.area_name} ({self.area_code})"

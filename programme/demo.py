@@ -34,6 +34,8 @@ from send_tracker.permissions import LEAD
 M = 100_000_000  # £1m in pence
 K = 100_000  # £1,000 in pence
 YEAR = FinancialYear(2024)
+# The end of the demo's reporting month (P6 2024/25): no record is dated after it.
+DEMO_END = dt.date(2024, 9, 30)
 # Cumulative in-year savings required, £m (the briefing: "ramps up in future years as targets
 # are cumulative"). Steep enough that the optimistic scenario meets the agreement's balance
 # and the baseline narrows the gap but misses it: the board's question is the difference.
@@ -158,6 +160,9 @@ def _milestones(project: Project, index: int) -> None:
     for name, baseline, forecast, actual, status in plans:
         if index % 4 == 3 and name.startswith("Delivery"):
             actual, status = forecast, "complete"
+        if actual is not None and actual > DEMO_END:
+            # The demo stops at the end of its reporting month: nothing is done after it.
+            actual, status = None, "on_track"
         _upsert(Milestone, {"project": project, "name": name},
                 {"baseline_date": baseline, "forecast_date": forecast, "actual_date": actual,
                  "status": status})
@@ -210,7 +215,7 @@ KPIS = [  # (slug, name, strand, unit, higher better, baseline, target, target d
      "percent", False, ("2023-01-31", "3.99"), ("4.20", "2027-03-31"),
      {"milestone": [("2024-07-31", "4.40"), ("2024-11-30", "4.45"), ("2025-03-31", "4.40")],
       "actual": [("2023-07-31", "4.21"), ("2023-11-30", "4.35"), ("2024-03-31", "4.48"),
-                 ("2024-07-31", "4.57"), ("2024-11-30", "4.63")]}),
+                 ("2024-07-31", "4.57"), ("2024-09-30", "4.60")]}),
     ("backlog-16-weeks", "Open assessment requests older than 16 weeks",
      "inclusion-and-learning-redesign",
      "number", False, ("2023-10-31", "1400"), ("150", "2025-03-31"),
@@ -229,6 +234,9 @@ KPIS = [  # (slug, name, strand, unit, higher better, baseline, target, target d
 
 
 def _kpis(strands: dict[str, Strand]) -> None:
+    # Readings after the reporting month (from an older demo) go: the demo has no future.
+    KpiReading.objects.filter(kpi__slug__in=[k[0] for k in KPIS], kind="actual",
+                              date__gt=DEMO_END).delete()
     for order, (slug, name, strand, unit, higher, base, target, readings) in enumerate(KPIS):
         kpi = _upsert(Kpi, {"slug": slug}, {
             "name": name, "strand": strands[strand], "unit": unit, "higher_is_better": higher,

@@ -7,7 +7,8 @@ from decimal import Decimal
 from django import forms
 
 from programme.models import Kpi, Milestone, Project, Rag, RaidItem
-from send_tracker.forms import PoundsField
+from send_tracker.forms import PoundsField, TrackerDateField
+from send_tracker.models import FREE_TEXT_MAX_LENGTH
 
 
 class ProgressUpdateForm(forms.Form):
@@ -99,7 +100,7 @@ DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
 
 
 def _date_field(label: str, *, required: bool) -> forms.DateField:
-    return forms.DateField(
+    return TrackerDateField(
         label=label, required=required, input_formats=DATE_FORMATS,
         help_text="For example, 31/03/2025",
         widget=forms.DateInput(format="%d/%m/%Y",
@@ -130,6 +131,7 @@ class RaidItemForm(forms.Form):
                             widget=forms.TextInput(attrs={"class": "govuk-input"}),
                             error_messages={"required": "Enter a title"})
     description = forms.CharField(label="Description", required=False,
+                                  max_length=FREE_TEXT_MAX_LENGTH,
                                   widget=forms.Textarea(attrs={"class": "govuk-textarea",
                                                                "rows": 3}))
     owner = forms.TypedChoiceField(label="Owner", required=False, coerce=int, empty_value=None,
@@ -143,6 +145,7 @@ class RaidItemForm(forms.Form):
         widget=forms.Select(attrs={"class": "govuk-select"}),
         error_messages={"required": "Choose an impact from 1 to 5"})
     mitigation = forms.CharField(label="Mitigation", required=False,
+                                 max_length=FREE_TEXT_MAX_LENGTH,
                                  widget=forms.Textarea(attrs={"class": "govuk-textarea",
                                                               "rows": 3}))
     residual_likelihood = forms.TypedChoiceField(

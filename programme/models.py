@@ -9,7 +9,8 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from send_tracker.models import AuditedModel
+from send_tracker.models import FREE_TEXT_MAX_LENGTH, AuditedModel
+from send_tracker.money import PenceBound
 
 PERIOD_RANGE = Q(period__gte=1) & Q(period__lte=12)
 
@@ -54,7 +55,7 @@ class Strand(AuditedModel):
 
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
-    description = models.TextField(blank=True)
+    description = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, blank=True)
     lead = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="led_strands",
@@ -84,7 +85,7 @@ class Project(AuditedModel):
 
     strand = models.ForeignKey(Strand, on_delete=models.PROTECT, related_name="projects")
     name = models.CharField(max_length=160)
-    description = models.TextField(blank=True)
+    description = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, blank=True)
     lead = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="led_projects",
@@ -124,7 +125,7 @@ class SavingsTarget(AuditedModel):
     project = models.ForeignKey(
         Project, null=True, blank=True, on_delete=models.CASCADE, related_name="targets"
     )
-    amount_pence = models.BigIntegerField(help_text="pence")
+    amount_pence = models.BigIntegerField(validators=[PenceBound()], help_text="pence")
     history = HistoricalRecords()
 
     class Meta:
@@ -172,10 +173,14 @@ class ProgressUpdate(AuditedModel):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="updates")
     year = models.PositiveSmallIntegerField(help_text="start year of the financial year")
     period = models.PositiveSmallIntegerField()
-    forecast_pence = models.BigIntegerField(help_text="pence: forecast saving for the year")
-    delivered_pence = models.BigIntegerField(help_text="pence: saving delivered to date")
+    forecast_pence = models.BigIntegerField(
+        validators=[PenceBound()], help_text="pence: forecast saving for the year"
+    )
+    delivered_pence = models.BigIntegerField(
+        validators=[PenceBound()], help_text="pence: saving delivered to date"
+    )
     confidence = models.CharField(max_length=5, choices=Rag.choices)
-    commentary = models.TextField(blank=True)
+    commentary = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
@@ -285,7 +290,7 @@ class RaidItem(AuditedModel):
         Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="raid_items"
     )
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="raid_items",
@@ -293,7 +298,7 @@ class RaidItem(AuditedModel):
     likelihood = models.PositiveSmallIntegerField()
     impact = models.PositiveSmallIntegerField()
     score = models.PositiveSmallIntegerField(editable=False)
-    mitigation = models.TextField(blank=True)
+    mitigation = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, blank=True)
     residual_likelihood = models.PositiveSmallIntegerField(null=True, blank=True)
     residual_impact = models.PositiveSmallIntegerField(null=True, blank=True)
     residual_score = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
@@ -364,7 +369,7 @@ class Kpi(AuditedModel):
 
     name = models.CharField(max_length=160, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
-    description = models.TextField(blank=True)
+    description = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, blank=True)
     strand = models.ForeignKey(
         Strand, null=True, blank=True, on_delete=models.SET_NULL, related_name="kpis"
     )

@@ -1,31 +1,30 @@
-"""The monthly update calendar: when a period's updates are due, and when a period closes."""
+"""The monthly update calendar as programme sees it: deadlines, reminders, closed periods.
+
+Every answer comes from the shared reporting calendar (send_tracker.reporting): the period
+leads report on is its open period, a period is closed once the calendar has moved past it,
+and a period's deadline is the one stored for it (edited for bank holidays).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.utils import timezone
 
-from send_tracker.fiscal import (
-    FinancialYear,
-    add_working_days,
-    current_period,
-    period_end,
-    previous_period,
-)
+from send_tracker import reporting
+from send_tracker.fiscal import FinancialYear, add_working_days
 
 REMINDER_WORKING_DAYS_BEFORE = 5
 
 
 def local_today() -> dt.date:
-    """Today in the council's time zone (Europe/London)."""
+    """Today in the council's time zone (Europe/London): for reminders, never for the period."""
     return timezone.localdate()
 
 
 def update_deadline(year: FinancialYear, period: int) -> dt.date:
-    """Updates for a period are due this day: N working days after the period ends."""
-    return add_working_days(period_end(year, period), settings.PROGRESS_UPDATE_DEADLINE_WORKING_DAY)
+    """Updates for a period are due this day: the calendar's lead deadline for the period."""
+    return reporting.period_dates(year, period).lead_deadline
 
 
 def reminder_date(year: FinancialYear, period: int) -> dt.date:
@@ -33,23 +32,14 @@ def reminder_date(year: FinancialYear, period: int) -> dt.date:
     return add_working_days(update_deadline(year, period), -REMINDER_WORKING_DAYS_BEFORE)
 
 
-def is_period_closed(year: FinancialYear, period: int, *, today: dt.date | None = None) -> bool:
-    """A period is closed once it is before the current one and its update deadline has passed.
+def is_period_closed(year: FinancialYear, period: int) -> bool:
+    """A period is closed once the reporting calendar has closed it (moved past it).
 
     Only administrators change a closed period's updates, and they give a reason.
     """
-    today = today or local_today()
-    now_year, now_period = current_period(today)
-    if (year.start_year, period) >= (now_year.start_year, now_period):
-        return False
-    return today > update_deadline(year, period)
+    return reporting.is_closed(year, period)
 
 
-def reporting_period(*, today: dt.date | None = None) -> tuple[FinancialYear, int]:
-    """The period leads are reporting on: last month until its deadline passes, then this month."""
-    today = today or local_today()
-    year, period = current_period(today)
-    last_year, last_period = previous_period(year, period)
-    if not is_period_closed(last_year, last_period, today=today):
-        return last_year, last_period
-    return year, period
+def reporting_period() -> tuple[FinancialYear, int]:
+    """The period leads are reporting on: the calendar's open period."""
+    return reporting.open_period()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from programme.models import Milestone, ProgressUpdate, Project, RaidItem, ReminderSent, Strand
@@ -17,6 +18,7 @@ from programme.periods import (
     is_period_closed,
     local_today,
     reminder_date,
+    reporting_period,
     update_deadline,
 )
 from programme.selectors import field_changes, missing_updates
@@ -28,6 +30,7 @@ from programme.services_setup import (  # noqa: F401 - set-up writes, re-exporte
     kpi_reading_record,
     kpi_save,
     kpi_target_set,
+    leader_refusal,
     milestone_create,
     milestone_rebaseline,
     programme_years_set,
@@ -36,8 +39,14 @@ from programme.services_setup import (  # noqa: F401 - set-up writes, re-exporte
     savings_targets_set,
     strand_save,
 )
-from send_tracker.fiscal import FinancialYear, current_period, period_label, previous_period
-from send_tracker.permissions import ADMIN, can_edit_strand, has_role
+from send_tracker.fiscal import FinancialYear, period_label
+from send_tracker.permissions import (
+    ADMIN,
+    NOT_A_PERSON,
+    can_edit_strand,
+    has_role,
+    is_person_with_role,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -245,6 +254,8 @@ def raid_item_save(*, user: Any, strand: Strand, item: RaidItem | None = None,
             setattr(item, field, fields[field])
     if item.project is not None and item.project.strand_id != strand.pk:
         raise ValidationError({"project": "The project must belong to the item's strand."})
+    if item.owner is not None and not is_person_with_role(item.owner):
+        raise ValidationError({"owner": f"The owner {NOT_A_PERSON}."})
     item.updated_by = user
     item.derive_scores()
     item.full_clean()
@@ -253,14 +264,16 @@ def raid_item_save(*, user: Any, strand: Strand, item: RaidItem | None = None,
 
 
 def _reminder_periods(today) -> list[tuple[FinancialYear, int]]:
-    year, period = current_period(today)
-    candidates = [previous_period(year, period), (year, period)]
-    return [(y, p) for y, p in candidates if reminder_date(y, p) <= today <= update_deadline(y, p)]
+    """The open period, from its reminder date until its (calendar) deadline."""
+    year, period = reporting_period()
+    return [(year, period)] if reminder_date(year, period) <= today <= update_deadline(
+        year, period) else []
 
 
 def progress_reminders_send(*, today=None) -> int:
     """E-mail each strand lead whose projects lack a submitted update, from five working days
-    before the period's deadline; once per lead per period. Returns how many were sent.
+    before the open period's deadline in the reporting calendar; once per lead per period.
+    Returns how many were sent.
 
     Deliberately not one transaction: each lead's reminder is claimed (unique row) and sent in
     its own, so a mail failure for one lead neither re-sends nor loses the others.
@@ -298,3 +311,54 @@ def progress_reminders_send(*, today=None) -> int:
             sent += 1
             logger.info("progress reminder sent lead=%s year=%s period=%s", lead.pk, year, period)
     return sent
+
+
+@transaction.atomic
+def strand_leadership_set(*, user: Any, lead_of: Iterable[Strand], deputy_of: Iterable[Strand],
+                          by: Any) -> list[str]:
+    """Make the user lead of exactly `lead_of` and deputy of exactly `deputy_of`.
+
+    A strand given to the user as lead loses its previous lead; a strand the user no longer
+    leads is left without one. Returns the changes in words ([] when nothing changed).
+    """
+    lead_ids = {s.pk for s in lead_of}
+    deputy_ids = {s.pk for s in deputy_of}
+    both = Strand.objects.filter(pk__in=lead_ids & deputy_ids).values_list("name", flat=True)
+    if both:
+        raise ValidationError({"deputy_of": f"{', '.join(both)}: the lead of a strand is not "
+                                            "also its deputy."})
+    involved = set(Strand.objects.filter(
+        Q(pk__in=lead_ids | deputy_ids) | Q(lead=user) | Q(deputies=user)
+    ).values_list("pk", flat=True))
+    strands = {s.pk: s for s in Strand.objects.select_for_update(of=("self",))
+               .select_related("lead").filter(pk__in=involved)}
+    led = {pk for pk, s in strands.items() if s.lead_id == user.pk}
+    deputised = set(Strand.deputies.through.objects.filter(
+        user_id=user.pk, strand_id__in=list(strands)).values_list("strand_id", flat=True))
+    refusal = leader_refusal(user)
+    if refusal and (lead_ids - led or deputy_ids - deputised):
+        raise ValidationError({"lead_of" if lead_ids - led else "deputy_of": refusal})
+    changes: list[str] = []
+    for pk in sorted(lead_ids ^ led, key=lambda pk: (strands[pk].order, strands[pk].name)):
+        strand = strands[pk]
+        if pk in lead_ids:
+            before = strand.lead
+            strand.lead = user
+            text = f"lead of {strand.name}" + (f" (was {_who(before)})" if before else "")
+        else:
+            strand.lead = None
+            text = f"no longer lead of {strand.name}"
+        strand.updated_by = by
+        strand.full_clean()
+        strand._change_reason = f"Lead: {_who(user)} {text}"[:100]
+        strand.save()
+        changes.append(text)
+    for pk in sorted(deputy_ids ^ deputised, key=lambda pk: (strands[pk].order, strands[pk].name)):
+        strand = strands[pk]
+        if pk in deputy_ids:
+            strand.deputies.add(user)
+            changes.append(f"deputy of {strand.name}")
+        else:
+            strand.deputies.remove(user)
+            changes.append(f"no longer deputy of {strand.name}")
+    return changes

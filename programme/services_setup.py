@@ -25,9 +25,10 @@ from programme.models import (
     SavingsTarget,
     Strand,
 )
-from programme.selectors.setup import programme_get, reporting_month_end
+from programme.selectors.setup import programme_get
 from send_tracker.fiscal import FinancialYear
 from send_tracker.permissions import can, can_edit_strand, user_roles
+from send_tracker.reporting import reporting_month_end
 
 MANAGE = "manage_programme"
 
@@ -38,7 +39,18 @@ def _require_manager(user: Any) -> None:
 
 
 def _who(user: Any) -> str:
-    return user.get_full_name() or user.get_username()
+    return (user.get_full_name() or user.get_username()) if user else "someone"
+
+
+def leader_refusal(user: Any) -> str:
+    """Why the user cannot lead, deputise or own anything in the programme ('' when they can):
+    the one rule, an active user with a role in the tracker."""
+    if not user.is_active:
+        return f"{_who(user)} is deactivated: reactivate them or choose someone else."
+    if not user_roles(user):
+        return (f"{_who(user)} has no role in the tracker: give them a role first, or choose "
+                "someone else.")
+    return ""
 
 
 def _unique_slug(model, name: str, *, exclude_pk: int | None) -> str:
@@ -108,13 +120,9 @@ def programme_years_set(*, user: Any, first_year: int, last_year: int,
 
 
 def _check_leader(user: Any, *, field: str) -> None:
-    """A strand's lead or deputy is an active user with a role in the tracker."""
-    if not user.is_active:
-        raise ValidationError({field: f"{_who(user)} is deactivated: reactivate them or choose "
-                                      "someone else."})
-    if not user_roles(user):
-        raise ValidationError({field: f"{_who(user)} has no role in the tracker: give them a "
-                                      "role first, or choose someone else."})
+    """A strand's lead or deputy, or a project's or KPI's owner, passes leader_refusal."""
+    if user is not None and (refusal := leader_refusal(user)):
+        raise ValidationError({field: refusal})
 
 
 @transaction.atomic
@@ -151,16 +159,6 @@ def strand_save(*, user: Any, strand: Strand | None = None, name: str, descripti
     return strand
 
 
-def _check_owner(owner: Any, *, field: str) -> None:
-    if owner is None:
-        return
-    if not owner.is_active:
-        raise ValidationError({field: f"{_who(owner)} is deactivated: choose someone else."})
-    if not user_roles(owner):
-        raise ValidationError({field: f"{_who(owner)} has no role in the tracker: give them one "
-                                      "first, or choose someone else."})
-
-
 @transaction.atomic
 def project_save(*, user: Any, project: Project | None = None, strand: Strand, name: str,
                  description: str = "", lead: Any = None, status: str = Project.Status.ACTIVE,
@@ -176,7 +174,7 @@ def project_save(*, user: Any, project: Project | None = None, strand: Strand, n
     )
     if project is None and not strand.active:
         raise ValidationError({"strand": f"{strand.name} is archived: choose an active strand."})
-    _check_owner(lead, field="lead")
+    _check_leader(lead, field="lead")
     if start_date and end_date and end_date < start_date:
         raise ValidationError({"end_date": "The end date cannot be before the start date."})
     if project is None:
@@ -335,7 +333,7 @@ def kpi_save(*, user: Any, kpi: Kpi | None = None, **fields: Any) -> Kpi:
     check_kpi_value(kpi.unit, kpi.target_value, field="target_value")
     if kpi.baseline_date and kpi.target_date and kpi.target_date <= kpi.baseline_date:
         raise ValidationError({"target_date": "The target date must be after the baseline date."})
-    _check_owner(kpi.owner, field="owner")
+    _check_leader(kpi.owner, field="owner")
     if kpi.pk is None or not kpi.slug or "name" in fields:
         kpi.slug = _unique_slug(Kpi, kpi.name, exclude_pk=kpi.pk)
     if kpi.pk is not None:

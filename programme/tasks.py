@@ -18,7 +18,7 @@ from celery import shared_task
     max_retries=5,
 )
 def send_progress_reminders() -> int:
-    """Remind leads whose projects lack a submitted update, 5 working days before the deadline."""
+    """Remind leads missing the open period's update, 5 working days before its deadline."""
     from programme.services import progress_reminders_send
 
     return progress_reminders_send()

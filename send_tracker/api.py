@@ -10,7 +10,8 @@ from rest_framework import pagination, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from send_tracker.fiscal import FinancialYear, parse_period
+from send_tracker.fiscal import DATE_RANGE_TEXT, FinancialYear, date_out_of_range, parse_period
+from send_tracker.money import MAX_AMOUNT_PENCE, amount_bound_text
 
 ALWAYS_ALLOWED = {"limit", "offset", "format", "ordering", "page"}
 
@@ -68,6 +69,58 @@ class PeriodField(serializers.Field):
 
     def to_representation(self, value) -> int:
         return int(value)
+
+
+class PenceField(serializers.IntegerField):
+    """An amount in pence written to the API: within send_tracker.money's ±£1bn, checked on the
+    exact integer JSON carried, before anything converts it to 64 bits."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("min_value", -MAX_AMOUNT_PENCE)
+        kwargs.setdefault("max_value", MAX_AMOUNT_PENCE)
+        bound = amount_bound_text()
+        kwargs.setdefault("error_messages", {
+            "max_value": f"Must be at most {MAX_AMOUNT_PENCE} pence ({bound}).",
+            "min_value": "Must not be negative." if kwargs["min_value"] == 0 else
+            f"Must be at least -{MAX_AMOUNT_PENCE} pence (-{bound}).",
+        })
+        super().__init__(**kwargs)
+
+
+class DateField(serializers.DateField):
+    """A date in or out of the API, within send_tracker.fiscal's range (2000 to 2100): a date
+    outside it is a 400 naming the range, never date arithmetic that overflows into a 500.
+
+    ModelSerializers use it for every model DateField (TrackerModelSerializer mapping below)."""
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        reason = date_out_of_range(day)
+        if reason:
+            raise ValidationError(f"Must be a date {DATE_RANGE_TEXT}.")
+        return day
+
+
+class PersonField(serializers.SlugRelatedField):
+    """A user named by username as an owner or lead: an active user with a tracker role.
+
+    One message whether the username is unknown, inactive or without a role: the API does not
+    say which usernames exist."""
+
+    def __init__(self, **kwargs) -> None:
+        from send_tracker.permissions import NOT_A_PERSON, people_with_roles
+
+        kwargs.setdefault("slug_field", "username")
+        kwargs.setdefault("queryset", people_with_roles())
+        message = f"'{{value}}' {NOT_A_PERSON}."
+        kwargs.setdefault("error_messages", {"does_not_exist": message, "invalid": message})
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            return self.get_queryset().get(**{self.slug_field: data})
+        except Exception:  # noqa: BLE001 - unknown, several, or a malformed value: one message
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:150])
 
 
 class YearFilter(filters.CharFilter):

@@ -16,7 +16,6 @@ from django.apps import apps
 from django.db import connection
 from django.utils import timezone
 
-AUDITED_APPS = ("programme", "finance", "board", "placements", "send_tracker")
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
 
@@ -29,11 +28,12 @@ class AuditTable:
 
 @cache
 def audit_tables() -> tuple[AuditTable, ...]:
-    """Every history table of the audited apps, in a stable order."""
+    """Every history table of the apps whose AppConfig says `audited = True`, in a stable
+    order."""
     found = []
     for model in apps.get_models():
         meta = model._meta
-        if meta.app_label not in AUDITED_APPS or not hasattr(model, "instance_type"):
+        if not getattr(meta.app_config, "audited", False) or not hasattr(model, "instance_type"):
             continue
         if not any(f.name == "history_date" for f in meta.fields):
             continue

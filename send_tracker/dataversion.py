@@ -23,9 +23,10 @@ from django.apps import apps
 from django.db import connection
 
 T = TypeVar("T")
-# auth too: cached pages name people (leads, who changed what). A login writes last_login,
-# so it moves the version on as well: rare next to page views.
-TRACKED_APPS = ("placements", "programme", "finance", "board", "auth")
+# Django's auth too (our apps say so on their AppConfig, `data_versioned = True`): cached pages
+# name people (leads, who changed what). A login writes last_login, so it moves the version on
+# as well: rare next to page views.
+ALSO_TRACKED = ("auth",)
 MAX_ENTRIES = 512
 
 _entries: OrderedDict[tuple, Any] = OrderedDict()
@@ -159,14 +160,13 @@ def clear() -> None:
 
 
 def tracked_tables() -> list[str]:
-    """Tables whose changes move the version: every concrete model of the tracked apps
-    except the change-history tables (written only alongside their tracked rows)."""
+    """Tables whose changes move the version: every concrete model of the tracked apps (their
+    AppConfig's `data_versioned`, and auth) except the change-history tables (written only
+    alongside their tracked rows)."""
     tables = []
-    for label in TRACKED_APPS:
-        try:
-            config = apps.get_app_config(label)
-        except LookupError:
-            continue
+    configs = [c for c in apps.get_app_configs()
+               if getattr(c, "data_versioned", False) or c.label in ALSO_TRACKED]
+    for config in configs:
         for model in config.get_models():
             meta = model._meta
             if meta.proxy or not meta.managed or meta.db_table.split("_", 1)[-1].startswith(

@@ -13,6 +13,18 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 _YEAR_RE = re.compile(r"^\s*(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*$")
+# The dates anyone may enter (pages, API, imports): the programme's plausible span, with room.
+# Outside it, date arithmetic (a year later, the financial year after) could overflow.
+EARLIEST_DATE = dt.date(2000, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+DATE_RANGE_TEXT = "between 2000 and 2100"
+
+
+def date_out_of_range(day: dt.date | None) -> str | None:
+    """Why a date a user gave is outside the range every date must be in, or None."""
+    if day is not None and not (EARLIEST_DATE <= day <= LATEST_DATE):
+        return f"must be a date {DATE_RANGE_TEXT}"
+    return None
 
 
 @dataclass(frozen=True, order=True)

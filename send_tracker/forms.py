@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from send_tracker.money import to_pence
+from send_tracker.fiscal import date_out_of_range
+from send_tracker.money import amount_out_of_bounds, to_pence
 
 POUNDS_ATTRS = {
     "class": "govuk-input govuk-input--width-10",
@@ -25,8 +26,56 @@ class PoundsField(forms.DecimalField):
     def to_python(self, value):
         if isinstance(value, str):
             value = value.replace("£", "").replace(",", "").strip()
-        return super().to_python(value)
+        pounds = super().to_python(value)
+        # The bound is checked on the exact Decimal, before it becomes a 64-bit integer.
+        if pounds is not None and pounds.is_finite():
+            reason = amount_out_of_bounds(pounds * 100)
+            if reason:
+                raise forms.ValidationError(f"The amount {reason}.", code="amount_bound")
+        return pounds
 
     def clean(self, value) -> int | None:
         pounds = super().clean(value)
         return None if pounds is None else to_pence(pounds)
+
+
+class TrackerDateField(forms.DateField):
+    """A date a user types, within send_tracker.fiscal's range (2000 to 2100)."""
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        reason = date_out_of_range(day)
+        if reason:
+            raise forms.ValidationError(f"{self.label or 'The date'} {reason}.", code="date_range")
+        return day
+CALENDAR_DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
+
+
+def _calendar_date(label: str, name: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        input_formats=CALENDAR_DATE_FORMATS,
+        help_text="For example, 14/10/2024",
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={
+            "class": "govuk-input govuk-input--width-10",
+            "aria-describedby": f"id_{name}-hint",
+            "autocomplete": "off",
+        }),
+        error_messages={"invalid": f"{label} must be a real date, like 14/10/2024",
+                        "required": f"Enter the {label.lower()}"},
+    )
+
+
+class ReportingPeriodDatesForm(forms.Form):
+    """A period's lead deadline, finance close and board date (moved for bank holidays)."""
+
+    lead_deadline = _calendar_date("Lead deadline", "lead_deadline")
+    finance_close = _calendar_date("Finance close", "finance_close")
+    board_date = _calendar_date("Board date", "board_date")
+
+
+class ReportingPeriodCloseForm(forms.Form):
+    """Which period the user confirmed closing (a stale confirmation page is refused)."""
+
+    year = forms.CharField(widget=forms.HiddenInput)
+    period = forms.IntegerField(min_value=1, max_value=12, widget=forms.HiddenInput)

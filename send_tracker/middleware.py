@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.http import JsonResponse, QueryDict
+from django.shortcuts import render
 from django.utils.log import log_response
 
 from send_tracker.logging import set_request_id
@@ -63,3 +66,51 @@ class SecurityHeadersMiddleware:
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+class QueryLimitMiddleware:
+    """Too many query parameters is a quick 400, with DEBUG on or off.
+
+    Django raises TooManyFieldsSent from the first read of request.GET past
+    DATA_UPLOAD_MAX_NUMBER_FIELDS. With DEBUG on, its technical error page reads request.GET
+    again, which raises again inside every middleware's exception handler in turn: a 500
+    after seconds of re-parsing. Counted here from the raw query string (as Django counts
+    it: one more field than '&' separators), before anything reads request.GET.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        query = request.META.get("QUERY_STRING", "")
+        if limit is not None and query and query.count("&") + 1 > limit:
+            request.GET = QueryDict()  # nothing after this may parse the query again
+            message = f"Too many query parameters: at most {limit:,} are accepted."
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return render(request, "400.html", {"message": message}, status=400)
+        return self.get_response(request)
+
+
+def client_address(request) -> str | None:
+    """The real client's address: X-Forwarded-For read through TRUSTED_PROXY_COUNT proxies.
+
+    Each proxy appends the address it received the request from, so with n trusted proxies the
+    client is the n-th entry from the right; anything left of it was written by the client and
+    is ignored. With no trusted proxy (the default), or a header shorter than the chain, the
+    address is the one the tracker sees (REMOTE_ADDR). Used by the sign-in lockout (axes).
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if h.strip()]
+    if len(hops) < count:
+        return remote
+    candidate = hops[-count]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
+from simple_history.models import HistoricalRecords
+
+# Free text people type (commentary, descriptions, notes, evidence): the one maximum, the same in
+# forms, the API and the database (varchar), so no page, request or import can store a novel.
+FREE_TEXT_MAX_LENGTH = 4000
 
 
 class AuditedModel(models.Model):
@@ -59,10 +65,21 @@ class ImportRecord(models.Model):
     rows_unchanged = models.IntegerField(default=0)
     rows_rejected = models.IntegerField(default=0)
     progress_pct = models.PositiveSmallIntegerField(default=0)
+    # Deliveries of the import task that started running it (a killed worker's task is
+    # delivered again once; see send_tracker.imports.service).
+    attempts = models.PositiveSmallIntegerField(default=0)
     problems = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The saved column mapping the file's header was read through, if it was not ours.
+    column_mapping = models.ForeignKey(
+        "send_tracker.ColumnMapping",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imports",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -74,3 +91,157 @@ class ImportRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} import of {self.file_name} ({self.get_status_display()})"
+
+
+class ColumnMapping(AuditedModel):
+    """A council's own extract: which of its columns is each column of one of our formats.
+
+    Found again by `header_key`, a digest of the set of the file's column names (normalised),
+    so next month's file with the same header is read through it without asking. Logic in
+    send_tracker.imports.mapping.
+    """
+
+    kind = models.CharField(max_length=40)
+    name = models.CharField(max_length=200)
+    header_key = models.CharField(max_length=64)
+    # The file's column names as the user wrote them, in the file's order.
+    header = models.JSONField(default=list)
+    # Our column name -> the file's column name (normalised); unmapped optional columns absent.
+    columns = models.JSONField(default=dict)
+    archived = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                "kind",
+                "header_key",
+                condition=models.Q(archived=False),
+                name="column_mapping_one_live_per_header",
+                violation_error_message="A live mapping already reads files with this header.",
+            ),
+            models.UniqueConstraint(
+                "kind",
+                Lower("name"),
+                condition=models.Q(archived=False),
+                name="column_mapping_name_unique_per_kind",
+                violation_error_message="A live mapping of this kind already has this name.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+class Invitation(AuditedModel):
+    """A set-password link sent to a user by e-mail: single use, expiring.
+
+    Only the SHA-256 of the link's random token is stored, so the database never holds a
+    working link. The token is made when the e-mail is sent (by the worker), so it never
+    passes through the queue either. A new invitation voids the user's earlier ones.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(help_text="where the link was sent")
+    site_url = models.CharField(max_length=200, help_text="the tracker's address the link starts "
+                                "with (the inviting administrator's)")
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True,
+                                  help_text="SHA-256 of the link's token (hex)")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.email}"
+
+
+class UserChange(AuditedModel):
+    """One change an administrator made to a user account: who did what to whom.
+
+    Users and their groups have no history of their own; each change is a row here (with its
+    history row, so the audit trail lists it with the administrator and the description).
+    """
+
+    class Action(models.TextChoices):
+        INVITED = "invited", "Invited"
+        REINVITED = "reinvited", "Sent a new invitation"
+        ACCEPTED = "accepted", "Accepted the invitation"
+        DETAILS = "details", "Changed details"
+        ROLES = "roles", "Changed roles"
+        EXTRA = "extra", "Changed responsibilities"
+        DEACTIVATED = "deactivated", "Deactivated"
+        REACTIVATED = "reactivated", "Reactivated"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_changes"
+    )
+    action = models.CharField(max_length=12, choices=Action.choices)
+    description = models.CharField(max_length=500)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class ReportingPeriod(AuditedModel):
+    """One month of the reporting calendar: its deadlines and whether it is open or closed.
+
+    Exactly one period is open (the month leads report on); the last closed one is the
+    reporting month every page shows. A period moves from open to closed only through
+    send_tracker.calendar.reporting_period_close, which then opens the next one.
+    """
+
+    class State(models.TextChoices):
+        UPCOMING = "upcoming", "Upcoming"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    year = models.IntegerField(help_text="start year of the financial year (2024 = 2024/25)")
+    period = models.PositiveSmallIntegerField(help_text="1 (April) to 12 (March)")
+    lead_deadline = models.DateField(
+        help_text="leads' updates are due by this day (working days after month end; "
+        "moved for bank holidays)"
+    )
+    finance_close = models.DateField(help_text="the finance ledger for the month closes")
+    board_date = models.DateField(help_text="the board meets on the month's summary")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.UPCOMING)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "period"], name="reporting_period_unique"),
+            models.CheckConstraint(
+                condition=models.Q(period__gte=1, period__lte=12),
+                name="reporting_period_period_1_12",
+            ),
+            # Exactly one open period: a second open row cannot be written.
+            models.UniqueConstraint(
+                fields=["state"], condition=models.Q(state="open"),
+                name="reporting_period_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"P{self.period} {self.fy.label}"
+
+    @property
+    def fy(self):
+        from send_tracker.fiscal import FinancialYear
+
+        return FinancialYear(self.year)

@@ -8,6 +8,16 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.deconstruct import deconstructible
+
+# Bounds every amount and count keeps to, wherever it comes in (imports, forms, API) and in the
+# database's CHECK constraints: far above any real figure, far below where 64-bit integers
+# wrap. Checked on the exact value (text, Decimal or Python int) before any int64 conversion.
+MAX_AMOUNT_PENCE = 100_000_000_000  # ±£1bn: a High Needs block is a few hundred £m
+MAX_COUNT = 1_000_000  # places, plans, children: a county has about 10,000 plans
+
 
 def _sign(pence: int) -> str:
     return "-" if pence < 0 else ""
@@ -51,3 +61,63 @@ def format_change(pence: int | None) -> str:
     if pence == 0:
         return "no change"
     return f"{'up' if pence > 0 else 'down'} {format_money(abs(pence))}"
+
+
+def amount_bound_text() -> str:
+    """The amount bound as people read it: `£1,000,000,000`."""
+    return format_pounds(MAX_AMOUNT_PENCE)
+
+
+def amount_out_of_bounds(pence: int | Decimal) -> str | None:
+    """Why an exact amount in pence is outside ±£1bn, or None if it is inside."""
+    if abs(pence) > MAX_AMOUNT_PENCE:
+        return f"must be between -{amount_bound_text()} and {amount_bound_text()}"
+    return None
+
+
+def count_out_of_bounds(count: int) -> str | None:
+    """Why an exact count (places, plans) is outside 0 to 1,000,000, or None."""
+    if count < 0 or count > MAX_COUNT:
+        return f"must be a count from 0 to {MAX_COUNT:,}"
+    return None
+
+
+@deconstructible
+class PenceBound:
+    """Model and form validator: an amount in pence within ±£1bn (message names the bound)."""
+
+    def __call__(self, value) -> None:
+        if value is None:
+            return
+        reason = amount_out_of_bounds(value)
+        if reason:
+            raise ValidationError(f"The amount {reason}.", code="amount_bound")
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, PenceBound)
+
+    def __hash__(self) -> int:
+        return hash("PenceBound")
+
+
+def pence_bound_check(field: str) -> Q:
+    """The database CHECK condition backing the bound: `field` within ±£1bn."""
+    return Q(**{f"{field}__gte": -MAX_AMOUNT_PENCE}) & Q(**{f"{field}__lte": MAX_AMOUNT_PENCE})
+
+
+@deconstructible
+class CountBound:
+    """Model and form validator: a count (places, plans) from 0 to 1,000,000."""
+
+    def __call__(self, value) -> None:
+        if value is None:
+            return
+        reason = count_out_of_bounds(value)
+        if reason:
+            raise ValidationError(f"The number {reason}.", code="count_bound")
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, CountBound)
+
+    def __hash__(self) -> int:
+        return hash("CountBound")

@@ -5,7 +5,7 @@ Every view and API endpoint asks this module; nothing else decides who may do wh
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
@@ -27,6 +27,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_aggregates": ALL_ROLES,
     "view_child_level": frozenset({FINANCE, ADMIN}),
     "import_files": frozenset({FINANCE, ADMIN}),
+    # The DfE's published statistics (aggregates only): the programme office loads them too.
+    "import_statistics": frozenset({FINANCE, PROGRAMME_MANAGER, ADMIN}),
     "edit_finance": frozenset({FINANCE, ADMIN}),
     "review_overpayments": frozenset({FINANCE, ADMIN}),
     "record_placement_decision": frozenset({FINANCE, ADMIN}),
@@ -38,6 +40,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "edit_milestones": frozenset({LEAD, PROGRAMME_MANAGER, ADMIN}),
     # Programme set-up in the browser: strands, projects, targets, milestones, KPIs, calendar.
     "manage_programme": frozenset({PROGRAMME_MANAGER, ADMIN}),
+    # The reporting calendar: close the open period (moving every page on a month) and edit a
+    # period's deadlines. Everyone may read the calendar (view_aggregates).
+    "close_period": frozenset({PROGRAMME_MANAGER, FINANCE, ADMIN}),
     # Users and roles in the browser.
     "manage_users": frozenset({ADMIN}),
     "edit_board_commentary": frozenset({ADMIN, FINANCE}),
@@ -60,6 +65,23 @@ def user_roles(user: Any) -> frozenset[str]:
         cached = frozenset(names & ALL_ROLES)
         user._send_roles = cached
     return cached
+
+
+# Said the same whether or not the username exists, so the message tells nobody which do.
+NOT_A_PERSON = "must be an active user with a role in the tracker"
+
+
+def people_with_roles():
+    """Users who may be named as an owner or lead: active, holding a tracker role."""
+    from django.contrib.auth import get_user_model
+
+    return (get_user_model().objects.filter(is_active=True, groups__name__in=ROLES)
+            .distinct().order_by("first_name", "last_name", "username"))
+
+
+def is_person_with_role(user: Any) -> bool:
+    """True when `user` may be named as an owner or lead (see people_with_roles)."""
+    return user is not None and people_with_roles().filter(pk=user.pk).exists()
 
 
 def has_role(user: Any, *roles: str) -> bool:
@@ -136,8 +158,3 @@ class Capability(BasePermission):
         if request.method in SAFE_METHODS:
             return can(request.user, self.read)
         return self.write is not None and can(request.user, self.write)
-
-
-def roles_with(capability: str) -> Iterable[str]:
-    """The roles holding a capability (for templates and tests)."""
-    return sorted(CAPABILITIES[capability])

@@ -95,6 +95,53 @@ def admin_client_role(client_for, admin_user) -> Client:
     return client_for(admin_user)
 
 
+@pytest.fixture
+def run_imports(monkeypatch, django_capture_on_commit_callbacks, settings, tmp_path):
+    """`with run_imports():` queued imports run when their transaction commits, in this process
+    (as the worker would run them: send_tracker.imports.service.import_record_run)."""
+    from contextlib import contextmanager
+
+    from send_tracker import tasks
+    from send_tracker.imports.service import import_record_run
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    monkeypatch.setattr(tasks.run_import_task, "delay",
+                        lambda record_id: import_record_run(record_id=record_id))
+
+    @contextmanager
+    def runner():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+
+    return runner
+
+
+@pytest.fixture
+def reporting_calendar(db) -> Callable[..., None]:
+    """reporting_calendar(2024, 6): store a calendar with P1 to P6 2024/25 closed (P6 the
+    reporting month) and P7 open, whatever the wall clock says."""
+    from send_tracker.fiscal import FinancialYear
+    from send_tracker.models import ReportingPeriod
+    from send_tracker.reporting import default_dates, next_period
+
+    def store(start_year: int, period: int) -> None:
+        year = FinancialYear(start_year)
+        ReportingPeriod.objects.all().delete()
+        open_year, open_p = next_period(year, period)
+        for p in range(1, period + 1):
+            dates = default_dates(year, p)
+            ReportingPeriod.objects.create(
+                year=start_year, period=p, state="closed", lead_deadline=dates.lead_deadline,
+                finance_close=dates.finance_close, board_date=dates.board_date)
+        dates = default_dates(open_year, open_p)
+        ReportingPeriod.objects.create(
+            year=open_year.start_year, period=open_p, state="open",
+            lead_deadline=dates.lead_deadline, finance_close=dates.finance_close,
+            board_date=dates.board_date)
+
+    return store
+
+
 def _test_database_url() -> str:
     db = settings.DATABASES["default"]
     return (

@@ -15,10 +15,10 @@ from finance.models import (
     MonthlyForecast,
     Pressure,
     Rag,
-    SafetyValveAgreement,
     Scenario,
 )
-from send_tracker.api import FinancialYearField, PeriodField
+from send_tracker.api import FinancialYearField, PenceField, PeriodField
+from send_tracker.models import FREE_TEXT_MAX_LENGTH
 
 PCT = {"max_digits": 7, "decimal_places": 3, "min_value": -100, "max_value": 1000}
 
@@ -86,17 +86,11 @@ class MitigationUpdateSerializer(serializers.Serializer):
     """A change to a mitigation; `updated_at` as read, so a stale write is refused."""
 
     name = serializers.CharField(max_length=200, required=False)
-    value_pence = serializers.IntegerField(required=False)
+    value_pence = PenceField(required=False)
     confidence = serializers.ChoiceField(choices=Rag.choices, required=False)
     status = serializers.ChoiceField(choices=Mitigation.Status.choices, required=False)
     owner = serializers.CharField(max_length=120, required=False, allow_blank=True)
     updated_at = serializers.DateTimeField(required=False)
-
-
-class AgreementSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = SafetyValveAgreement
-        fields = ["id", "authority", "signed_on", "total_contribution_pence", "notes"]
 
 
 class AgreementTargetSerializer(serializers.ModelSerializer):
@@ -127,7 +121,7 @@ class AgreementVersionSerializer(serializers.ModelSerializer):
 
 class ReprofileSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=FREE_TEXT_MAX_LENGTH)
 
 
 class InstalmentSerializer(serializers.ModelSerializer):
@@ -186,7 +180,8 @@ class ScenarioUpdateSerializer(serializers.Serializer):
     """A change to a scenario's assumptions, with the `version` it was read at."""
 
     version = serializers.IntegerField()
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True,
+                                        max_length=FREE_TEXT_MAX_LENGTH)
     growth_by_type = serializers.DictField(child=serializers.DecimalField(**PCT), required=False)
     default_growth_pct = serializers.DecimalField(**PCT, required=False)
     unit_cost_inflation_pct = serializers.DecimalField(**PCT, required=False)

@@ -7,3 +7,7 @@ class BoardConfig(AppConfig):
     name = "finance.board"
     label = "board"
     verbose_name = "Board summaries"
+    # Read by send_tracker.audit (its history is in the audit trail) and
+    # send_tracker.dataversion (a change to its tables moves the data version on).
+    audited = True
+    data_versioned = True

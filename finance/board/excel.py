@@ -121,6 +121,12 @@ def _sheets(summary: BoardSummary) -> list[tuple[str, list[str], list[list[Any]]
         for which in ("due", "overdue")
         for m in (content.get("milestones") or {}).get(which, [])
     ]
+    panel = content.get("benchmarking") or {}
+    benchmarking = [
+        [r["name"], r["period_label"], _number(r["value"]), r["unit"], r["rank"], r["of"],
+         r["direction"], panel.get("release")]
+        for r in panel.get("rows", [])
+    ]
     status = "DRAFT" if summary.is_draft else (
         f"SIGNED OFF by {summary.signed_off_by_name} on {summary.signed_off_at:%Y-%m-%d %H:%M}"
     )
@@ -145,6 +151,9 @@ def _sheets(summary: BoardSummary) -> list[tuple[str, list[str], list[list[Any]]
         ("KPIs", ["Indicator", "Unit", "Baseline", "Latest", "Target", "Latest reading"], kpis),
         ("Milestones", ["Milestone", "Strand", "Project", "Forecast date", "Days late",
                         "Due or overdue"], milestones),
+        # The DfE's published figures (Open Government Licence v3.0; source: DfE).
+        ("Benchmarking", ["Measure", "Period", "Value", "Unit", "Rank", "Of", "Which way",
+                          "Release"], benchmarking),
     ]
 
 

@@ -14,7 +14,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from send_tracker.fiscal import FinancialYear, period_label
-from send_tracker.models import AuditedModel
+from send_tracker.models import FREE_TEXT_MAX_LENGTH, AuditedModel
 
 
 class BoardSummary(AuditedModel):
@@ -31,8 +31,8 @@ class BoardSummary(AuditedModel):
     content = models.JSONField(help_text="the snapshot, as built from the apps' selectors")
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of the canonical content")
     built_at = models.DateTimeField()
-    commentary = models.TextField(blank=True)
-    decisions_needed = models.TextField(blank=True)
+    commentary = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, blank=True)
+    decisions_needed = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, blank=True)
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",

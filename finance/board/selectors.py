@@ -75,7 +75,7 @@ def _headline(sections: dict[str, dict]) -> dict[str, Any]:
 def board_content(*, year: int, period: int) -> dict[str, Any]:
     """The snapshot of a month, composed from the apps' selectors (deterministic for its inputs)."""
     from finance.selectors import finance_summary, trajectory_points
-    from placements.selectors import cohort_summary
+    from placements.selectors import benchmark_board_panel, cohort_summary
     from programme.selectors import kpi_latest, milestones_due, programme_summary, top_risks
 
     fy = FinancialYear(year)
@@ -115,6 +115,9 @@ def board_content(*, year: int, period: int) -> dict[str, Any]:
         "kpis": plain(kpi_latest(on=period_end(fy, period))),
         "milestones": plain(milestones_due(year=fy, period=period)),
         "compared_with": compared_with,
+        # The council against its comparators in the latest published statistics, as they
+        # stood at the build (frozen: a later release does not change a built summary).
+        "benchmarking": plain(benchmark_board_panel()),
     }
 
 

@@ -20,14 +20,9 @@ from django.utils import timezone
 
 from finance.board import selectors
 from finance.board.models import BoardEmail, BoardPack, BoardSummary
-from send_tracker.fiscal import (
-    FinancialYear,
-    add_working_days,
-    current_period,
-    period_end,
-    previous_period,
-)
+from send_tracker.fiscal import FinancialYear, add_working_days, period_end
 from send_tracker.permissions import can
+from send_tracker.reporting import reporting_month
 
 log = logging.getLogger(__name__)
 
@@ -119,8 +114,9 @@ def board_summary_build(
 
 
 def board_summary_due_month(*, today: dt.date) -> tuple[FinancialYear, int] | None:
-    """The month whose draft is due by `today` (the working day after its end), else None."""
-    year, period = previous_period(*current_period(today))
+    """The reporting month (the last closed period), once its draft is due by `today` (the
+    build working day after its end), else None."""
+    year, period = reporting_month(today=today)
     due = add_working_days(period_end(year, period), settings.BOARD_SUMMARY_BUILD_WORKING_DAY)
     return (year, period) if today >= due else None
 

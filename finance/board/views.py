@@ -17,8 +17,9 @@ from finance.board import charts, selectors, services
 from finance.board.display import compared_label, headline_rows
 from finance.board.models import BoardPack, BoardSummary
 from send_tracker.charts import chart_csv_response
-from send_tracker.fiscal import FinancialYear, current_period, parse_period, previous_period
+from send_tracker.fiscal import FinancialYear, parse_period
 from send_tracker.permissions import can, capability_required
+from send_tracker.reporting import reporting_month
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -63,7 +64,7 @@ def board_list(request: HttpRequest) -> HttpResponse:
         if (s.year, s.period) not in seen:
             seen.add((s.year, s.period))
             months.append({"slug": f"{s.fy.slug}-{s.period}", "label": f"{s.fy.label} P{s.period}"})
-    year, period = previous_period(*current_period())
+    year, period = reporting_month()
     return render(request, "board/list.html", {
         "summaries": summaries,
         "months": months,
@@ -159,9 +160,19 @@ def board_text(request: HttpRequest, year: str, period: int) -> HttpResponse:
         decisions = request.POST.get("decisions_needed", "")
         read_at = request.POST.get("read_at", "")
         try:
+            # A tampered stamp (impossible date, or no time zone) is a damaged form, not a 500.
+            read = parse_datetime(read_at) if read_at else None
+            if read is not None and read.tzinfo is None:
+                raise ValueError(read_at)
+        except ValueError:
+            read = None
+            errors = ["The form was damaged: reload the page."]
+        try:
+            if errors:
+                raise ValidationError(errors)
             services.board_summary_update_text(
                 summary_id=summary.pk, user=request.user, commentary=commentary,
-                decisions_needed=decisions, read_at=parse_datetime(read_at) if read_at else None,
+                decisions_needed=decisions, read_at=read,
             )
         except ValidationError as exc:
             errors = exc.messages

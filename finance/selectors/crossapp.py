@@ -1,7 +1,6 @@
-"""The other apps' selectors, read through one door so a missing app degrades to 'no data yet'.
+"""The other apps' selectors, read through one door: an app without data yet reads as None/empty.
 
-Imported inside functions: finance depends on programme and placements, never the reverse,
-and those apps may be deployed without data.
+finance depends on programme and placements, never the reverse (tests/test_dependencies.py).
 """
 
 from __future__ import annotations
@@ -9,16 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from placements import selectors as placements_selectors
+from programme import selectors as programme_selectors
 from send_tracker.fiscal import FinancialYear
 
 
 def programme_summary(*, year: int, period: int) -> dict | None:
     """programme.selectors.programme_summary, or None when the programme has no data."""
-    try:
-        from programme.selectors import programme_summary as summary
-    except ImportError:
-        return None
-    result = summary(year=FinancialYear(year), period=period)
+    result = programme_selectors.programme_summary(year=FinancialYear(year), period=period)
     if not result or (not result.get("strands") and not result.get("target_pence")):
         return None  # no strands and no target: the programme has not been set up yet
     return result
@@ -26,11 +23,8 @@ def programme_summary(*, year: int, period: int) -> dict | None:
 
 def programme_targets_by_year() -> dict[int, int]:
     """Start year → the programme's cumulative in-year savings target, in pence."""
-    try:
-        from programme.selectors import programme_targets_by_year as targets
-    except ImportError:
-        return {}
-    return {int(year): int(pence) for year, pence in (targets() or {}).items()}
+    targets = programme_selectors.programme_targets_by_year() or {}
+    return {int(year): int(pence) for year, pence in targets.items()}
 
 
 def programme_years() -> range | None:
@@ -44,42 +38,26 @@ def programme_years() -> range | None:
 
 def cohort_projection_inputs(*, at: dt.date) -> dict[str, dict]:
     """Provision type → caseload and exact High Needs cost of the placements open on `at`."""
-    try:
-        from placements.selectors import cohort_projection_inputs as inputs
-    except ImportError:
-        return {}
     return {
         code: {
             "caseload": int(v["caseload"]),
             "high_needs_cost_pence": Decimal(v["high_needs_cost_pence"]),
         }
-        for code, v in (inputs(at=at) or {}).items()
+        for code, v in (placements_selectors.cohort_projection_inputs(at=at) or {}).items()
         if v["caseload"]
     }
 
 
 def cohort_summary(*, on: dt.date) -> dict | None:
     """placements.selectors.cohort_summary, or None without placements data."""
-    try:
-        from placements.selectors import cohort_summary as summary
-    except ImportError:
-        return None
-    result = summary(on=on)
+    result = placements_selectors.cohort_summary(on=on)
     return result if result and result.get("plans") else None
 
 
 def plans_at(*, on: dt.date) -> int | None:
     """Plans open on a date, or None without placements data."""
-    try:
-        from placements.selectors import plans_at as plans
-    except ImportError:
-        return None
-    return plans(on=on)
+    return placements_selectors.plans_at(on=on)
 
 
 def top_risks(*, limit: int = 5) -> list[dict]:
-    try:
-        from programme.selectors import top_risks as risks
-    except ImportError:
-        return []
-    return list(risks(limit=limit) or [])
+    return list(programme_selectors.top_risks(limit=limit) or [])

@@ -20,7 +20,6 @@ from finance.services.budget import (  # noqa: F401
     high_needs_income_set,
     mitigation_create,
     mitigation_update,
-    mitigation_upsert,
     monthly_forecast_set,
     pressure_set,
     pressures_derive,

@@ -178,27 +178,3 @@ def mitigation_update(
     """Change a mitigation; refused if someone saved it since the form was read."""
     return update_audited(mitigation, fields=fields, read_at=read_at, user=user)
 
-
-@transaction.atomic
-def mitigation_upsert(
-    *,
-    year: int,
-    name: str,
-    value_pence: int,
-    confidence: str,
-    status: str,
-    owner: str = "",
-    user: Any = None,
-) -> Mitigation:
-    """Create or update a mitigation by its name (the demo seed)."""
-    return _upsert(
-        Mitigation,
-        key={"year": year, "name": name},
-        values={
-            "value_pence": value_pence,
-            "confidence": confidence,
-            "status": status,
-            "owner": owner,
-        },
-        user=user,
-    )

@@ -15,6 +15,7 @@ from placements.models import (
     PlacementOption,
     Provider,
 )
+from send_tracker.api import DateField
 
 
 class ProviderSerializer(serializers.ModelSerializer):
@@ -97,7 +98,7 @@ class FlagSerializer(serializers.ModelSerializer):
 
 
 class CohortQuery(serializers.Serializer):
-    date = serializers.DateField(required=False, help_text="ISO date, e.g. 2024-09-30")
+    date = DateField(required=False, help_text="ISO date between 2000 and 2100, e.g. 2024-09-30")
 
 
 class ProvisionTypeFigures(serializers.Serializer):

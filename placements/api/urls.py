@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from placements.api import views
+from placements.api import benchmarks, views
 
 router = SimpleRouter()
 router.register("providers", views.ProviderViewSet, basename="provider")
@@ -15,5 +15,8 @@ router.register("overpayment-flags", views.FlagViewSet, basename="overpayment-fl
 
 urlpatterns = [
     path("cohort/summary/", views.CohortSummaryView.as_view(), name="cohort-summary"),
+    path("benchmarks/measures/", benchmarks.MeasureListView.as_view(),
+         name="benchmark-measures"),
+    path("benchmarks/", benchmarks.BenchmarkView.as_view(), name="benchmarks"),
     *router.urls,
 ]

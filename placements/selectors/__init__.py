@@ -1,12 +1,23 @@
 """Reads of the placements app: querysets and aggregates for views, the API, charts and jobs.
 
 `cohort_projection_inputs`, `cohort_summary`, `plans_at` and `overpayment_totals` are the
-contract other apps rely on (docs/conventions.md).
+contract other apps rely on (docs/conventions.md); `council_own_figures` and
+`SETTING_CATEGORIES` are the Benchmarking page's (the council's own figures on the DfE's
+definitions).
 """
 
+from placements.selectors.benchmarking import (
+    benchmark_api,
+    benchmark_board_panel,
+    benchmark_core,
+    benchmark_overview,
+    comparator_group,
+    la_choices,
+)
 from placements.selectors.cohort import (
     avg_cost_per_plan,
     backlog_over_16_weeks,
+    children_with_plan,
     cohort_default_date,
     cohort_projection_inputs,
     cohort_summary,
@@ -16,6 +27,12 @@ from placements.selectors.cohort import (
     plans_at,
     timeliness,
     timeliness_year_to,
+)
+from placements.selectors.own_figures import (
+    SETTING_CATEGORIES,
+    census_day,
+    council_own_figures,
+    council_plans_by_setting,
 )
 from placements.selectors.records import (
     assessment_list,
@@ -37,15 +54,26 @@ from placements.selectors.records import (
 from placements.selectors.series import cohort_overview, cohort_series
 
 __all__ = [
+    "SETTING_CATEGORIES",
+    "benchmark_api",
+    "benchmark_board_panel",
+    "benchmark_core",
+    "benchmark_overview",
+    "comparator_group",
+    "la_choices",
     "assessment_list",
     "avg_cost_per_plan",
     "backlog_over_16_weeks",
+    "census_day",
+    "children_with_plan",
     "cohort_default_date",
     "cohort_overview",
     "cohort_projection_inputs",
     "cohort_series",
     "cohort_summary",
     "comparator_list",
+    "council_own_figures",
+    "council_plans_by_setting",
     "decision_list",
     "decision_years",
     "decisions_in_year",

@@ -17,9 +17,9 @@ from django.db.models import (
     Max,
     OuterRef,
     Q,
+    QuerySet,
     Sum,
 )
-from django.utils import timezone
 
 from placements.codes import INMSS
 from placements.models import Assessment, Child, Placement
@@ -33,6 +33,7 @@ from placements.selectors._sql import (
 )
 from send_tracker.dataversion import cached_selector
 from send_tracker.money import round_half_up
+from send_tracker.reporting import reporting_month_end
 
 _HIGH_NEEDS_SHARE_X100 = ExpressionWrapper(
     F("annual_cost_pence") * (100 - F("health_pct") - F("social_care_pct")),
@@ -40,14 +41,18 @@ _HIGH_NEEDS_SHARE_X100 = ExpressionWrapper(
 )
 
 
+def children_with_plan(*, on: dt.date) -> QuerySet[Child]:
+    """Children with an issued EHC plan that had not ceased on the date: the one definition of
+    "a plan" (placements/models.py) that plans_at and the January census count share."""
+    issued = Assessment.objects.filter(child=OuterRef("pk"), final_plan_date__lte=on)
+    return Child.objects.filter(Q(plan_ceased_on__isnull=True) | Q(plan_ceased_on__gt=on)).filter(
+        Exists(issued)
+    )
+
+
 def plans_at(*, on: dt.date) -> int:
     """Children with an issued EHC plan that had not ceased on the date."""
-    issued = Assessment.objects.filter(child=OuterRef("pk"), final_plan_date__lte=on)
-    return (
-        Child.objects.filter(Q(plan_ceased_on__isnull=True) | Q(plan_ceased_on__gt=on))
-        .filter(Exists(issued))
-        .count()
-    )
+    return children_with_plan(on=on).count()
 
 
 def cohort_projection_inputs(*, at: dt.date) -> dict[str, dict]:
@@ -92,22 +97,29 @@ def avg_cost_per_plan(*, total_pence: int, plans: int) -> int | None:
     return int(round_half_up(Decimal(total_pence) / plans))
 
 
+def with_days_to_issue(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """Assessments annotated with `days` from request to final plan, which timeliness_counts
+    reads."""
+    return assessments.annotate(days=DaysBetween("request_date", "final_plan_date"))
+
+
+def timeliness_counts() -> dict:
+    """The counts timeliness_figures needs, as aggregates over assessments with final plans
+    (annotated by with_days_to_issue): the 20-week rule, in one place."""
+    within = Q(days__lte=WITHIN_DAYS)
+    return {
+        "issued": Count("id"),
+        "within": Count("id", filter=within),
+        "issued_ex": Count("id", filter=Q(exception_20wk=False)),
+        "within_ex": Count("id", filter=within & Q(exception_20wk=False)),
+        "days_sum": Sum("days"),
+    }
+
+
 def timeliness(*, start: dt.date, end: dt.date) -> dict:
     """Plans issued between two dates (inclusive): % within 20 weeks with/without exceptions."""
-    days = DaysBetween("request_date", "final_plan_date")
-    within = Q(days__lte=WITHIN_DAYS)
-    row = (
-        Assessment.objects.filter(final_plan_date__gte=start, final_plan_date__lte=end)
-        .annotate(days=days)
-        .aggregate(
-            issued=Count("id"),
-            within=Count("id", filter=within),
-            issued_ex=Count("id", filter=Q(exception_20wk=False)),
-            within_ex=Count("id", filter=within & Q(exception_20wk=False)),
-            days_sum=Sum("days"),
-        )
-    )
-    return timeliness_figures(row)
+    issued = Assessment.objects.filter(final_plan_date__gte=start, final_plan_date__lte=end)
+    return timeliness_figures(with_days_to_issue(issued).aggregate(**timeliness_counts()))
 
 
 def timeliness_year_to(*, on: dt.date) -> dict:
@@ -205,11 +217,12 @@ def inmss_share(by_type: dict[str, dict[str, int]]) -> dict:
 
 
 def cohort_default_date() -> dt.date:
-    """The month end of the newest placement start or assessment date, never after today."""
-    today = timezone.localdate()
+    """The end of the reporting month (the calendar's last closed period): the cohort as the
+    pages' month describes it, never a date after it."""
+    end = reporting_month_end()
     row = Placement.objects.aggregate(latest=Max("start_date"))
     arow = Assessment.objects.aggregate(req=Max("request_date"), plan=Max("final_plan_date"))
     dates = [d for d in (row["latest"], arow["req"], arow["plan"]) if d]
     if not dates:
-        return today
-    return min(month_end(max(dates)), today)
+        return end
+    return min(month_end(max(dates)), end)

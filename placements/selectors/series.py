@@ -19,8 +19,12 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Least
 
 from placements.models import Assessment, Child, Placement
-from placements.selectors._sql import BACKLOG_DAYS, WITHIN_DAYS, DaysBetween, MonthOf, month_ends
-from placements.selectors.cohort import timeliness_figures
+from placements.selectors._sql import BACKLOG_DAYS, DaysBetween, MonthOf, month_ends
+from placements.selectors.cohort import (
+    timeliness_counts,
+    timeliness_figures,
+    with_days_to_issue,
+)
 from send_tracker.dataversion import data_version
 from send_tracker.money import round_half_up
 
@@ -131,18 +135,11 @@ def backlog_by_month(*, points: list[dt.date]) -> list[int]:
 def timeliness_by_month(*, points: list[dt.date]) -> list[dict]:
     """Plans issued each month: % within 20 weeks (with, without exceptions), average weeks."""
     first = points[0].replace(day=1)
-    within = Q(days__lte=WITHIN_DAYS)
+    issued = Assessment.objects.filter(final_plan_date__gte=first, final_plan_date__lte=points[-1])
     rows = (
-        Assessment.objects.filter(final_plan_date__gte=first, final_plan_date__lte=points[-1])
-        .annotate(days=DaysBetween("request_date", "final_plan_date"))
+        with_days_to_issue(issued)
         .values(m=MonthOf(F("final_plan_date")))
-        .annotate(
-            issued=Count("id"),
-            within=Count("id", filter=within),
-            issued_ex=Count("id", filter=Q(exception_20wk=False)),
-            within_ex=Count("id", filter=within & Q(exception_20wk=False)),
-            days_sum=Sum("days"),
-        )
+        .annotate(**timeliness_counts())
         .order_by("m")
     )
     by_month = {row["m"]: row for row in rows}
@@ -194,8 +191,8 @@ def _data_version() -> str | None:
     """The tracker's data version (send_tracker.dataversion): moves on at the commit of any
     change, however written; None inside a transaction that has changed data itself.
 
-    (It replaced three count(*)/max(updated_at) scans: 20 ms a page at county scale, and blind
-    to an edit that leaves count and timestamps alone.)"""
+    Not row counts or max(updated_at): those scan at county scale and miss an edit that leaves
+    count and timestamps alone."""
     return data_version()
 
 

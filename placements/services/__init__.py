@@ -1,5 +1,6 @@
 """Writes of the placements app: every state change goes through a function here, atomically."""
 
+from placements.services.benchmarking import comparator_group_set
 from placements.services.decisions import (
     OptionInput,
     decision_saving,
@@ -12,6 +13,7 @@ from placements.services.overpayments import (
 )
 
 __all__ = [
+    "comparator_group_set",
     "OptionInput",
     "decision_saving",
     "flag_version",

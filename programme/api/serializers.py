@@ -18,7 +18,8 @@ from programme.models import (
     SavingsTarget,
     Strand,
 )
-from send_tracker.api import FinancialYearField, PeriodField
+from send_tracker.api import FinancialYearField, PenceField, PeriodField, PersonField
+from send_tracker.models import FREE_TEXT_MAX_LENGTH
 
 
 def _users():
@@ -108,12 +109,14 @@ class ProgressUpdatePatchSerializer(serializers.Serializer):
     """PATCH: the version read plus any of the editable fields."""
 
     version = serializers.IntegerField(min_value=1)
-    forecast_pence = serializers.IntegerField(min_value=0, required=False)
-    delivered_pence = serializers.IntegerField(min_value=0, required=False)
+    forecast_pence = PenceField(min_value=0, required=False)
+    delivered_pence = PenceField(min_value=0, required=False)
     confidence = serializers.ChoiceField(choices=Rag.choices, required=False)
-    commentary = serializers.CharField(required=False, allow_blank=True)
+    commentary = serializers.CharField(required=False, allow_blank=True,
+                                       max_length=FREE_TEXT_MAX_LENGTH)
     submit = serializers.BooleanField(required=False)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="",
+                                   max_length=FREE_TEXT_MAX_LENGTH)
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
@@ -148,8 +151,7 @@ class RebaselineSerializer(serializers.Serializer):
 
 class RaidItemSerializer(serializers.ModelSerializer):
     strand = serializers.SlugRelatedField(slug_field="slug", queryset=Strand.objects.all())
-    owner = serializers.SlugRelatedField(slug_field="username", required=False, allow_null=True,
-                                         queryset=get_user_model().objects.all())
+    owner = PersonField(required=False, allow_null=True)
 
     class Meta:
         model = RaidItem

@@ -34,7 +34,6 @@ from programme.selectors.setup import (
     milestone_baselines,
     programme_get,
     programme_years,
-    reporting_month_end,
     target_table,
 )
 from programme.selectors.summary import (
@@ -72,7 +71,6 @@ __all__ = [
     "raid_table",
     "raid_table_row",
     "raid_table_rows",
-    "reporting_month_end",
     "score_band",
     "strand_figures",
     "strand_history",

@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from programme.models import Milestone, ProgressUpdate, Project, Strand
 from send_tracker.dataversion import cached
-from send_tracker.fiscal import FinancialYear, period_end, period_start, previous_period
+from send_tracker.fiscal import FinancialYear, period_end, period_start
 from send_tracker.permissions import ADMIN, LEAD, has_role
 
 
@@ -29,8 +29,9 @@ def update_form_rows(
 ) -> list[dict[str, Any]]:
     """The open projects of the strands, each with this period's update and the one before it.
 
-    The previous update (latest of any status before this period, last year's P12 for P1)
-    pre-fills the form when this period has none yet. Three queries.
+    The previous update is each project's last submitted one before this period (however many
+    months back): it pre-fills the form when this period has none yet, so a lead with nothing
+    to change submits without typing. Three queries.
     """
     projects = list(
         Project.objects.filter(strand_id__in=strand_ids)
@@ -45,11 +46,9 @@ def update_form_rows(
             project_id__in=ids, year=year.start_year, period=period
         )
     }
-    before_year, before_period = previous_period(year, period)
     earlier = (
-        ProgressUpdate.objects.filter(project_id__in=ids)
-        .filter(Q(year=year.start_year, period__lt=period) | Q(year=before_year.start_year,
-                                                               period=before_period))
+        ProgressUpdate.objects.filter(project_id__in=ids, status=ProgressUpdate.Status.SUBMITTED)
+        .filter(Q(year=year.start_year, period__lt=period) | Q(year__lt=year.start_year))
         .order_by("project_id", "-year", "-period")
         .distinct("project_id")
     )

@@ -11,8 +11,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Prefetch, QuerySet
 
 from programme.models import Kpi, KpiReading, RaidItem, Strand
-from programme.selectors.setup import kpi_computed_value, reporting_month_end
+from programme.selectors.setup import kpi_computed_value
 from send_tracker.dataversion import cached_selector
+from send_tracker.reporting import reporting_month_end
 
 # Score bands, named in words so a matrix cell never relies on colour.
 BANDS = ((15, "high"), (8, "medium"), (1, "low"))

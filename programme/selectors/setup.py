@@ -7,7 +7,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, QuerySet
 
 from programme.models import (
@@ -22,7 +21,6 @@ from programme.models import (
 )
 from programme.selectors.summary import programme_summary, targets_by_year
 from send_tracker.fiscal import FinancialYear, period_end, period_of
-from send_tracker.permissions import ALL_ROLES
 from send_tracker.reporting import reporting_month
 
 
@@ -37,11 +35,6 @@ def programme_years() -> range | None:
     return programme.years if programme else None
 
 
-def reporting_month_end() -> dt.date:
-    """The last day of the reporting month: nothing actual may be dated after it."""
-    return period_end(*reporting_month())
-
-
 def setup_strands() -> QuerySet[Strand]:
     """Every strand, archived ones too, with lead, deputies and number of projects."""
     return (
@@ -54,15 +47,6 @@ def setup_projects() -> QuerySet[Project]:
     """Every project with its strand and owner, strand order then name."""
     return Project.objects.select_related("strand", "lead").order_by(
         "strand__order", "strand__name", "name"
-    )
-
-
-def owner_choices() -> QuerySet:
-    """Users who may lead or deputise a strand, or own a project or a KPI: active and holding
-    a tracker role."""
-    return (
-        get_user_model().objects.filter(is_active=True, groups__name__in=ALL_ROLES).distinct()
-        .order_by("first_name", "last_name", "username")
     )
 
 

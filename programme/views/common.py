@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 
 from django.http import HttpRequest
 
-from programme.periods import reporting_period
-from programme.selectors import latest_submitted_period
 from send_tracker.fiscal import FinancialYear, parse_period, period_label
+from send_tracker.reporting import open_period, reporting_month
 
 
 @dataclass
@@ -28,18 +27,14 @@ class YearPeriod:
         return f"year={self.year.slug}&period={self.period}"
 
 
-def year_period_from(request: HttpRequest, *, default: str = "latest") -> YearPeriod:
+def year_period_from(request: HttpRequest, *, default: str = "reporting_month") -> YearPeriod:
     """`?year=2024-25&period=6`; missing or malformed values fall back to the default period.
 
-    `default="latest"`: the latest period with submitted updates; `"reporting"`: the period
-    leads are reporting on now.
+    `default="reporting_month"`: the reporting calendar's last closed period (what pages show);
+    `"open"`: the open period, which leads are reporting on now.
     """
     year_text, period_text = request.GET.get("year"), request.GET.get("period")
-    # The default costs a query: only look it up when the request does not name both.
-    fallback = None
-    if default == "latest" and not (year_text and period_text):
-        fallback = latest_submitted_period()
-    year, period = fallback or reporting_period()
+    year, period = open_period() if default == "open" else reporting_month()
     errors: list[dict[str, str]] = []
     if year_text:
         try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +11,11 @@ from django.urls import reverse
 from programme import services
 from programme.forms import MilestoneForm, RaidItemForm, mark_errors
 from programme.models import Milestone, RaidItem, Strand
-from send_tracker.permissions import LEAD, can_edit_strand, capability_required
+from send_tracker.permissions import (
+    can_edit_strand,
+    capability_required,
+    people_with_roles,
+)
 
 
 def _render(request, *, form, title: str, caption: str, back: str) -> HttpResponse:
@@ -65,7 +68,7 @@ def raid_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     strand = item.strand if item else get_object_or_404(Strand, slug=request.GET.get("strand"))
     if not can_edit_strand(request.user, strand):
         raise PermissionDenied
-    owners = get_user_model().objects.filter(groups__name=LEAD).order_by("first_name", "username")
+    owners = list(people_with_roles())
     initial = {}
     if item:
         initial = {f: getattr(item, f) for f in services.RAID_FIELDS if f != "project"}

@@ -16,11 +16,12 @@ from openpyxl.styles import Font
 from programme import charts, selectors, services
 from programme.forms import RaidFilterForm
 from programme.models import RaidItem
-from programme.periods import local_today, reporting_period, update_deadline
+from programme.periods import reporting_period, update_deadline
 from programme.views.common import YearPeriod, period_choices, year_period_from
 from send_tracker.charts import chart_csv_response
 from send_tracker.dataversion import cached
 from send_tracker.exports import csv_response, safe_cell
+from send_tracker.fiscal import period_end
 from send_tracker.paging import paginate
 from send_tracker.permissions import ADMIN, LEAD, can_edit_strand, capability_required, has_role
 from send_tracker.templatetags.tracker import RAG_WORDS
@@ -162,18 +163,20 @@ def strand_detail(request: HttpRequest, slug: str) -> HttpResponse:
         strand=strand, year=chosen.year, period=chosen.period,
         updates=[row["update"] for row in projects if row["update"]],
     )
-    today = local_today()
+    # Overdue is judged as at the end of the month shown (by default the reporting month),
+    # never by the wall clock.
+    as_at = period_end(chosen.year, chosen.period)
     return render(request, "programme/strand.html", {
         "strand": strand,
         "chosen": chosen,
         "figures": figures,
         "projects": projects,
-        "milestones": selectors.strand_milestones(strand=strand, on=today),
+        "milestones": selectors.strand_milestones(strand=strand, on=as_at),
         "raid": selectors.raid_table(selectors.raid_items(strand_id=strand.pk)),
         "kpi_charts": kpi_charts,
         "history": selectors.strand_history(strand=strand),
         "can_edit": can_edit_strand(request.user, strand),
-        "today": today,
+        "today": as_at,
     })
 
 
@@ -236,7 +239,7 @@ def kpi_page(request: HttpRequest) -> HttpResponse:
 @capability_required("view_compliance")
 def compliance(request: HttpRequest) -> HttpResponse:
     """Who has not updated: open projects without a submitted update for the period."""
-    chosen = year_period_from(request, default="reporting")
+    chosen = year_period_from(request, default="open")
     missing = selectors.missing_updates(year=chosen.year, period=chosen.period)
     return render(request, "programme/compliance.html", {
         "chosen": chosen,

@@ -32,7 +32,7 @@ from programme.forms import (
 from programme.models import Kpi, KpiReading, Milestone, Project, Strand
 from programme.selectors import setup as q
 from send_tracker.fiscal import FinancialYear, period_label
-from send_tracker.permissions import capability_required
+from send_tracker.permissions import capability_required, people_with_roles
 from send_tracker.reporting import reporting_month
 
 MANAGE = "manage_programme"
@@ -133,7 +133,7 @@ def programme_targets(request: HttpRequest) -> HttpResponse:
 
 
 def _strand_form(request: HttpRequest, strand: Strand | None) -> StrandForm:
-    leads = q.owner_choices()
+    leads = people_with_roles()
     if strand is not None:  # keep whoever holds the post now, so the form shows them
         current = [strand.lead_id, *strand.deputies.values_list("pk", flat=True)]
         leads = get_user_model().objects.filter(
@@ -174,7 +174,7 @@ def project_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     elif request.GET.get("strand", "").isdigit():
         initial["strand"] = int(request.GET["strand"])
     form = ProjectForm(request.POST or None, initial=initial, strands=strands.order_by("order"),
-                       owners=q.owner_choices())
+                       owners=people_with_roles())
     return _form_page(
         request, form=form, title=project.name if project else "Add a project",
         save=lambda d: services.project_save(user=request.user, project=project, **d),
@@ -262,7 +262,7 @@ def kpi_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         initial.update(strand=kpi.strand_id, owner=kpi.owner_id)
     form = KpiForm(request.POST or None, initial=initial,
                    strands=Strand.objects.filter(active=True).order_by("order", "name"),
-                   owners=q.owner_choices())
+                   owners=people_with_roles())
     return _form_page(
         request, form=form, title=kpi.name if kpi else "Add a KPI",
         save=lambda d: services.kpi_save(user=request.user, kpi=kpi, **d),

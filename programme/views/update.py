@@ -29,7 +29,7 @@ def _pounds_text(pence: int | None) -> str:
 
 
 def _initial(row: dict[str, Any]) -> dict[str, Any]:
-    """This period's update if there is one, else last month's figures (a new update)."""
+    """This period's update if there is one, else the project's last submitted figures."""
     update: ProgressUpdate | None = row["update"]
     source = update or row["previous"]
     initial: dict[str, Any] = {"project": row["project"].pk,
@@ -38,7 +38,7 @@ def _initial(row: dict[str, Any]) -> dict[str, Any]:
         initial.update(forecast=_pounds_text(source.forecast_pence),
                        delivered=_pounds_text(source.delivered_pence),
                        confidence=source.confidence,
-                       commentary=source.commentary if update else "")
+                       commentary=source.commentary)
     return initial
 
 
@@ -110,7 +110,7 @@ def _show_problems(formset, problems, post_data) -> Any:
 @capability_required("edit_programme")
 def update_form(request: HttpRequest) -> HttpResponse:
     """Leads enter each project's forecast, delivered, confidence and commentary for the period."""
-    chosen = year_period_from(request, default="reporting")
+    chosen = year_period_from(request, default="open")
     strands, shown = _chosen_strands(request)
     rows = selectors.update_form_rows(strand_ids=[s.pk for s in shown], year=chosen.year,
                                       period=chosen.period)

@@ -20,7 +20,8 @@ Column kinds: text, int, money (→ int pence), date, bool, pct, decimal, code (
 case-insensitive), year (→ start year), period (1–12). `run_import` does the rest: encodings,
 XLSX safety, missing/extra columns, per-cell problems (row, column, value, reason), the
 all-or-nothing transaction and the ImportRecord; `send_tracker.tasks.run_import_task` runs it
-in Celery for large files.
+in Celery (every upload from the browser: the request only stores the file and queues it).
+Limits (settings.IMPORT_MAX_*) are checked by `reading` while the file is read.
 """
 
 from send_tracker.imports.columns import Column

@@ -6,13 +6,14 @@ money becomes int64 pence by string arithmetic, never through float.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import numpy as np
 import pandas as pd
+
+from send_tracker.money import MAX_AMOUNT_PENCE, MAX_COUNT, format_pounds
 
 KINDS = ("text", "int", "money", "date", "bool", "pct", "decimal", "code", "year", "period")
 TRUE_WORDS = {"yes", "y", "true", "t", "1"}
@@ -68,6 +69,18 @@ def _clean_number(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return text, bracketed
 
 
+# Digits of a whole number that cannot be in bounds (money: over £1bn; counts: over 1,000,000),
+# replaced by a value just past the bound before any int64 conversion, so it cannot wrap and the
+# bounds check names the bound.
+_MAX_WHOLE_DIGITS = {"money": len(str(MAX_AMOUNT_PENCE // 100)), "int": len(str(MAX_COUNT))}
+
+
+def _clamp_digits(digits: pd.Series, kind: str, past: int) -> pd.Series:
+    """Whole-number digit strings with any too long to be in bounds replaced by `past`."""
+    too_long = digits.str.lstrip("0").str.len() > _MAX_WHOLE_DIGITS[kind]
+    return digits.where(~too_long, str(past))
+
+
 def _money(raw: pd.Series, column: Column) -> Parsed:
     text, _ = _clean_number(raw)
     # fullmatch and partition run in pyarrow; a regex extract would loop in Python (10x slower).
@@ -75,7 +88,8 @@ def _money(raw: pd.Series, column: Column) -> Parsed:
     good = text.where(~bad, "0")
     negative = good.str.startswith("-").fillna(False).astype(bool)
     parts = good.str.removeprefix("-").str.partition(".")
-    whole = pd.to_numeric(parts[0], downcast=None).astype("int64")
+    digits = _clamp_digits(parts[0], "money", MAX_AMOUNT_PENCE // 100 + 1)
+    whole = pd.to_numeric(digits, downcast=None).astype("int64")
     fraction = parts[2].str.pad(2, side="right", fillchar="0").astype("int64")
     pence = whole * 100 + fraction
     pence = pence.where(~negative, -pence)
@@ -84,8 +98,12 @@ def _money(raw: pd.Series, column: Column) -> Parsed:
 
 def _int(raw: pd.Series, column: Column) -> Parsed:
     text, _ = _clean_number(raw)
-    bad = ~text.str.match(r"^-?[0-9]+$")
-    values = pd.to_numeric(text.where(~bad, "0")).astype("int64")
+    bad = ~text.str.match(r"^-?[0-9]+$").fillna(False).astype(bool)
+    good = text.where(~bad, "0")
+    negative = good.str.startswith("-")
+    digits = _clamp_digits(good.str.removeprefix("-"), "int", MAX_COUNT + 1)
+    values = pd.to_numeric(digits).astype("int64")
+    values = values.where(~negative, -values)
     return Parsed(values, bad, "is not a whole number")
 
 
@@ -179,27 +197,43 @@ def parse_column(raw: pd.Series, column: Column) -> tuple[Parsed, pd.Series]:
     return parsed, empty
 
 
-def bounds_mask(values: pd.Series, column: Column) -> tuple[pd.Series, str]:
-    """Cells below min_value or above max_value."""
-    mask = pd.Series(False, index=values.index)
-    present = values.notna()
-    if column.min_value is not None:
-        mask |= present & values.where(present, column.min_value).map(
-            lambda v: v < column.min_value
-        )
-    if column.max_value is not None:
-        mask |= present & values.where(present, column.max_value).map(
-            lambda v: v > column.max_value
-        )
+def column_bounds(column: Column) -> tuple[int | Decimal | None, int | Decimal | None]:
+    """A column's (low, high): its own, within send_tracker.money's bounds for money and counts."""
     low, high = column.min_value, column.max_value
-    if low is not None and high is not None:
-        reason = f"must be between {low} and {high}"
-    elif low is not None:
-        reason = "must not be negative" if low == 0 else f"must be at least {low}"
-    else:
-        reason = f"must be at most {high}"
-    return mask, reason
+    if column.kind == "money":
+        low = -MAX_AMOUNT_PENCE if low is None else max(low, -MAX_AMOUNT_PENCE)
+        high = MAX_AMOUNT_PENCE if high is None else min(high, MAX_AMOUNT_PENCE)
+    elif column.kind == "int":
+        low = -MAX_COUNT if low is None else max(low, -MAX_COUNT)
+        high = MAX_COUNT if high is None else min(high, MAX_COUNT)
+    return low, high
 
 
-def is_date(value: object) -> bool:
-    return isinstance(value, dt.date)
+def bounds_masks(values: pd.Series, column: Column) -> list[tuple[pd.Series, str]]:
+    """(mask, reason) for cells below the column's lowest or above its highest value.
+
+    A column with both its own bounds has one message naming both; otherwise each side has its
+    own ("must not be negative"; "must be at most £1,000,000,000").
+    """
+    low, high = column_bounds(column)
+    present = values.notna()
+
+    def shown(bound):
+        return format_pounds(bound) if column.kind == "money" else f"{bound:,}"
+
+    def below() -> pd.Series:
+        return present & values.where(present, low).map(lambda v: v < low)
+
+    def above() -> pd.Series:
+        return present & values.where(present, high).map(lambda v: v > high)
+
+    if column.min_value is not None and column.max_value is not None:
+        return [(below() | above(), f"must be between {shown(low)} and {shown(high)}")]
+    masks = []
+    if low is not None:
+        masks.append((below(), "must not be negative" if low == 0 else
+                      f"must be at least {shown(low)}"))
+    if high is not None:
+        masks.append((above(), f"must be at most {shown(high)}"))
+    return masks
+

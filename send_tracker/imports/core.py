@@ -13,15 +13,15 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
-from send_tracker.imports.columns import Column, bounds_mask, parse_column
-from send_tracker.imports.reading import FileRejected, read_table
+from send_tracker.imports.columns import Column, bounds_masks, column_bounds, parse_column
+from send_tracker.imports.reading import FileRejected, cell_problems, read_table
 from send_tracker.models import ImportRecord
 
 logger = logging.getLogger(__name__)
@@ -38,6 +38,8 @@ class WriteResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Notes for the import record (e.g. names a lookup could not match); not problems.
+    warnings: list[str] = field(default_factory=list)
 
 
 class Problems:
@@ -100,6 +102,15 @@ class ImportFormat:
     example: ClassVar[dict[str, str]] = {}
     description: ClassVar[str] = ""
 
+    # The import being run, set by run_import before `write` (a format that records where
+    # its rows came from links them to it).
+    record: ImportRecord | None = None
+
+    def read(self, data: bytes, file_name: str) -> pd.DataFrame:
+        """The file as a frame of text cells; a format that takes another shape of file (a
+        zip of several tables) overrides this and returns the frame its `columns` declare."""
+        return read_table(data, file_name)
+
     def check(self, df: pd.DataFrame, problems: Problems) -> None:
         """The format's own rules; none by default."""
 
@@ -149,11 +160,16 @@ def check_header(frame: pd.DataFrame, fmt: ImportFormat, problems: Problems) -> 
             near = difflib.get_close_matches(name, present, n=1, cutoff=0.6)
             hint = f" (found '{near[0]}': is it misspelt?)" if near else ""
             problems.add(row=1, column=name, value="", reason=f"column is missing{hint}")
-    for name in present:
-        if name not in expected:
-            warnings.append(
-                f"Column '{name}' is not part of the {fmt.label} format and was ignored."
-            )
+    # One warning for every ignored column together, however many there are.
+    ignored = [name for name in present if name not in expected]
+    if ignored:
+        shown = ", ".join(f"'{name[:40]}'" for name in ignored[:10])
+        more = f" and {len(ignored) - 10:,} more" if len(ignored) > 10 else ""
+        noun = "column" if len(ignored) == 1 else "columns"
+        warnings.append(
+            f"{len(ignored):,} {noun} ignored (not part of the {fmt.label} format): "
+            f"{shown}{more}."
+        )
     return warnings
 
 
@@ -170,10 +186,10 @@ def parse_frame(frame: pd.DataFrame, fmt: ImportFormat, problems: Problems) -> p
         if column.required:
             problems.where(empty, column.name, "is required")
         problems.where(result.bad, column.name, result.reason)
-        if column.min_value is not None or column.max_value is not None:
+        if column_bounds(column) != (None, None):
             ok = ~(result.bad | empty)
-            mask, reason = bounds_mask(result.values.where(ok, None), column)
-            problems.where(mask & ok, column.name, reason)
+            for mask, reason in bounds_masks(result.values.where(ok, None), column):
+                problems.where(mask & ok, column.name, reason)
         if column.unique:
             key = result.values.where(~empty, None)
             dupes = key.notna() & key.duplicated(keep=False)
@@ -219,9 +235,65 @@ def run_import(
     record.status = ImportRecord.Status.RUNNING
     record.started_at = timezone.now()
     record.save(update_fields=["status", "started_at"])
+    phase = _Phase("reading")
+    try:
+        return _run_phases(record, kind=kind, data=data, file_name=file_name, user=user,
+                           report=report, clock=clock, phase=phase)
+    except Exception as exc:  # noqa: BLE001 - whatever went wrong, the import must end, not hang
+        # Any failure in any phase: nothing was written (the write is one transaction), and the
+        # record says so in words the uploader can act on, instead of "running" forever.
+        logger.exception("import %s of kind %s failed while %s", record.pk, kind, phase.name)
+        return _fail(record, reason=_failure_reason(exc, phase.name))
+
+
+@dataclass
+class _Phase:
+    name: str
+
+
+def _failure_reason(exc: BaseException, phase: str) -> str:
+    from celery.exceptions import SoftTimeLimitExceeded
+    from django.conf import settings
+
+    if isinstance(exc, SoftTimeLimitExceeded):
+        minutes = max(1, settings.IMPORT_TASK_TIME_LIMIT // 60)
+        return (
+            f"The import took longer than the {minutes}-minute limit and was stopped while "
+            f"{phase}; nothing was written. Split the file into smaller files and upload them."
+        )
+    if phase == "finishing":
+        return (
+            "The file was saved, but the import's record could not be completed. Check the "
+            "data on its pages before uploading the file again, and tell support."
+        )
+    if phase == "saving":
+        return "The import failed while saving; nothing was written. Try again, or tell support."
+    return (
+        f"The import failed while {phase} the file ({type(exc).__name__}); nothing was "
+        "written. Check the file against the template and upload it again; if it fails again, "
+        "tell support."
+    )
+
+
+def _fail(record: ImportRecord, *, reason: str) -> ImportRecord:
+    """Mark the import failed with one problem; best effort if the database has gone too."""
+    try:
+        return _finish(
+            record,
+            status=ImportRecord.Status.FAILED,
+            problems=[{"row": None, "column": "", "value": "", "reason": reason}],
+        )
+    except Exception:  # noqa: BLE001 - left running, the minute sweeper writes it off
+        logger.exception("import %s could not be marked failed", record.pk)
+        return record
+
+
+def _run_phases(record: ImportRecord, *, kind, data, file_name, user, report, clock,
+                phase: _Phase) -> ImportRecord:
+    """read, check the header and cells, parse, check the rules, write: `phase` says which."""
     try:
         fmt = get_format(kind)
-        frame = read_table(data, file_name)
+        frame = fmt.read(data, file_name)
     except FileRejected as exc:
         return _finish(
             record,
@@ -231,14 +303,31 @@ def run_import(
     record.rows_read = len(frame)
     clock.lap("read")
     report(10)
+    # A council's own header is read through its saved column mapping; problems then name
+    # their columns, not ours.
+    from send_tracker.imports.mapping import mapping_apply
+
+    frame, names = mapping_apply(frame, fmt=fmt, record=record)
+    shown = names.problems if names is not None else (lambda items: items)
     problems = Problems()
+    phase.name = "checking"
     warnings = check_header(frame, fmt, problems)
     record.warnings = warnings
     if problems:
         return _finish(record, status=ImportRecord.Status.REJECTED, problems=problems.sorted())
+    expected = [c.name for c in fmt.columns]
+    for index, column, value, reason in cell_problems(frame, expected):
+        problems.add(row=int(index) + FIRST_DATA_ROW, column=column, value=value, reason=reason)
+    if problems:
+        record.rows_rejected = len(problems.bad_rows)
+        return _finish(record, status=ImportRecord.Status.REJECTED,
+                       problems=shown(problems.sorted()[:MAX_PROBLEMS_STORED]),
+                       total_problems=len(problems))
+    phase.name = "parsing"
     parsed = parse_frame(frame, fmt, problems)
     clock.lap("parse")
     report(40)
+    phase.name = "checking"
     fmt.check(parsed, problems)
     clock.lap("check")
     report(60)
@@ -247,33 +336,20 @@ def run_import(
         return _finish(
             record,
             status=ImportRecord.Status.REJECTED,
-            problems=problems.sorted(),
+            problems=shown(problems.sorted()[:MAX_PROBLEMS_STORED]),
             total_problems=len(problems),
         )
     clean = parsed[[c.name for c in fmt.columns] + [ROW]]
-    try:
-        with transaction.atomic():
-            result = fmt.write(clean, user=user)
-            clock.lap("write")
-        clock.lap("commit")
-    except Exception:
-        logger.exception("import %s of kind %s failed while writing", record.pk, kind)
-        _finish(
-            record,
-            status=ImportRecord.Status.FAILED,
-            problems=[
-                {
-                    "row": None,
-                    "column": "",
-                    "value": "",
-                    "reason": "The import failed while saving; nothing was written. "
-                    "Try again, or tell support.",
-                }
-            ],
-        )
-        raise
+    phase.name = "saving"
+    with transaction.atomic():
+        fmt.record = record
+        result = fmt.write(clean, user=user)
+        clock.lap("write")
+    clock.lap("commit")
+    phase.name = "finishing"
     record.rows_created, record.rows_updated = result.created, result.updated
     record.rows_unchanged = result.unchanged
+    record.warnings = [*record.warnings, *result.warnings]
     report(100)
     logger.info("import %s kind=%s rows=%s phases %s", record.pk, kind, len(clean), clock)
     return _finish(record, status=ImportRecord.Status.SUCCEEDED, problems=[])

@@ -1,23 +1,30 @@
-"""Starting imports: synchronously for small files, through Celery for large ones."""
+"""Starting imports (always through Celery: the web request only stores the file and queues it),
+running them in the worker, and writing off those whose worker died."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 
-from send_tracker.imports.core import run_import
+from send_tracker.imports.core import _fail, run_import
 from send_tracker.models import ImportRecord
 
 logger = logging.getLogger(__name__)
 
-# Files up to this size are imported while the officer waits; larger ones go to Celery.
-SYNC_MAX_BYTES = 256 * 1024
+# A task whose worker died is delivered once more; a third delivery writes the import off.
+MAX_ATTEMPTS = 2
+WORKER_STOPPED = (
+    "The import did not finish: the worker running it stopped{twice}; nothing was written. "
+    "Upload the file again; if it stops again, split it into smaller files or tell support."
+)
 
 
 def progress_key(record_id: int) -> str:
@@ -52,9 +59,7 @@ def _store_file(data: bytes, file_name: str) -> str:
 
 
 def import_start(*, kind: str, data: bytes, file_name: str, user) -> ImportRecord:
-    """Import now if the file is small, else store it and queue it for a worker."""
-    if len(data) <= SYNC_MAX_BYTES:
-        return run_import(kind=kind, data=data, file_name=file_name, user=user)
+    """Store the file and queue it for a worker, whatever its size: no request waits on a parse."""
     with transaction.atomic():
         record = ImportRecord.objects.create(
             kind=kind,
@@ -75,7 +80,7 @@ def import_record_run(*, record_id: int) -> str:
     from send_tracker.locks import advisory_lock
 
     # The advisory lock keeps two deliveries of the same task from running together; a record
-    # still "running" with no lock holder is one whose worker died, so it is run again.
+    # still "running" with no lock holder is one whose worker died, so it is run again, once.
     with advisory_lock(f"import:{record_id}") as acquired:
         if not acquired:
             return "already running"
@@ -85,7 +90,17 @@ def import_record_run(*, record_id: int) -> str:
         ).first()
         if record is None:
             return "already finished"
-        data = Path(record.stored_path).read_bytes()
+        if record.attempts >= MAX_ATTEMPTS:
+            return _fail(record, reason=WORKER_STOPPED.format(twice=" twice")).status
+        # Counted (and committed) before the work, so a kill during it still counts.
+        ImportRecord.objects.filter(pk=record_id).update(attempts=F("attempts") + 1)
+        record.attempts += 1
+        try:
+            data = Path(record.stored_path).read_bytes()
+        except OSError:
+            logger.exception("import %s: stored file %s unreadable", record_id, record.stored_path)
+            return _fail(record, reason="The uploaded file could not be found on the server; "
+                         "nothing was written. Upload it again.").status
         result = run_import(
             kind=record.kind,
             data=data,
@@ -95,3 +110,33 @@ def import_record_run(*, record_id: int) -> str:
             progress=lambda pct: _set_progress(record_id, pct),
         )
         return result.status
+
+
+def imports_stale_write_off(*, now=None) -> list[int]:
+    """Mark failed every import left running by a worker that died, and not coming back.
+
+    Run every minute by the periodic sweeper. An import is written off when no worker holds it
+    (its advisory lock is free) and either its redelivery has died too (the attempts are used
+    up) or it started longer ago than the redelivery window. Returns the ids written off.
+    """
+    from send_tracker.locks import advisory_lock
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.IMPORT_REDELIVERY_WINDOW)
+    candidates = ImportRecord.objects.filter(status=ImportRecord.Status.RUNNING).filter(
+        Q(attempts__gte=MAX_ATTEMPTS) | Q(started_at__lt=cutoff) | Q(started_at__isnull=True)
+    )
+    written_off = []
+    for record in candidates:
+        with advisory_lock(f"import:{record.pk}") as acquired:
+            if not acquired:
+                continue  # a worker is on it now
+            fresh = ImportRecord.objects.filter(
+                pk=record.pk, status=ImportRecord.Status.RUNNING).first()
+            if fresh is None:
+                continue
+            twice = " twice" if fresh.attempts >= MAX_ATTEMPTS else ""
+            _fail(fresh, reason=WORKER_STOPPED.format(twice=twice))
+            written_off.append(fresh.pk)
+            logger.warning("import %s written off: its worker stopped", fresh.pk)
+    return written_off

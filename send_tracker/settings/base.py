@@ -6,6 +6,7 @@ starts embedded ones first (send_tracker/localservices.py) when nothing answers 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -29,6 +30,10 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 COUNCIL_NAME = env("COUNCIL_NAME", default="Southshire County Council")
+# The council's local-authority code in the DfE's statistics (new_la_code): whom Benchmarking
+# is about.
+# The demo uses Devon, the county the briefing describes.
+COUNCIL_LA_CODE = env("COUNCIL_LA_CODE", default="E10000008")
 # Shown on every page as a phase banner when the demo data set is loaded.
 DEMO_MODE = env.bool("SEND_DEMO_MODE", default=True)
 DEMO_PASSWORD = env("SEND_DEMO_PASSWORD", default="send-demo-2024")
@@ -68,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "send_tracker.middleware.LoginRequiredMiddleware",
     "send_tracker.middleware.SecurityHeadersMiddleware",
+    # Before anything reads request.GET: too many parameters is a 400 (DEBUG on or off).
+    "send_tracker.middleware.QueryLimitMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes last: it turns locked-out logins into a 429 page.
     "axes.middleware.AxesMiddleware",
@@ -133,10 +140,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "overview"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: five failures for a username from one address lock it for 15 minutes.
+# Login throttling: five failures for a username from one client address lock that username
+# from that address only, for 15 minutes (the cool-off); an administrator can unlock it at
+# /lockouts/. The address is the real client's: behind a proxy, the one the proxy saw, read from
+# X-Forwarded-For through exactly TRUSTED_PROXY_COUNT proxies we run (default 0: the address
+# the tracker sees). Never trust the header further: a client could write any address there.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = 0.25  # hours
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "send_tracker.middleware.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
@@ -161,8 +174,19 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / ".data" / "media"))
 
-# Uploads: imports are capped at 20 MB (send_tracker/imports.py checks the same number).
+# Imports: every limit in one place, each configurable; send_tracker.imports.reading checks
+# them before a file is parsed and names the limit in its message.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+# A workbook is a zip: what its parts inflate to, counted while decompressing (not as declared).
+IMPORT_MAX_INFLATED_BYTES = env.int("IMPORT_MAX_INFLATED_BYTES", default=200 * 1024 * 1024)
+# Cells of a workbook's first sheet, empty ones included, counted while reading.
+IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=3_000_000)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=1_000_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=1_000)
+# Excel's own maximum for one cell.
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=32_767)
+# The import task is stopped (and the import marked failed) after this many seconds.
+IMPORT_TASK_TIME_LIMIT = env.int("IMPORT_TASK_TIME_LIMIT", default=600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -179,8 +203,16 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="send-tracker@localhost")
 # Board members who receive the signed-off monthly summary.
 BOARD_MEMBER_EMAILS = env.list("BOARD_MEMBER_EMAILS", default=[])
 
+# Invitations: an administrator's set-password link works once, for this many days.
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+
 # Programme: monthly updates are due this many working days after period end.
 PROGRESS_UPDATE_DEADLINE_WORKING_DAY = env.int("PROGRESS_UPDATE_DEADLINE_WORKING_DAY", default=10)
+# The reporting calendar's default dates for a period (editable per period on the calendar
+# page, e.g. for bank holidays): the ledger closes, and the board meets, on these working days
+# after the period ends.
+FINANCE_CLOSE_WORKING_DAY = env.int("FINANCE_CLOSE_WORKING_DAY", default=6)
+BOARD_MEETING_WORKING_DAY = env.int("BOARD_MEETING_WORKING_DAY", default=15)
 # Board summaries are built on this working day after period end.
 BOARD_SUMMARY_BUILD_WORKING_DAY = env.int("BOARD_SUMMARY_BUILD_WORKING_DAY", default=8)
 
@@ -208,6 +240,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     "socket_connect_timeout": 2,
 }
+# An import still running this long after it started, with no worker holding it, had its
+# worker die and its redelivery too (or it was never redelivered): the minute sweeper marks it
+# failed. A killed task is redelivered after the visibility timeout, and runs for at most the
+# import time limit.
+IMPORT_REDELIVERY_WINDOW = (CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+                            + IMPORT_TASK_TIME_LIMIT + 60)
 CELERY_RESULT_EXPIRES = 86400
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

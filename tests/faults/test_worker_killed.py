@@ -172,3 +172,68 @@ def test_an_import_killed_mid_write_leaves_nothing_half_imported_and_runs_again(
         "SELECT l.code, f.forecast_outturn_pence FROM finance_monthlyforecast f "
         "JOIN finance_budgetline l ON l.id = f.line_id WHERE f.year = 2024 AND f.period = 5"))
     assert final == {code: value + 100_000 for code, value in before.items()}
+
+
+def test_an_import_whose_worker_is_killed_twice_ends_failed_and_writes_nothing(live_stack,
+                                                                              private_redis,
+                                                                              tmp_path):
+    db = live_stack.db
+    rows = db.query(
+        "SELECT l.code, f.budget_pence, f.actual_to_date_pence, f.forecast_outturn_pence "
+        "FROM finance_monthlyforecast f JOIN finance_budgetline l ON l.id = f.line_id "
+        "WHERE f.year = 2024 AND f.period = 4 ORDER BY l.code")
+    before = {code: forecast for code, _, _, forecast in rows}
+    lines = [LEDGER_HEADER]
+    for code, budget, actual, forecast in rows:  # every line's P4 forecast up £2,000
+        lines.append(f"2024/25,4,{code},{budget / 100:.2f},{actual / 100:.2f},"
+                     f"{(forecast + 200_000) / 100:.2f},")
+    path = tmp_path / "ledger-p4.csv"
+    path.write_text("\n".join(lines) + "\n")
+
+    def p4_forecasts() -> dict[str, int]:
+        return dict(db.query(
+            "SELECT l.code, f.forecast_outturn_pence FROM finance_monthlyforecast f "
+            "JOIN finance_budgetline l ON l.id = f.line_id WHERE f.year = 2024 AND f.period = 4"))
+
+    def record() -> tuple:
+        return db.query("SELECT status, attempts, problems::text FROM "
+                        "send_tracker_importrecord WHERE id = %s", [record_id])[0]
+
+    # Two slow workers in turn, each killed while the import writes inside its transaction.
+    record_id = None
+    for attempt in (1, 2):
+        name = f"fault-import-kill-{attempt}"
+        slow = AppProcess("worker", db, private_redis.url, name=name,
+                          SEND_TEST_SLOW="finance.imports.upsert=6",
+                          CELERY_VISIBILITY_TIMEOUT=VISIBILITY_S).start()
+        try:
+            if record_id is None:
+                out = run_manage(db, private_redis.url, "shell", "-c",
+                                 "from pathlib import Path; "
+                                 "from send_tracker.imports.service import import_start; "
+                                 f"data = Path({str(path)!r}).read_bytes(); "
+                                 "r = import_start(kind='ledger', data=data, "
+                                 "file_name='ledger-p4.csv', user=None); print(r.pk, r.status)")
+                record_id = int(out.strip().splitlines()[-1].split()[0])
+            wait_for(lambda name=name: in_transaction_with_writes(db, name), timeout=60,
+                     message=f"delivery {attempt} never started writing")
+            assert record()[:2] == ("running", attempt)
+            slow.kill()
+        finally:
+            slow.kill()
+        assert p4_forecasts() == before  # nothing half-imported
+
+    # Delivered a third time, the import is written off instead of being run again.
+    fresh = AppProcess("worker", db, private_redis.url, name="fault-import-kill-3",
+                       CELERY_VISIBILITY_TIMEOUT=VISIBILITY_S).start()
+    try:
+        wait_for(lambda: record()[0] == "failed", timeout=60,
+                 message="the import killed twice was left running")
+    finally:
+        fresh.stop()
+    status, attempts, problems = record()
+    assert (status, attempts) == ("failed", 2)
+    assert "the worker running it stopped twice" in problems
+    assert p4_forecasts() == before
+    assert db.scalar("SELECT finished_at IS NOT NULL FROM send_tracker_importrecord "
+                     "WHERE id = %s", [record_id])

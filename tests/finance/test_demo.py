@@ -27,6 +27,7 @@ def demo(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock(), transaction.atomic():
         core.seed_core_users()
+        core.seed_calendar()
         for module in (programme_demo, finance_demo):
             module.seed(log=lambda message: None)
         yield

@@ -418,3 +418,17 @@ def test_a_scenario_named_like_a_page_gets_an_address_of_its_own(small_finance, 
                                                                "copy_from": "baseline"})
     assert response["Location"] == "/finance/scenarios/add-3/"
     assert finance_client.get("/finance/scenarios/add-3/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_instalment_past_its_due_date_is_overdue_as_at_the_reporting_month(
+    small_finance, reporting_calendar, finance_client
+):
+    # Instalments due 31 March 2025 and 31 March 2026, both still "due".
+    reporting_calendar(2024, 6)  # as at 30 September 2024 neither has fallen due
+    response = finance_client.get("/finance/agreement/")
+    assert [i.shown_status for i in response.context["instalments"]] == ["Due", "Due"]
+    reporting_calendar(2025, 1)  # as at 30 April 2025 the first is overdue
+    response = finance_client.get("/finance/agreement/")
+    assert [i.shown_status for i in response.context["instalments"]] == ["Overdue", "Due"]
+    assert "govuk-tag--red\">Overdue" in response.content.decode()

@@ -57,6 +57,14 @@ PAGES = [
     ("manager", "/setup/strands/new/"),
     ("manager", "/setup/projects/new/"),
     ("manager", "/setup/kpis/new/"),
+    ("admin", "/users/"),
+    ("admin", "/users/invite/"),
+    ("admin", "/users/{user}/"),
+    (None, "/invitation/not-a-valid-token/"),
+    ("director", "/calendar/"),
+    ("manager", "/calendar/"),
+    ("manager", "/calendar/close/"),
+    ("finance", "/calendar/2024-25/p8/"),
 ]
 
 
@@ -66,6 +74,9 @@ def _fill(path: str, live_stack) -> str:
         ids["decision"] = live_stack.db.scalar("SELECT min(id) FROM placements_placementdecision")
     if "{flag}" in path:
         ids["flag"] = live_stack.db.scalar("SELECT min(id) FROM placements_overpaymentflag")
+    if "{user}" in path:
+        ids["user"] = live_stack.db.scalar(
+            "SELECT id FROM auth_user WHERE username = 'lead-sufficiency'")
     if "{import}" in path:
         ids["import"] = live_stack.db.scalar("SELECT max(id) FROM send_tracker_importrecord")
     return path.format(**ids)
@@ -96,6 +107,8 @@ def an_import(live_stack, browser):
                        b"2024/25,13,1.2.3,x,1,1\n"})
         page.get_by_role("button", name="Upload and check").click()
         page.wait_for_url("**/imports/record/**")
+        # The worker rejects it; the page reloads itself with the problem table.
+        page.locator(".govuk-error-summary").wait_for(timeout=60_000)
         context.close()
 
 

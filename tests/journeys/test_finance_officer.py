@@ -64,7 +64,8 @@ def test_a_finance_officer_loads_the_ledger_and_reworks_a_scenario(page_as, live
         {"name": "ledger-bad.csv", "mimeType": "text/csv", "buffer": BAD.encode()})
     page.get_by_role("button", name="Upload and check").click()
     summary = page.locator(".govuk-error-summary")
-    expect(summary).to_contain_text("Nothing was loaded")
+    # Every upload runs in the worker: the page polls and reloads itself with the outcome.
+    expect(summary).to_contain_text("Nothing was loaded", timeout=60_000)
     problems = page.locator("#problems + p + div table tbody tr")
     assert problems.count() >= 4
     table = page.locator("table", has=page.locator("caption", has_text="Every problem"))

@@ -148,11 +148,19 @@ def session_clock() -> str:
     return (started + dt.timedelta(seconds=time.time() - SESSION_STARTED)).isoformat()
 
 
+def mail_dir(db: LiveDatabase) -> Path:
+    """Where the live stack's processes write the e-mails they send (one file each)."""
+    return LOGS / "mail" / db.name
+
+
 def app_env(db: LiveDatabase, redis_url: str, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(DJANGO_SETTINGS_MODULE="send_tracker.settings.test", DATABASE_URL=db.url,
                REDIS_URL=redis_url, SEND_TEST_CLOCK=session_clock(), PYTHONUNBUFFERED="1",
-               CELERY_BROKER_URL=redis_url, CELERY_RESULT_BACKEND=redis_url)
+               CELERY_BROKER_URL=redis_url, CELERY_RESULT_BACKEND=redis_url,
+               # E-mail to files (one per message), so a journey can read what was sent.
+               DJANGO_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+               EMAIL_FILE_PATH=str(mail_dir(db)))
     env.update(extra)
     return env
 

@@ -5,13 +5,14 @@ import pytest
 from programme import demo
 from programme.models import ProgressUpdate, RaidItem, Strand
 from programme.selectors import programme_summary, programme_targets_by_year
-from send_tracker.demo import seed_core_users
+from send_tracker.demo import seed_calendar, seed_core_users
 from send_tracker.fiscal import FinancialYear
 
 
 @pytest.fixture
 def seeded(db):
     seed_core_users()
+    seed_calendar()  # the demo's calendar: P6 2024/25 the reporting month, P7 open
     demo.seed(log=lambda message: None)
 
 

@@ -3,11 +3,13 @@
 import datetime as dt
 
 import pytest
+import time_machine
 
 from programme import selectors
 from programme.models import Milestone, RaidItem
 from programme.periods import is_period_closed, reminder_date, reporting_period, update_deadline
 from send_tracker.fiscal import FinancialYear
+from send_tracker.models import ReportingPeriod
 
 FY = FinancialYear(2024)
 K = 100_000  # £1,000 in pence
@@ -162,18 +164,36 @@ def test_raid_matrix_counts_items_per_cell(build):
     assert sum(c["count"] for row in matrix for c in row["cells"]) == 3
 
 
-def test_the_deadline_is_ten_working_days_after_period_end():
+def test_the_deadline_is_ten_working_days_after_period_end_unless_the_calendar_moves_it(db):
     assert update_deadline(FY, 6) == dt.date(2024, 10, 14)
     assert reminder_date(FY, 6) == dt.date(2024, 10, 7)
+    ReportingPeriod.objects.create(year=2024, period=6, lead_deadline=dt.date(2024, 10, 15),
+                                   finance_close=dt.date(2024, 10, 8),
+                                   board_date=dt.date(2024, 10, 21))
+    assert update_deadline(FY, 6) == dt.date(2024, 10, 15)  # moved for a bank holiday
+    assert reminder_date(FY, 6) == dt.date(2024, 10, 8)
 
 
-def test_a_period_closes_only_after_its_deadline_has_passed():
-    assert not is_period_closed(FY, 6, today=dt.date(2024, 9, 30))  # the current period
-    assert not is_period_closed(FY, 6, today=dt.date(2024, 10, 14))  # deadline day
-    assert is_period_closed(FY, 6, today=dt.date(2024, 10, 15))
-    assert not is_period_closed(FY, 7, today=dt.date(2024, 11, 1))  # before its deadline
-    assert reporting_period(today=dt.date(2024, 10, 14)) == (FY, 6)
-    assert reporting_period(today=dt.date(2024, 10, 15)) == (FY, 7)
+def test_an_empty_calendar_closes_a_period_once_its_deadline_has_passed(db):
+    with time_machine.travel(dt.date(2024, 10, 14), tick=False):
+        assert not is_period_closed(FY, 6)  # deadline day
+        assert reporting_period() == (FY, 6)
+    with time_machine.travel(dt.date(2024, 10, 15), tick=False):
+        assert is_period_closed(FY, 6)
+        assert not is_period_closed(FY, 7)
+        assert reporting_period() == (FY, 7)
+
+
+def test_a_stored_calendar_closes_periods_only_when_they_are_closed_whatever_the_date(db):
+    for period, state in ((5, "closed"), (6, "open")):
+        ReportingPeriod.objects.create(year=2024, period=period, state=state,
+                                       lead_deadline=dt.date(2024, period + 4, 14),
+                                       finance_close=dt.date(2024, period + 4, 8),
+                                       board_date=dt.date(2024, period + 4, 21))
+    with time_machine.travel(dt.date(2027, 6, 1), tick=False):
+        assert is_period_closed(FY, 5)
+        assert not is_period_closed(FY, 6)  # long past its deadline, but not closed
+        assert reporting_period() == (FY, 6)
 
 
 def test_strand_projects_show_the_change_in_forecast_since_the_period_before(two_strands):

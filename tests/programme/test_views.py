@@ -42,10 +42,16 @@ def test_the_overview_shows_each_strand_and_the_programme_with_rag_words(program
     assert "<script>" not in html.replace('<script type="application/json"', "")
 
 
-def test_the_overview_defaults_to_the_latest_period_with_submitted_updates(programme,
-                                                                           director_client):
+def test_the_overview_defaults_to_the_reporting_month_of_the_calendar(programme,
+                                                                       reporting_calendar,
+                                                                       director_client):
+    reporting_calendar(2024, 6)
     html = director_client.get("/programme/").content.decode()
     assert "P6 (September) 2024/25" in html
+    assert "Reporting month: " in html
+    assert "P6 2024/25 (September 2024)" in html
+    reporting_calendar(2024, 5)
+    assert "P5 (August) 2024/25" in director_client.get("/programme/").content.decode()
 
 
 def test_a_malformed_year_is_reported_in_an_error_summary(programme, director_client):
@@ -467,3 +473,38 @@ def test_the_raid_log_reads_a_fixed_number_of_queries_whatever_its_size(
     with django_assert_max_num_queries(20) as large:
         assert lead_client.get("/programme/raid/?page=4").status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_form_is_pre_filled_from_the_last_submitted_update_not_a_draft(
+    programme, reporting_calendar, lead_client
+):
+    reporting_calendar(2024, 6)  # P7 open
+    a2_p6 = ProgressUpdate.objects.get(project=programme["a2"], period=6)
+    ProgressUpdate.objects.create(project=programme["a1"], year=2024, period=6,
+                                  forecast_pence=1 * K, delivered_pence=0, confidence="red",
+                                  commentary="unfinished", status="draft", version=1)
+    page = lead_client.get("/programme/update/")
+    assert page.context["chosen"].label == "P7 (October) 2024/25"
+    initial = {f.initial["project"]: f.initial for f in page.context["formset"].forms}
+    assert initial[programme["a1"].pk]["forecast"] == "80000.00"  # P5 submitted, not P6's draft
+    assert initial[programme["a2"].pk]["forecast"] == f"{a2_p6.forecast_pence / 100:.2f}"
+    assert initial[programme["a2"].pk]["commentary"] == a2_p6.commentary
+    assert "pre-filled from the submitted P5 2024/25 update" in page.content.decode()
+
+
+def test_milestones_are_overdue_as_at_the_end_of_the_reporting_month(
+    programme, reporting_calendar, director_client
+):
+    from programme.models import Milestone
+
+    reporting_calendar(2024, 6)
+    Milestone.objects.create(project=programme["a1"], name="Due in September",
+                             baseline_date=dt.date(2024, 9, 1), forecast_date=dt.date(2024, 9, 20))
+    Milestone.objects.create(project=programme["a1"], name="Due in October",
+                             baseline_date=dt.date(2024, 10, 1),
+                             forecast_date=dt.date(2024, 10, 20))
+    # Today (years later) both dates have passed; as at 30 September 2024 only one has.
+    rows = {r["milestone"].name: r["overdue"]
+            for r in director_client.get(f"/programme/strands/{programme['a'].slug}/")
+            .context["milestones"]}
+    assert rows == {"Due in September": True, "Due in October": False}

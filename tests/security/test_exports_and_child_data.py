@@ -109,8 +109,8 @@ def test_the_problem_report_of_an_import_escapes_the_values_it_echoes(live_stack
     body = ("year,period,line_code,budget,actual_to_date,forecast_outturn\n"
             "2024/25,6,=1+2,@evil,-1+1,+1\n")
     record = run_manage(live_stack.db, live_stack.redis.url, "shell", "-c",
-                        "from send_tracker.imports.service import import_start; "
-                        f"r = import_start(kind='ledger', data={body.encode()!r}, "
+                        "from send_tracker.imports import run_import; "
+                        f"r = run_import(kind='ledger', data={body.encode()!r}, "
                         "file_name='evil.csv', user=None); print(r.pk)").split()[-1]
     status, data = finance.request_bytes(f"/imports/record/{record}/?csv=problems")
     assert status == 200

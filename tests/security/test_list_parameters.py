@@ -18,11 +18,15 @@ LISTS = {
     "programme:raid": ("/programme/raid/", ("page", "kind", "status", "strand", "owner")),
     "placements:overpayments": ("/placements/overpayments/", ("page", "status")),
     "imports:history": ("/imports/", ("page", "kind")),
+    "import_mappings:list": ("/imports/mappings/", ("page",)),
+    "accounts:list": ("/users/", ("page", "status")),
 }
 # Templates that include the pagination component, by the url name of their page.
 TEMPLATES = {"programme/raid.html": "programme:raid",
              "placements/overpayments.html": "placements:overpayments",
-             "send_tracker/imports/history.html": "imports:history"}
+             "send_tracker/imports/history.html": "imports:history",
+             "send_tracker/imports/mapping_list.html": "import_mappings:list",
+             "accounts/list.html": "accounts:list"}
 HOSTILE = ["2", "0", "-1", "abc", "1.5", "1e9", "99999999999999999999999999", "²", " ",
            '"><script>alert(1)</script>', "%00", "' OR 1=1 --", "999999"]
 

@@ -57,11 +57,21 @@ PAGE_RULES: dict[str, frozenset[str]] = {
     "placements:decisions": FIN, "placements:decision_new": FIN, "placements:decision": FIN,
     "placements:overpayments": FIN, "placements:overpayments_scan": FIN,
     "placements:overpayment_review": FIN,
+    "placements:benchmarking": ALL,
+    "placements:comparators": frozenset({PM, ADMIN}),
+    "placements:statistics_import": frozenset({FINANCE, PM, ADMIN}),
+    "placements:statistics_import_record": frozenset({FINANCE, PM, ADMIN}),
     "board:list": ALL, "board:compare": ALL, "board:detail": ALL, "board:pack": ALL,
     "board:build": BOARD, "board:text": FIN, "board:sign_off": frozenset({DIRECTOR}),
     **{f"imports:{name}": FIN for name in ("history", "detail", "status", "upload",
                                             "template")},
-    "audit": frozenset({ADMIN}),
+    **{f"import_mappings:{name}": FIN for name in ("list", "detail", "archive", "step")},
+    "audit": frozenset({ADMIN}), "lockouts": frozenset({ADMIN}),
+    **{f"accounts:{name}": frozenset({ADMIN}) for name in (
+        "list", "invite", "detail", "reinvite", "deactivate", "reactivate")},
+    # The reporting calendar: everyone reads it; the programme office and finance run it.
+    "calendar": ALL, "calendar-edit": frozenset({PM, FINANCE, ADMIN}),
+    "calendar-close": frozenset({PM, FINANCE, ADMIN}),
     "api-schema": ALL, "api-docs": ALL,
 }
 # Pages any signed-in user may open, with or without a role.
@@ -70,6 +80,8 @@ SIGNED_IN = {"trivial", "logout"}
 # API operations: schema path -> (roles that may read, roles that may write).
 API_RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "/api/v1/cohort/summary/": (ALL, NONE),
+    "/api/v1/benchmarks/": (ALL, NONE),
+    "/api/v1/benchmarks/measures/": (ALL, NONE),
     "/api/v1/providers/": (ALL, NONE),
     "/api/v1/placements/": (FIN, NONE),
     "/api/v1/assessments/": (FIN, NONE),

@@ -28,6 +28,7 @@ PUBLIC = {
     "login": "the sign-in page",
     "healthz": "liveness for the load balancer and compose (no data in it)",
     "admin:login": "the admin site's own sign-in page",
+    "accounts:accept": "an invitee's set-password link (its token is the credential)",
 }
 
 

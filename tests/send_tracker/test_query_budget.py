@@ -30,6 +30,7 @@ FILL = {
                                                "/programme/strands/scale-1/"],
     "finance/scenarios/<slug:slug>/": lambda: ["/finance/scenarios/baseline/"],
     "board/<str:year>/<int:period>/": lambda: ["/board/2024-25/6/"],
+    "calendar/<str:year>/p<int:period>/": lambda: ["/calendar/2024-25/p8/"],
     "api/v1/board-summaries/<str:year>/<str:period>/": lambda: [
         "/api/v1/board-summaries/2024-25/6/"],
 }
@@ -37,6 +38,7 @@ FILL = {
 QUERY = {
     "/api/v1/programme/summary/": "?year=2024-25&period=6",
     "/api/v1/finance/summary/": "?year=2024-25&period=6",
+    "/api/v1/benchmarks/": "?measure=plans_january",
 }
 # Patterns not measured here, by the reason.
 NOT_MEASURED = {
@@ -46,6 +48,7 @@ NOT_MEASURED = {
     "healthz": "no login, no data",
     "api/schema/": "the OpenAPI document: generated, no data",
     "api/docs/": "static Swagger UI page",
+    "invitation/": "anonymous: an invitee's set-password link, one user's rows",
 }
 # Pattern fragments of write-only, per-record or download URLs (forms posted to, one object's
 # page, exports): their queries do not scale with the data; the list pages above cover the data.

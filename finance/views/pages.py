@@ -1,0 +1,110 @@
+"""Pages of the finance app (and the Overview and board pages, which compose all three apps).
+
+Budget monitoring pages are here; the agreement and trajectory pages are in agreement.py
+and trajectory.py.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from finance import charts, selectors
+from finance.selectors import crossapp
+from finance.selectors.summary import describe_variance
+from finance.views.common import chosen_period
+from send_tracker.charts import chart_csv_response
+from send_tracker.fiscal import FinancialYear, period_end, period_label
+from send_tracker.permissions import capability_required
+
+
+@capability_required("view_aggregates")
+def overview(request: HttpRequest) -> HttpResponse:
+    """The landing page: headline figures across programme, finance and placements."""
+    chosen = chosen_period(request)
+    context: dict = {"chosen": chosen}
+    chart_list = []
+    if chosen is not None:
+        year, period = chosen
+        fy = FinancialYear(year)
+        programme = crossapp.programme_summary(year=year, period=period)
+        summary = selectors.finance_summary(year=year, period=period, programme=programme)
+        context.update(summary=summary, year_label=fy.label, period_label=period_label(period),
+                       **_variance_words(summary))
+        if summary["bridge"]:
+            chart_list.append(charts.bridge_chart(
+                summary["bridge"], title=f"From the Safety Valve cap to the forecast deficit, "
+                                         f"{fy.label} {period_label(period)}"))
+        context["programme"] = programme
+        if programme and programme.get("strands"):
+            chart_list.append(charts.strands_chart(programme["strands"], year_label=fy.label))
+        context["cohort_on"] = period_end(fy, period)
+        context["cohort"] = crossapp.cohort_summary(on=context["cohort_on"])
+        baseline = selectors.trajectory_points(scenario_slug="baseline")
+        context["next_point"] = next(
+            (p for p in baseline["points"] if p["year"] == fy.label), None)
+        context["baseline"] = baseline
+    if (csv := chart_csv_response(request, chart_list)) is not None:
+        return csv
+    context["charts"] = chart_list
+    return render(request, "finance/overview.html", context)
+
+
+@capability_required("view_aggregates")
+def finance_dashboard(request: HttpRequest) -> HttpResponse:
+    """Budget monitoring for a year and period: lines, RAG, movement, the bridge."""
+    periods = selectors.ledger_periods()
+    chosen = chosen_period(request, periods)
+    if chosen is None:
+        return render(request, "finance/dashboard.html", {"chosen": None})
+    year, period = chosen
+    fy = FinancialYear(year)
+    summary = selectors.finance_summary(year=year, period=period)
+    monitoring = selectors.budget_monitoring(year=year, period=period)
+    by_period = [r for r in selectors.forecast_by_period(year=year) if r["period"] <= period]
+    chart_list = [charts.forecast_by_period_chart(by_period, year=year,
+                                                  income_pence=summary["income_pence"],
+                                                  cap_pence=summary["sv_cap_pence"])]
+    if summary["bridge"]:
+        chart_list.append(charts.bridge_chart(
+            summary["bridge"],
+            title=f"The overspend bridge, {fy.label} {period_label(period)}"))
+    if (csv := chart_csv_response(request, chart_list)) is not None:
+        return csv
+    from finance.forms import PeriodForm
+
+    form = PeriodForm(initial={"year": fy.slug, "period": period},
+                      periods=periods)
+    return render(request, "finance/dashboard.html", {
+        "chosen": chosen, "form": form, "year_label": fy.label,
+        "period_label": period_label(period), "summary": summary, "monitoring": monitoring,
+        "charts": chart_list,
+        **_variance_words(summary),
+        "pressures": selectors.pressure_list(year=year),
+        "mitigations": selectors.mitigation_list(year=year),
+        "impact": _trajectory_impact(year),
+        "rag_red_pct": settings.BUDGET_RAG_RED_PCT, "rag_red_pence": settings.BUDGET_RAG_RED_PENCE,
+        "rag_amber_pct": settings.BUDGET_RAG_AMBER_PCT,
+    })
+
+
+def _variance_words(summary: dict) -> dict[str, str]:
+    """The gap to the cap before and after mitigations, in words (or what is missing)."""
+    if summary["in_year_deficit_pence"] is None:
+        missing = "no High Needs income entered for the year yet"
+        return {"variance_words": missing, "after_words": missing}
+    return {
+        "variance_words": describe_variance(summary["variance_to_cap_pence"]),
+        "after_words": describe_variance(summary["variance_after_mitigations_pence"]),
+    }
+
+
+def _trajectory_impact(year: int) -> list[dict]:
+    """Each scenario's current result for the year: deficit, variance, the instalment."""
+    rows = []
+    for run in selectors.current_runs().values():
+        point = next((p for p in run.points.all() if p.year == year), None)
+        if point is not None:
+            rows.append({"scenario": run.scenario, "point": point, "run": run})
+    return sorted(rows, key=lambda r: (not r["scenario"].is_baseline, r["scenario"].name))

@@ -1,0 +1,198 @@
+"""The trajectory pages: scenarios against the agreement, the scenario editor, the status poll.
+
+No request waits on the computation: an edit queues a debounced recompute and the page polls
+a small JSON endpoint (static/js/finance-trajectory.js) until the new run is current.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from finance import charts, selectors, services
+from finance.forms import ScenarioCreateForm, ScenarioForm
+from finance.models import Scenario
+from finance.selectors.history import history_rows
+from finance.services import recompute
+from finance.services.recompute import trajectory_pending_since
+from finance.views.common import form_page
+from placements.codes import ProvisionType
+from send_tracker import health
+from send_tracker.charts import chart_csv_response
+from send_tracker.dataversion import cached
+from send_tracker.permissions import can, capability_required
+
+
+def _provision_types() -> list[tuple[str, str]]:
+    return list(ProvisionType.choices)
+
+
+STUCK_AFTER = timedelta(minutes=2)
+
+
+def _status(scenario_ids: list[int] | None = None) -> dict:
+    """Whether a recompute is queued or running, and each scenario's current run."""
+    # Once per data version (a new run moves it on), shared with the page's own tables.
+    current = selectors.current_runs(scenario_ids).values()
+    broker = health.broker_available()
+    since = trajectory_pending_since() if broker else None
+    return {
+        "broker_available": broker,
+        "pending": since is not None,
+        # Queued but not started for minutes: the workers are probably down.
+        "stuck": since is not None and timezone.now() - since > STUCK_AFTER,
+        "pending_since": since.isoformat() if since else None,
+        "running": recompute.trajectory_in_progress(scenario_ids),
+        "runs": {
+            run.scenario.slug: {"run_id": run.pk, "finished_at": run.finished_at.isoformat()}
+            for run in current
+        },
+    }
+
+
+@capability_required("view_aggregates")
+def trajectory(request: HttpRequest) -> HttpResponse:
+    """The trajectory of each chosen scenario against the original and reprofiled targets."""
+    all_scenarios = selectors.trajectory.scenarios()
+    wanted = request.GET.getlist("scenario")
+    chosen = [s for s in all_scenarios if s.slug in wanted] or all_scenarios
+    runs = selectors.current_runs([s.pk for s in chosen])
+    found = selectors.agreement_get()
+    versions = selectors.versions_with_targets(found) if found else []
+    series = [(s.name, list(runs[s.pk].points.all())) for s in chosen if s.pk in runs]
+    # Built once per data version and choice of scenarios (plotly figures cost ~20 ms).
+    chart_list = cached("finance.trajectory_charts", tuple(s.slug for s in chosen),
+                        lambda: charts.trajectory_charts(series, versions)) if series else []
+    if (csv := chart_csv_response(request, chart_list)) is not None:
+        return csv
+    status = _status([s.pk for s in chosen])
+    return render(
+        request,
+        "finance/trajectory.html",
+        {
+            "scenarios": all_scenarios,
+            "chosen": chosen,
+            "wanted": {s.slug for s in chosen},
+            "runs": [
+                (s, run, run is not None and not selectors.run_reflects_assumptions(run, s))
+                for s in chosen
+                for run in [runs.get(s.pk)]
+            ],
+            "charts": chart_list,
+            "status": status,
+            "stale": not status["broker_available"] or status["stuck"],
+            "status_url": f"{reverse('finance:trajectory-status')}?"
+            + "&".join(f"scenario={s.slug}" for s in chosen),
+            "run_ids": ",".join(str(r["run_id"]) for r in status["runs"].values()),
+        },
+    )
+
+
+@capability_required("view_aggregates")
+def scenario_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """A scenario's assumptions (changed by finance officers) and its current trajectory."""
+    scenario = get_object_or_404(Scenario, slug=slug)
+    types = _provision_types()
+    initial = {
+        name: getattr(scenario, name)
+        for name in (
+            "description",
+            "default_growth_pct",
+            "unit_cost_inflation_pct",
+            "income_growth_pct",
+            "savings_delivery_pct",
+            "mitigation_delivery_pct",
+            "version",
+        )
+    }
+    initial.update({f"growth_{code}": pct for code, pct in (scenario.growth_by_type or {}).items()})
+    can_edit = can(request.user, "edit_finance")
+    form = ScenarioForm(request.POST or None, initial=initial, provision_types=types)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if "recompute" in request.POST:
+            # Asked for after an edit whose recompute was lost (Redis down, queue purged).
+            recompute.trajectory_recompute_enqueue()
+            return redirect(f"{reverse('finance:scenario', args=[slug])}?queued=1")
+        if form.is_valid():
+            try:
+                services.scenario_update(
+                    scenario=scenario,
+                    version=form.cleaned_data["version"],
+                    user=request.user,
+                    **form.assumptions(),
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                return redirect(f"{reverse('finance:scenario', args=[slug])}?saved=1")
+    run = selectors.current_runs([scenario.pk]).get(scenario.pk)
+    status = _status([scenario.pk])
+    return render(
+        request,
+        "finance/scenario.html",
+        {
+            "scenario": scenario,
+            "form": form,
+            "can_edit": can_edit,
+            "run": run,
+            "outdated": run is not None and not selectors.run_reflects_assumptions(run, scenario),
+            "status": status,
+            "stale": not status["broker_available"] or status["stuck"],
+            "saved": request.GET.get("saved") == "1",
+            "queued": request.GET.get("queued") == "1",
+            "status_url": f"{reverse('finance:trajectory-status')}?scenario={slug}",
+            "run_ids": str(run.pk) if run else "",
+            # Called by the template only when its cached fragment is not there already.
+            "history": functools.cache(lambda: history_rows(scenario, limit=10)),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@capability_required("edit_finance")
+def scenario_add(request: HttpRequest) -> HttpResponse:
+    """A new scenario, starting from another's assumptions; its trajectory is computed next."""
+    scenarios = selectors.trajectory.scenarios()
+    form = ScenarioCreateForm(request.POST or None, scenarios=scenarios,
+                              initial={"copy_from": scenarios[0].slug if scenarios else None})
+
+    def save(f) -> Scenario:
+        return services.scenario_create(
+            name=f.cleaned_data["name"],
+            copy_from=next(s for s in scenarios if s.slug == f.cleaned_data["copy_from"]),
+            description=f.cleaned_data["description"],
+            user=request.user,
+        )
+
+    return form_page(
+        request,
+        form=form,
+        template="finance/form.html",
+        context={"title": "Add a scenario", "back": reverse("finance:trajectory")},
+        save=save,
+        success_url=lambda scenario: reverse("finance:scenario", args=[scenario.slug]),
+        success_message="Scenario added. Its trajectory is being computed.",
+    )
+
+
+@never_cache
+@capability_required("view_aggregates")
+def trajectory_status(request: HttpRequest) -> JsonResponse:
+    """Polled by the page: is a recompute queued or running, and which runs are current."""
+    slugs = request.GET.getlist("scenario")
+    ids = (
+        list(Scenario.objects.filter(slug__in=slugs).values_list("pk", flat=True))
+        if slugs
+        else None
+    )
+    return JsonResponse(_status(ids))
