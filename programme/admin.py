@@ -7,6 +7,8 @@ from programme.models import (
     Kpi,
     KpiReading,
     Milestone,
+    MilestoneBaseline,
+    Programme,
     ProgressUpdate,
     Project,
     RaidItem,
@@ -14,6 +16,21 @@ from programme.models import (
     SavingsTarget,
     Strand,
 )
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(SimpleHistoryAdmin):
+    """Emergencies only: the programme's years are set on /setup/years/."""
+
+    list_display = ["name", "first_year", "last_year"]
+
+
+@admin.register(MilestoneBaseline)
+class MilestoneBaselineAdmin(SimpleHistoryAdmin):
+    """Emergencies only: milestones are rebaselined on the set-up pages."""
+
+    list_display = ["milestone", "baseline_date", "reason", "created_at", "created_by"]
+    list_select_related = ["milestone", "created_by"]
 
 
 @admin.register(Strand)

@@ -19,6 +19,7 @@ from programme.models import (
     Kpi,
     KpiReading,
     Milestone,
+    Programme,
     ProgressUpdate,
     Project,
     RaidItem,
@@ -241,7 +242,7 @@ def _kpis(strands: dict[str, Strand]) -> None:
             "name": name, "strand": strands[strand], "unit": unit, "higher_is_better": higher,
             "baseline_date": dt.date.fromisoformat(base[0]), "baseline_value": Decimal(base[1]),
             "target_value": Decimal(target[0]), "target_date": dt.date.fromisoformat(target[1]),
-            "order": order,
+            "order": order, "owner": strands[strand].lead,
         })
         for kind, points in readings.items():
             for day, value in points:
@@ -251,6 +252,8 @@ def _kpis(strands: dict[str, Strand]) -> None:
 
 def seed(*, log: Callable[[str], None]) -> None:
     """Create or update the programme demo rows (safe to run again)."""
+    # The Safety Valve agreement runs 2023/24 to 2031/32: the programme covers those years.
+    _upsert(Programme, {"pk": 1}, {"first_year": 2023, "last_year": 2031})
     strands: dict[str, Strand] = {}
     leads: dict[str, Any] = {}
     index = 0

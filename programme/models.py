@@ -24,6 +24,32 @@ class Rag(models.TextChoices):
     RED = "red", "Red – off track"
 
 
+class Programme(AuditedModel):
+    """The programme itself (one row): the financial years it runs over.
+
+    Targets may only be set for years within it, and finance's agreement must fall within it.
+    """
+
+    name = models.CharField(max_length=160, default="SEND transformation programme")
+    first_year = models.PositiveSmallIntegerField(help_text="start year (2024 = 2024/25)")
+    last_year = models.PositiveSmallIntegerField(help_text="start year (2031 = 2031/32)")
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="one_programme_row"),
+            models.CheckConstraint(condition=Q(last_year__gte=F("first_year")),
+                                   name="programme_ends_after_start"),
+        ]
+
+    @property
+    def years(self) -> range:
+        return range(self.first_year, self.last_year + 1)
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Strand(AuditedModel):
     """A workstream of the programme. Strands are data: councils re-cut them."""
 
@@ -229,6 +255,21 @@ class Milestone(AuditedModel):
         return self.name
 
 
+class MilestoneBaseline(AuditedModel):
+    """One baseline a milestone has had: the original, then each rebaseline with its reason."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="baselines")
+    baseline_date = models.DateField()
+    reason = models.CharField(max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["milestone", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.milestone} baseline {self.baseline_date}"
+
+
 class RaidItem(AuditedModel):
     """A risk, assumption, issue or dependency; score = likelihood × impact (1–25)."""
 
@@ -312,8 +353,19 @@ class Kpi(AuditedModel):
 
     class Unit(models.TextChoices):
         PERCENT = "percent", "Per cent"
-        NUMBER = "number", "Number"
+        NUMBER = "number", "Number (whole)"
         WEEKS = "weeks", "Weeks"
+        POUNDS = "pounds", "Pounds"
+
+    class Measure(models.TextChoices):
+        """A measure the tracker already holds: its readings are computed, never typed."""
+
+        TYPED = "", "Entered by the owner"
+        PLANS = "plans", "EHC plans (count)"
+        WITHIN_20_WEEKS = "within_20_weeks_pct", "Plans issued within 20 weeks (%)"
+        BACKLOG = "backlog_over_16_weeks", "Assessment requests open over 16 weeks"
+        AVG_COST = "avg_cost_per_plan", "Average cost per plan (£)"
+        SAVINGS_DELIVERED = "savings_delivered", "Savings delivered to date (£)"
 
     name = models.CharField(max_length=160, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
@@ -328,10 +380,20 @@ class Kpi(AuditedModel):
     target_value = models.DecimalField(max_digits=12, decimal_places=2)
     target_date = models.DateField()
     order = models.PositiveSmallIntegerField(default=0)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="owned_kpis",
+    )
+    measure = models.CharField(max_length=24, choices=Measure.choices, blank=True, default="")
+    active = models.BooleanField(default=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
+
+    @property
+    def computed(self) -> bool:
+        return bool(self.measure)
 
     def __str__(self) -> str:
         return self.name

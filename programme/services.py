@@ -22,6 +22,23 @@ from programme.periods import (
     update_deadline,
 )
 from programme.selectors import field_changes, missing_updates
+from programme.services_setup import (  # noqa: F401 - set-up writes, re-exported
+    _can_change_milestones,
+    _check_actual_date,
+    can_record_kpi,
+    check_kpi_value,
+    kpi_reading_record,
+    kpi_save,
+    kpi_target_set,
+    leader_refusal,
+    milestone_create,
+    milestone_rebaseline,
+    programme_years_set,
+    project_save,
+    savings_target_set,
+    savings_targets_set,
+    strand_save,
+)
 from send_tracker.fiscal import FinancialYear, period_label
 from send_tracker.permissions import (
     ADMIN,
@@ -29,7 +46,6 @@ from send_tracker.permissions import (
     can_edit_strand,
     has_role,
     is_person_with_role,
-    user_roles,
 )
 
 logger = logging.getLogger(__name__)
@@ -192,16 +208,26 @@ RAID_FIELDS = ("kind", "project", "title", "description", "owner", "likelihood",
 
 @transaction.atomic
 def milestone_update(*, user: Any, milestone: Milestone, **changes: Any) -> Milestone:
-    """Change a milestone's forecast or actual date, status or name (the baseline stays)."""
+    """Change a milestone's forecast or actual date, status or name (the baseline stays: see
+    milestone_rebaseline). An actual date after the end of the reporting month is refused."""
     milestone = Milestone.objects.select_for_update().select_related("project__strand").get(
         pk=milestone.pk
     )
-    if not can_edit_strand(user, milestone.project.strand):
+    if not _can_change_milestones(user, milestone.project):
         raise PermissionDenied("You can change only the milestones of strands you lead or "
                                "deputise.")
     for field in ("name", "forecast_date", "actual_date", "status"):
         if field in changes:
             setattr(milestone, field, changes[field])
+    if "actual_date" in changes:
+        _check_actual_date(milestone.actual_date)
+    if "name" in changes:
+        milestone.name = (milestone.name or "").strip()
+        clash = milestone.project.milestones.exclude(pk=milestone.pk).filter(
+            name__iexact=milestone.name).exists()
+        if clash:
+            raise ValidationError({"name": f"There is already a milestone called "
+                                           f"“{milestone.name}” in {milestone.project.name}."})
     if milestone.status == Milestone.Status.COMPLETE and milestone.actual_date is None:
         raise ValidationError({"actual_date": "A complete milestone needs its actual date."})
     milestone.updated_by = user
@@ -287,15 +313,6 @@ def progress_reminders_send(*, today=None) -> int:
     return sent
 
 
-def _leader_refusal(user: Any) -> str:
-    """Why the user cannot lead or deputise a strand ('' when they can)."""
-    if not user.is_active:
-        return f"{_who(user)} is deactivated: reactivate them before giving them a strand."
-    if not user_roles(user):
-        return f"{_who(user)} has no role in the tracker: give them a role first."
-    return ""
-
-
 @transaction.atomic
 def strand_leadership_set(*, user: Any, lead_of: Iterable[Strand], deputy_of: Iterable[Strand],
                           by: Any) -> list[str]:
@@ -318,7 +335,7 @@ def strand_leadership_set(*, user: Any, lead_of: Iterable[Strand], deputy_of: It
     led = {pk for pk, s in strands.items() if s.lead_id == user.pk}
     deputised = set(Strand.deputies.through.objects.filter(
         user_id=user.pk, strand_id__in=list(strands)).values_list("strand_id", flat=True))
-    refusal = _leader_refusal(user)
+    refusal = leader_refusal(user)
     if refusal and (lead_ids - led or deputy_ids - deputised):
         raise ValidationError({"lead_of" if lead_ids - led else "deputy_of": refusal})
     changes: list[str] = []

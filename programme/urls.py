@@ -3,6 +3,7 @@
 from django.urls import path
 
 from programme import views
+from programme.views.setup import kpi_reading
 
 app_name = "programme"
 urlpatterns = [
@@ -16,5 +17,6 @@ urlpatterns = [
     path("raid/<int:pk>/convert/", views.raid_convert, name="raid_convert"),
     path("milestones/<int:pk>/edit/", views.milestone_edit, name="milestone_edit"),
     path("kpis/", views.kpi_page, name="kpis"),
+    path("kpis/<int:pk>/reading/", kpi_reading, name="kpi_reading"),
     path("strands/<slug:slug>/", views.strand_detail, name="strand"),
 ]

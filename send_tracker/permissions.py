@@ -35,6 +35,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Leads edit their own strands' projects (see can_edit_strand); administrators any.
     "edit_programme": frozenset({LEAD, ADMIN}),
     "view_compliance": frozenset({DIRECTOR, PROGRAMME_MANAGER, ADMIN}),  # "who has not updated"
+    # Milestones: leads add and date their own strands' (can_edit_strand), the programme office
+    # any (and only it rebaselines).
+    "edit_milestones": frozenset({LEAD, PROGRAMME_MANAGER, ADMIN}),
     # Programme set-up in the browser: strands, projects, targets, milestones, KPIs, calendar.
     "manage_programme": frozenset({PROGRAMME_MANAGER, ADMIN}),
     # The reporting calendar: close the open period (moving every page on a month) and edit a

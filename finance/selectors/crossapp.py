@@ -27,6 +27,15 @@ def programme_targets_by_year() -> dict[int, int]:
     return {int(year): int(pence) for year, pence in targets.items()}
 
 
+def programme_years() -> range | None:
+    """The start years the programme runs over, or None when it has not been set up."""
+    try:
+        from programme.selectors import programme_years as years
+    except ImportError:
+        return None
+    return years()
+
+
 def cohort_projection_inputs(*, at: dt.date) -> dict[str, dict]:
     """Provision type → caseload and exact High Needs cost of the placements open on `at`."""
     return {

@@ -18,7 +18,9 @@ from finance.models import (
     MonitoringReturn,
     SafetyValveAgreement,
 )
+from finance.selectors import crossapp
 from finance.services.common import save_audited, update_audited
+from send_tracker.fiscal import FinancialYear
 
 
 @transaction.atomic
@@ -120,6 +122,18 @@ def agreement_version_agree(
     )
 
 
+def check_programme_covers(year: int) -> None:
+    """The agreement's years must lie within the programme's (once the programme is set up):
+    its savings targets are what the trajectory counts on for each agreement year."""
+    years = crossapp.programme_years()
+    if years is not None and year not in years:
+        raise ValidationError({"year": (
+            f"{FinancialYear(year).label} is outside the programme's years "
+            f"({FinancialYear(years.start).label} to {FinancialYear(years.stop - 1).label}): "
+            "extend the programme in Set-up first."
+        )})
+
+
 @transaction.atomic
 def agreement_target_set(
     *,
@@ -133,6 +147,7 @@ def agreement_target_set(
     """Set a version's targets for a year (a superseded version is kept as it was)."""
     if version.status == AgreementVersion.Status.SUPERSEDED:
         raise ValidationError("A superseded version is kept as it was; reprofile instead.")
+    check_programme_covers(year)
     target = AgreementTarget.objects.select_for_update().filter(version=version, year=year).first()
     values = {
         "in_year_cap_pence": in_year_cap_pence,

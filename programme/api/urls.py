@@ -13,6 +13,7 @@ router.register("progress-updates", views.ProgressUpdateViewSet, basename="progr
 router.register("milestones", views.MilestoneViewSet, basename="milestone")
 router.register("raid-items", views.RaidItemViewSet, basename="raid-item")
 router.register("kpis", views.KpiViewSet, basename="kpi")
+router.register("kpi-readings", views.KpiReadingViewSet, basename="kpi-reading")
 
 urlpatterns = [
     path("programme/summary/", views.ProgrammeSummaryView.as_view(), name="programme-summary"),

@@ -29,6 +29,13 @@ from programme.selectors.raid import (
     score_band,
     top_risks,
 )
+from programme.selectors.setup import (
+    kpi_computed_value,
+    milestone_baselines,
+    programme_get,
+    programme_years,
+    target_table,
+)
 from programme.selectors.summary import (
     latest_submitted_period,
     latest_submitted_updates,
@@ -42,15 +49,19 @@ from programme.selectors.summary import (
 __all__ = [
     "editable_strands",
     "field_changes",
+    "kpi_computed_value",
     "kpi_latest",
     "kpis_with_readings",
     "latest_submitted_period",
     "latest_submitted_updates",
     "milestones_due",
+    "milestone_baselines",
     "missing_updates",
     "monthly_forecast",
+    "programme_get",
     "programme_summary",
     "programme_targets_by_year",
+    "programme_years",
     "projects_by_strand",
     "raid_filter_choices",
     "raid_items",
@@ -67,6 +78,7 @@ __all__ = [
     "strand_projects",
     "strand_rag",
     "strand_with_people",
+    "target_table",
     "top_risks",
     "update_form_rows",
 ]

@@ -17,8 +17,9 @@ from programme.models import (
 
 
 def strand_list() -> QuerySet[Strand]:
-    """Every strand with its lead."""
-    return Strand.objects.select_related("lead").order_by("order", "name")
+    """Every strand with its lead and deputies."""
+    return Strand.objects.select_related("lead").prefetch_related("deputies").order_by(
+        "order", "name")
 
 
 def project_list() -> QuerySet[Project]:
@@ -48,8 +49,14 @@ def raid_list() -> QuerySet[RaidItem]:
     return RaidItem.objects.select_related("strand", "owner").order_by("-score", "pk")
 
 
+def kpi_reading_list() -> QuerySet[KpiReading]:
+    """Every KPI reading and milestone target, by KPI and date."""
+    return KpiReading.objects.select_related("kpi").order_by("kpi__order", "kpi_id", "date",
+                                                             "kind")
+
+
 def kpi_list() -> QuerySet[Kpi]:
     """Every KPI with its readings in date order."""
-    return Kpi.objects.select_related("strand").prefetch_related(
+    return Kpi.objects.select_related("strand", "owner").prefetch_related(
         Prefetch("readings", queryset=KpiReading.objects.order_by("date", "kind"))
     ).order_by("order", "name")

@@ -11,7 +11,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Prefetch, QuerySet
 
 from programme.models import Kpi, KpiReading, RaidItem, Strand
+from programme.selectors.setup import kpi_computed_value
 from send_tracker.dataversion import cached_selector
+from send_tracker.reporting import reporting_month_end
 
 # Score bands, named in words so a matrix cell never relies on colour.
 BANDS = ((15, "high"), (8, "medium"), (1, "low"))
@@ -155,8 +157,9 @@ def top_risks(*, limit: int = 5) -> list[dict[str, Any]]:
 
 
 def kpis_with_readings(*, strand_id: int | None = None) -> list[Kpi]:
-    """KPIs with their readings in date order, prefetched (two queries)."""
-    qs = Kpi.objects.select_related("strand").prefetch_related(
+    """Active KPIs (archived ones are kept, not shown) with their readings in date order,
+    prefetched (two queries)."""
+    qs = Kpi.objects.filter(active=True).select_related("strand").prefetch_related(
         Prefetch("readings", queryset=KpiReading.objects.order_by("date", "kind"))
     )
     if strand_id is not None:
@@ -173,11 +176,18 @@ def kpi_latest(*, on: date | None = None) -> list[dict[str, Any]]:
     """Each KPI's baseline, target, latest actual and the milestone target due by then.
 
     `on`: as at that date (a board summary's period end): readings dated later are left out.
+    A measure the tracker holds is computed as at `on` (default: the end of the reporting
+    month) by the selector the cohort and programme pages use, never read from typed rows.
     """
     result = []
     for kpi in kpis_with_readings():
         actuals = [r for r in kpi.readings.all()
                    if r.kind == KpiReading.Kind.ACTUAL and (on is None or r.date <= on)]
+        if kpi.measure:
+            day = on or reporting_month_end()
+            value = kpi_computed_value(kpi, on=day)
+            actuals = [] if value is None else [
+                KpiReading(kpi=kpi, date=day, kind=KpiReading.Kind.ACTUAL, value=value)]
         latest = actuals[-1] if actuals else None
         previous = actuals[-2] if len(actuals) > 1 else None
         milestone = None

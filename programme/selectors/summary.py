@@ -43,14 +43,12 @@ def latest_submitted_updates(
     return qs.order_by("project_id", "-period").distinct("project_id")
 
 
-def _targets(year: FinancialYear) -> tuple[int | None, dict[int, int], dict[int, int]]:
-    """(programme target or None, strand id → target, strand id → Σ its project targets)."""
+def _split_targets(rows) -> tuple[int | None, dict[int, int], dict[int, int]]:
+    """(programme target or None, strand id → own target, strand id → Σ its project targets)
+    from (strand id, project id, project's strand id, amount) rows of one year."""
     programme: int | None = None
     by_strand: dict[int, int] = {}
     by_strand_projects: dict[int, int] = defaultdict(int)
-    rows = SavingsTarget.objects.filter(year=year.start_year).values_list(
-        "strand_id", "project_id", "project__strand_id", "amount_pence"
-    )
     for strand_id, project_id, project_strand_id, amount in rows:
         if project_id:
             by_strand_projects[project_strand_id] += amount
@@ -59,6 +57,31 @@ def _targets(year: FinancialYear) -> tuple[int | None, dict[int, int], dict[int,
         else:
             programme = amount
     return programme, by_strand, dict(by_strand_projects)
+
+
+_TARGET_COLUMNS = ("strand_id", "project_id", "project__strand_id", "amount_pence")
+
+
+def _targets(year: FinancialYear) -> tuple[int | None, dict[int, int], dict[int, int]]:
+    """(programme target or None, strand id → target, strand id → Σ its project targets)."""
+    return _split_targets(
+        SavingsTarget.objects.filter(year=year.start_year).values_list(*_TARGET_COLUMNS)
+    )
+
+
+def targets_by_year() -> dict[int, dict[str, Any]]:
+    """Start year → {"programme": row or None, "strands": strand id → its target (own row,
+    else Σ its projects'), "allocated": Σ of those}; every strand, active or not. One query."""
+    rows: dict[int, list] = defaultdict(list)
+    for year, *row in SavingsTarget.objects.values_list("year", *_TARGET_COLUMNS):
+        rows[year].append(row)
+    result = {}
+    for year in sorted(rows):
+        programme, own, projects = _split_targets(rows[year])
+        strands = {**projects, **own}
+        result[year] = {"programme": programme, "strands": strands,
+                        "allocated": sum(strands.values())}
+    return result
 
 
 @cached_selector  # once per data version, not per page
@@ -110,20 +133,11 @@ def programme_summary(*, year: FinancialYear, period: int) -> dict[str, Any]:
 def programme_targets_by_year() -> dict[int, int]:
     """Start year → the programme's cumulative in-year savings target T(y) in pence.
 
-    The programme-level row where there is one, else the sum of the strands' targets.
+    The programme-level row where there is one, else the sum of the strands' targets (a
+    strand's own row, else the sum of its projects', as programme_summary reads them).
     """
-    programme: dict[int, int] = {}
-    strands: dict[int, int] = defaultdict(int)
-    rows = SavingsTarget.objects.filter(project__isnull=True).values_list(
-        "year", "strand_id", "amount_pence"
-    )
-    for year, strand_id, amount in rows:
-        if strand_id is None:
-            programme[year] = amount
-        else:
-            strands[year] += amount
-    return {year: programme.get(year, strands.get(year, 0))
-            for year in sorted(set(programme) | set(strands))}
+    return {year: row["allocated"] if row["programme"] is None else row["programme"]
+            for year, row in targets_by_year().items()}
 
 
 @cached_selector  # once per data version, not per page

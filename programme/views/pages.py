@@ -228,8 +228,10 @@ def kpi_page(request: HttpRequest) -> HttpResponse:
         return response
     latest = {row["slug"]: row for row in selectors.kpi_latest()}
     return render(request, "programme/kpis.html", {
-        "rows": [{"kpi": k, "latest": latest[k.slug], "chart": c} for k, c in zip(
-            kpis, kpi_charts, strict=True)],
+        "rows": [{"kpi": k, "latest": latest[k.slug], "chart": c,
+                  # the owner enters a typed KPI's readings; a computed one takes none
+                  "record": not k.measure and services.can_record_kpi(request.user, k)}
+                 for k, c in zip(kpis, kpi_charts, strict=True)],
     })
 
 

@@ -322,6 +322,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RagEnum": "programme.models.Rag",
         "MitigationStatusEnum": "finance.models.Mitigation.Status",
+        "KpiReadingKindEnum": "programme.models.KpiReading.Kind",
     },
 }
 

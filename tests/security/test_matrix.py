@@ -29,6 +29,8 @@ FIN = frozenset({FINANCE, ADMIN})
 LEADS = frozenset({LEAD, ADMIN})
 DIR = frozenset({DIRECTOR, PM, ADMIN})
 BOARD = frozenset({DIRECTOR, PM, FINANCE, ADMIN})
+PMS = frozenset({PM, ADMIN})  # the programme office: set-up
+MILESTONES = frozenset({LEAD, PM, ADMIN})
 NONE: frozenset[str] = frozenset()
 
 # Pages: url name -> roles that may open it. Public pages are in test_access.PUBLIC.
@@ -39,6 +41,11 @@ PAGE_RULES: dict[str, frozenset[str]] = {
     "programme:update": LEADS, "programme:raid_new": LEADS, "programme:raid_edit": LEADS,
     "programme:raid_convert": LEADS, "programme:milestone_edit": LEADS,
     "programme:compliance": DIR,
+    "programme:kpi_reading": ALL,  # the KPI's owner (object rule: can_record_kpi), else 403
+    **{f"setup:{name}": PMS for name in (
+        "index", "years", "programme_targets", "strand_new", "strand_edit", "project_new",
+        "project_edit", "project_targets", "project_milestones", "milestone_edit",
+        "milestone_rebaseline", "kpi_new", "kpi_edit", "kpi_targets")},
     "finance:dashboard": ALL, "finance:pressures": ALL, "finance:income": ALL,
     "finance:agreement": ALL, "finance:trajectory": ALL, "finance:trajectory-status": ALL,
     "finance:scenario": ALL,
@@ -82,13 +89,16 @@ API_RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "/api/v1/decisions/": (FIN, FIN),
     "/api/v1/overpayment-flags/": (FIN, FIN),
     "/api/v1/programme/summary/": (ALL, NONE),
-    "/api/v1/strands/": (ALL, NONE),
-    "/api/v1/projects/": (ALL, NONE),
-    "/api/v1/savings-targets/": (ALL, NONE),
+    "/api/v1/strands/": (ALL, PMS),
+    "/api/v1/projects/": (ALL, PMS),
+    "/api/v1/savings-targets/": (ALL, PMS),
     "/api/v1/progress-updates/": (ALL, LEADS),
-    "/api/v1/milestones/": (ALL, LEADS),
+    "/api/v1/milestones/": (ALL, MILESTONES),
+    "/api/v1/milestones/{id}/rebaseline/": (ALL, PMS),
     "/api/v1/raid-items/": (ALL, LEADS),
-    "/api/v1/kpis/": (ALL, NONE),
+    "/api/v1/kpis/": (ALL, PMS),
+    # Any role may try; only the KPI's owner (or the programme office) records: 403 otherwise.
+    "/api/v1/kpi-readings/": (ALL, ALL),
     "/api/v1/trajectory/": (ALL, FIN),
     "/api/v1/finance/summary/": (ALL, FIN),
     "/api/v1/budget-lines/": (ALL, FIN),
