@@ -30,7 +30,7 @@ from programme.models import ProgressUpdate, Project
 from programme.periods import is_period_closed, update_deadline
 from programme.views.common import YearPeriod, period_choices, year_period_from
 from send_tracker.money import format_pounds
-from send_tracker.permissions import ADMIN, capability_required, has_role
+from send_tracker.permissions import ADMIN, can_edit_strand, capability_required, has_role
 
 # Service error keys → the form field that shows them.
 FIELD_OF = {"delivered_pence": "delivered", "forecast_pence": "forecast",
@@ -165,7 +165,12 @@ def _pending_for(request: HttpRequest, chosen: YearPeriod) -> dict[str, Any] | N
 
 def _to_check(request: HttpRequest, chosen: YearPeriod, formset, submit: list[str],
               reason: str) -> HttpResponse:
-    """Keep the answers (nothing is written) and show them on the check-your-answers page."""
+    """Keep the answers (nothing is written) and show them on the check-your-answers page.
+
+    A project the user may not update is refused here (403), as the service would refuse it."""
+    for project in Project.objects.select_related("strand").filter(pk__in=submit):
+        if not can_edit_strand(request.user, project.strand):
+            raise PermissionDenied("You can update only the strands you lead or deputise.")
     query = _page_query(request, chosen)
     request.session[PENDING] = {
         "year": chosen.year.start_year, "period": chosen.period, "query": query,
