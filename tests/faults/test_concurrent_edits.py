@@ -7,11 +7,13 @@ import threading
 
 import pytest
 
+from send_tracker.money import format_pounds
 from tests.live.stack import LiveClient, run_manage
 
 pytestmark = [pytest.mark.slow]
 
 URL = "/programme/update/?year=2024-25&period=6"
+CHECK = "/programme/update/check/?year=2024-25&period=6"  # check your answers, then submit
 FORECAST = "updates-0-forecast"
 
 
@@ -35,15 +37,18 @@ def test_two_leads_saving_the_same_project_at_once_one_wins_and_nothing_is_lost(
     delivered = float(forms["lead"]["updates-0-delivered"])
     forms["lead"][FORECAST] = f"{delivered + 111_111:.2f}"
     forms["deputy"][FORECAST] = f"{delivered + 222_222:.2f}"
-    for form in forms.values():
-        form["action"] = "submit"
+    for who, client in (("lead", lead), ("deputy", deputy)):
+        forms[who]["action"] = "submit"
+        status, body = client.post(URL, forms[who])  # to check your answers: nothing written
+        assert status == 200, body[:500]
+        assert "Check your answers" in body
 
     barrier = threading.Barrier(2)
     results: dict[str, tuple[int, str]] = {}
 
     def save(who: str, client: LiveClient) -> None:
         barrier.wait()
-        results[who] = client.post(URL, forms[who])
+        results[who] = client.post(CHECK, {})  # both confirm at once
 
     threads = [threading.Thread(target=save, args=("lead", lead)),
                threading.Thread(target=save, args=("deputy", deputy))]
@@ -59,8 +64,8 @@ def test_two_leads_saving_the_same_project_at_once_one_wins_and_nothing_is_lost(
     body = results[loser][1]
     summary = body[body.find("govuk-error-summary"):][:1500]
     assert "after you opened it, so your changes were not saved" in body, summary
-    # The loser's figures are still on the form to check and save again: nothing lost.
-    assert forms[loser][FORECAST] in body
+    # The loser's figures are still on the check page to submit again: nothing lost.
+    assert format_pounds(round(float(forms[loser][FORECAST]) * 100)) in body
     forecast, new_version = db.query(
         "SELECT forecast_pence, version FROM programme_progressupdate WHERE project_id = %s "
         "AND year = 2024 AND period = 6", [project])[0]

@@ -138,7 +138,7 @@ def test_the_update_form_with_errors_is_accessible_and_links_each_error(page_as)
     page.goto("/programme/update/")
     page.locator("#id_updates-0-forecast").fill("not a number")
     page.locator("#id_updates-1-delivered").fill("-5")
-    page.get_by_role("button", name="Submit").click()
+    page.get_by_role("button", name="Check and submit all", exact=True).click()
     summary = page.locator(".govuk-error-summary")
     links = summary.locator("a")
     assert links.count() >= 2

@@ -26,7 +26,9 @@ def test_a_programme_change_shows_on_the_strands_history(live_stack):
     fields["updates-0-commentary"] = "History check: commentary changed."
     fields["action"] = "submit"
     status, _ = lead.post("/programme/update/?year=2024-25&period=6", fields)
-    assert status == 200
+    assert status == 200  # check your answers
+    status, _ = lead.post("/programme/update/check/?year=2024-25&period=6", {})
+    assert status == 200  # submitted: the confirmation panel
     _, body = lead.get("/programme/strands/sufficiency/?year=2024-25&period=6")
     section = history_section(body, "History of changes")
     text = re.sub(r"<[^>]+>", " ", section)
