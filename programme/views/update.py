@@ -323,8 +323,9 @@ def update_check(request: HttpRequest) -> HttpResponse:
             for item in items:
                 project = item["row"]["project"] if item["row"] else None
                 if project is None or item["form"].errors:
-                    problems.append(f"{item['answers'].get('project')}: this project cannot be "
-                                    "updated now: change its answers.")
+                    problems.append("A project in these answers is closed or no longer "
+                                    "exists, so nothing was submitted: go back to the form and "
+                                    "check your answers again.")
                     continue
                 data = item["values"]
                 try:
