@@ -729,3 +729,23 @@ def test_one_project_of_a_closed_period_needs_an_administrator_and_a_reason(
     update = ProgressUpdate.objects.get(project=programme["a1"], period=5)
     assert update.forecast_pence == 75 * K
     assert update.history.latest().history_change_reason == "Ledger correction"
+
+
+def test_the_update_page_and_check_answers_read_a_fixed_number_of_queries(
+    in_october_2024, build, programme, lead_client, django_assert_max_num_queries
+):
+    def measure():
+        with django_assert_max_num_queries(20) as page_queries:
+            page = lead_client.get("/programme/update/")
+        counts = [len(page_queries.captured_queries)]
+        checked = lead_client.post("/programme/update/", _page_data(page, "submit"))
+        with django_assert_max_num_queries(20) as check_queries:
+            assert lead_client.get(checked["Location"]).status_code == 200
+        return (*counts, len(check_queries.captured_queries))
+
+    small = measure()
+    for n in range(20):
+        project = build.project(programme["a"], f"More {n}")
+        build.target(10 * K, project=project)
+        build.update(project, 5, 5 * K, K)
+    assert measure() == small, small
