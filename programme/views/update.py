@@ -255,7 +255,7 @@ def update_form(request: HttpRequest) -> HttpResponse:
                 if not problems:
                     messages.success(request, f"{len(formset.forms)} project updates saved as "
                                               f"drafts for {chosen.label}.")
-                    return redirect(f"{reverse('programme:update')}?{request.GET.urlencode()}")
+                    return redirect(f"{reverse('programme:update')}?{_page_query(request, chosen)}")
                 formset = _show_problems(formset, problems, request.POST)
             forms_shown = list(formset.forms)
     has_errors = any(f.is_bound and f.errors for f in forms_shown) or bool(

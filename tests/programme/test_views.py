@@ -749,3 +749,19 @@ def test_the_update_page_and_check_answers_read_a_fixed_number_of_queries(
         build.target(10 * K, project=project)
         build.update(project, 5, 5 * K, K)
     assert measure() == small, small
+
+
+def test_saving_drafts_after_a_change_link_shows_the_saved_figures_not_the_checked_ones(
+    in_october_2024, programme, lead_client
+):
+    ProgressUpdate.objects.filter(project=programme["a2"], period=6).update(status="draft")
+    page = lead_client.get("/programme/update/")
+    lead_client.post("/programme/update/", _page_data(page, "submit",
+                                                      **{"updates-0-forecast": "90000"}))
+    url = "/programme/update/?year=2024-25&period=6&change=1"
+    change = lead_client.get(url)
+    saved = lead_client.post(url, _page_data(change, "draft", **{"updates-0-forecast": "91000"}))
+    assert saved.status_code == 302
+    assert "change=1" not in saved["Location"]
+    after = lead_client.get(saved["Location"])
+    assert after.context["formset"].forms[0].initial["forecast"] == "91000.00"
