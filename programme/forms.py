@@ -30,15 +30,23 @@ class ProgressUpdateForm(forms.Form):
                         "invalid": "Delivered to date must be an amount in pounds, like 120000",
                         "min_value": "Delivered to date cannot be negative"},
     )
+    # GOV.UK radios with the tracker's BRAG words (Rag's labels, "Green – on track"), never a
+    # select or a colour alone; the template draws them in a fieldset with a legend.
     confidence = forms.ChoiceField(
-        label="Delivery confidence", choices=[("", "Choose a rating"), *Rag.choices],
-        widget=forms.Select(attrs={"class": "govuk-select"}),
-        error_messages={"required": "Choose a delivery confidence rating"},
+        label="Delivery confidence", choices=Rag.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Choose a delivery confidence rating",
+                        "invalid_choice": "Choose a delivery confidence rating from the list"},
     )
     commentary = forms.CharField(
         label="Commentary", required=False, max_length=4000,
         widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 3}),
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Each field's hint (last month's figure beside it) is read with the field.
+        for name in ("forecast", "delivered", "commentary"):
+            self.fields[name].widget.attrs["aria-describedby"] = f"{self[name].auto_id}-hint"
 
     def clean(self):
         data = super().clean()

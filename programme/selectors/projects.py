@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from programme.models import Milestone, ProgressUpdate, Project, Strand
+from programme.models import Milestone, ProgressUpdate, Project, SavingsTarget, Strand
 from send_tracker.dataversion import cached
 from send_tracker.fiscal import FinancialYear, period_end, period_start
 from send_tracker.permissions import ADMIN, LEAD, has_role
@@ -27,11 +27,13 @@ def editable_strands(user: Any) -> QuerySet[Strand]:
 def update_form_rows(
     *, strand_ids: list[int], year: FinancialYear, period: int
 ) -> list[dict[str, Any]]:
-    """The open projects of the strands, each with this period's update and the one before it.
+    """The open projects of the strands, each with this period's update, the one before it and
+    the project's savings target for the year (`target_pence`, None where it has none).
 
     The previous update is each project's last submitted one before this period (however many
     months back): it pre-fills the form when this period has none yet, so a lead with nothing
-    to change submits without typing. Three queries.
+    to change submits without typing; the form shows it, and the target, beside the fields.
+    Four queries.
     """
     projects = list(
         Project.objects.filter(strand_id__in=strand_ids)
@@ -53,8 +55,14 @@ def update_form_rows(
         .distinct("project_id")
     )
     previous = {u.project_id: u for u in earlier}
+    targets = dict(
+        SavingsTarget.objects.filter(project_id__in=ids, year=year.start_year).values_list(
+            "project_id", "amount_pence"
+        )
+    )
     return [
-        {"project": p, "update": current.get(p.pk), "previous": previous.get(p.pk)}
+        {"project": p, "update": current.get(p.pk), "previous": previous.get(p.pk),
+         "target_pence": targets.get(p.pk)}
         for p in projects
     ]
 

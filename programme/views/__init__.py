@@ -10,7 +10,7 @@ from programme.views.pages import (
     raid_log,
     strand_detail,
 )
-from programme.views.update import update_form
+from programme.views.update import update_check, update_done, update_form
 
 __all__ = [
     "compliance",
@@ -22,5 +22,7 @@ __all__ = [
     "raid_edit",
     "raid_log",
     "strand_detail",
+    "update_check",
+    "update_done",
     "update_form",
 ]

@@ -145,7 +145,7 @@ def test_the_update_form_with_errors_is_accessible_and_links_each_error(page_as)
     page.goto("/programme/update/")
     page.locator("#id_updates-0-forecast").fill("not a number")
     page.locator("#id_updates-1-delivered").fill("-5")
-    page.get_by_role("button", name="Submit").click()
+    page.get_by_role("button", name="Check and submit all", exact=True).click()
     summary = page.locator(".govuk-error-summary")
     links = summary.locator("a")
     assert links.count() >= 2
@@ -155,3 +155,21 @@ def test_the_update_form_with_errors_is_accessible_and_links_each_error(page_as)
         assert page.locator(target).count() == 1, target  # each error links to its field
     assert not axe_violations(page)
     screenshot(page, "a11y-update-form-errors")
+
+
+def test_check_your_answers_and_the_confirmation_panel_are_accessible(page_as):
+    page = page_as("lead-sufficiency", bypass_csp=True)
+    page.goto("/programme/update/")
+    assert not axe_violations(page)  # the radios, the hints and the per-project buttons
+    page.locator("#project-0 button[value^=check-]").click()
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Check your answers before submitting")
+    # Each Change link goes back to a field that exists on the form.
+    change = page.locator(".govuk-summary-list__actions a").first.get_attribute("href")
+    assert change.split("#")[1] == "id_updates-0-forecast"
+    assert not axe_violations(page)
+    screenshot(page, "a11y-update-check-answers")
+    page.get_by_role("button", name="Submit update", exact=True).click()
+    assert page.locator(".govuk-panel--confirmation").count() == 1
+    assert not axe_violations(page)
+    screenshot(page, "a11y-update-submitted")

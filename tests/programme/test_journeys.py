@@ -40,7 +40,12 @@ def test_a_lead_submits_the_open_periods_figures_and_the_overview_and_charts_cha
         data.update({f"updates-{i}-{name}": value for name, value in form.initial.items()
                      if value is not None})
     data["updates-0-forecast"] = str(int(float(forms[0].initial["forecast"])) + 100_000)
-    assert lead.post("/programme/update/", data).status_code == 302
+    checked = lead.post("/programme/update/", data)
+    assert checked.status_code == 302  # to check your answers: nothing written yet
+    from programme.models import ProgressUpdate
+
+    assert not ProgressUpdate.objects.filter(year=2024, period=7).exists()
+    assert lead.post(checked["Location"]).status_code == 302  # confirmed
     assert lead.get(SUMMARY).json() == before  # P6, the reporting month, is closed: unchanged
     after = lead.get(SUMMARY.replace("period=6", "period=7")).json()
     assert after["forecast_pence"] == 1_110_000_000  # £11.0m + £100,000
@@ -91,7 +96,9 @@ def test_the_demo_lead_form_is_for_p7_pre_filled_from_p6_on_any_day(seeded, toda
         for i, form in enumerate(forms):
             data.update({f"updates-{i}-{name}": value for name, value in form.initial.items()
                          if value is not None})
-        assert lead.post("/programme/update/", data).status_code == 302
+        checked = lead.post("/programme/update/", data)
+        assert checked.status_code == 302
+        assert lead.post(checked["Location"]).status_code == 302  # check answers: submit
     p7 = ProgressUpdate.objects.filter(year=2024, period=7, status="submitted")
     assert p7.count() == len(forms) == 5
     assert sorted(p7.values_list("forecast_pence", flat=True)) == sorted(

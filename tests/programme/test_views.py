@@ -119,6 +119,7 @@ def test_a_lead_submits_this_months_figures_and_the_overview_changes(
                      f"updates-{i}-confidence": "green", f"updates-{i}-commentary": "ok"})
     response = client.post("/programme/update/", data)
     assert response.status_code == 302
+    assert _confirm(client, response).status_code == 302
     after = client.get("/programme/?year=2024-25&period=6").content.decode()
     assert "£300,000" in after  # Alpha: 2 × £150,000
 
@@ -129,6 +130,19 @@ def test_the_update_form_is_prefilled_from_last_month(in_october_2024, programme
     assert initial[programme["a1"].pk]["forecast"] == "80000.00"  # P5's figure
     assert initial[programme["a1"].pk]["version"] is None  # a new update for P6
     assert initial[programme["a2"].pk]["version"] == 1  # P6 exists
+
+
+def _confirm(client, response):
+    """Follow "Check and submit" to the check-your-answers page and confirm there."""
+    assert response.status_code == 302, response.content[:300]
+    check = response["Location"]
+    assert check.startswith("/programme/update/check/")
+    return client.post(check)
+
+
+def _submit(client, project, **kwargs):
+    """Post one project's answers and confirm them on the check-your-answers page."""
+    return _confirm(client, _post(client, project, **kwargs))
 
 
 def _post(client, project, *, forecast="1000", delivered="10", version="", extra=None,
@@ -170,16 +184,20 @@ def test_the_form_refuses_a_stale_version_and_shows_what_changed(
 ):
     deputy = make_user(LEAD, first_name="Dee", last_name="Puty")
     programme["a"].deputies.add(deputy)
-    assert _post(client_for(deputy), programme["a2"], forecast="45000", version="1").status_code \
-        == 302
-    response = _post(lead_client, programme["a2"], forecast="99000", version="1")
+    assert _submit(client_for(deputy), programme["a2"], forecast="45000",
+                   version="1").status_code == 302
+    response = _submit(lead_client, programme["a2"], forecast="99000", version="1")
     assert response.status_code == 400
     html = response.content.decode()
     assert "Dee Puty saved this update" in html
     assert "Forecast: £50,000 → £45,000" in html
+    assert "£99,000" in html  # the lead's answer is kept, not lost
     assert ProgressUpdate.objects.get(project=programme["a2"], period=6).forecast_pence == 45 * K
-    # The re-shown form carries the newer version, so saving again is a deliberate overwrite.
-    assert response.context["formset"].forms[0]["version"].value() == "2"
+    # The kept answer now carries the newer version, so confirming again is a deliberate
+    # overwrite.
+    assert response.context["items"][0]["values"]["version"] == 2
+    assert lead_client.post(response.wsgi_request.get_full_path()).status_code == 302
+    assert ProgressUpdate.objects.get(project=programme["a2"], period=6).forecast_pence == 99 * K
 
 
 def test_a_closed_period_is_read_only_for_a_lead(in_october_2024, programme, lead_client):
@@ -203,7 +221,10 @@ def test_an_administrator_needs_a_reason_for_a_closed_period(in_october_2024, pr
     refused = admin_client_role.post(url, data)
     assert refused.status_code == 400
     assert 'href="#id_reason"' in refused.content.decode()
-    assert admin_client_role.post(url, {**data, "reason": "Finance correction"}).status_code == 302
+    checked = admin_client_role.post(url, {**data, "reason": "Finance correction"})
+    assert ProgressUpdate.objects.get(project=programme["a1"], period=5).forecast_pence == 80 * K
+    assert "Finance correction" in admin_client_role.get(checked["Location"]).content.decode()
+    assert _confirm(admin_client_role, checked).status_code == 302
     update = ProgressUpdate.objects.get(project=programme["a1"], period=5)
     assert update.forecast_pence == 75 * K
     assert update.history.latest().history_change_reason == "Finance correction"
@@ -508,3 +529,239 @@ def test_milestones_are_overdue_as_at_the_end_of_the_reporting_month(
             for r in director_client.get(f"/programme/strands/{programme['a'].slug}/")
             .context["milestones"]}
     assert rows == {"Due in September": True, "Due in October": False}
+
+
+# The lead's monthly update, issue 14 part 3: what changed, one project at a time, BRAG radios,
+# check your answers, confirmation.
+
+def _page_data(page, action, **changes):
+    """The update page posted as it was shown (pre-filled), with `changes` by field name."""
+    forms = page.context["formset"].forms
+    data = {"updates-TOTAL_FORMS": str(len(forms)), "updates-INITIAL_FORMS": str(len(forms)),
+            "updates-MIN_NUM_FORMS": "0", "updates-MAX_NUM_FORMS": "1000", "action": action}
+    for i, form in enumerate(forms):
+        data.update({f"updates-{i}-{name}": "" if value is None else value
+                     for name, value in form.initial.items()})
+    data.update(changes)
+    return data
+
+
+def test_each_project_shows_its_target_and_last_submitted_figures_beside_its_fields(
+    in_october_2024, programme, build, lead_client
+):
+    build.target(120 * K, project=programme["a1"])
+    build.update(programme["a1"], 4, 70 * K, 20 * K, confidence="red")  # older: not shown
+    html = lead_client.get("/programme/update/").content.decode()
+    alpha_one = html[html.index("<legend class=\"govuk-fieldset__legend govuk-fieldset__legend"
+                                "--m\">Alpha one"):html.index("Alpha two</legend>")]
+    assert "Target for 2024/25" in alpha_one
+    assert "£120,000" in alpha_one
+    assert "No project target" in html[html.index("Alpha two</legend>"):]
+    # Last month's (P5's) figures, each in the hint read with its field.
+    assert 'id="id_updates-0-forecast-hint">Last submitted, P5 2024/25: £80,000' in alpha_one
+    assert 'aria-describedby="id_updates-0-forecast-hint"' in alpha_one
+    assert 'id="id_updates-0-delivered-hint">Last submitted, P5 2024/25: £30,000' in alpha_one
+    assert "Last submitted, P5 2024/25: Green – on track" in alpha_one
+    assert "£70,000" not in alpha_one
+
+
+def test_delivery_confidence_is_a_fieldset_of_radios_with_the_brag_words(
+    in_october_2024, programme, lead_client
+):
+    html = lead_client.get("/programme/update/").content.decode()
+    assert '<select' not in html.split('id="project-0"')[1]  # no select in the projects
+    assert html.count('<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">'
+                      'Delivery confidence</legend>') == 2
+    for code, words in (("blue", "Blue – delivered"), ("green", "Green – on track"),
+                        ("amber", "Amber – at risk"), ("red", "Red – off track")):
+        assert f'name="updates-0-confidence" type="radio" value="{code}"' in html
+        assert f'>{words}</label>' in html
+    # Pre-filled: P5's "green" is chosen for Alpha one.
+    assert 'name="updates-0-confidence" type="radio" value="green" checked' in html
+
+
+def test_a_missing_rating_links_from_the_error_summary_to_the_first_radio(
+    in_october_2024, programme, lead_client
+):
+    page = lead_client.get("/programme/update/")
+    response = lead_client.post("/programme/update/", _page_data(
+        page, f"check-{programme['a1'].pk}", **{"updates-0-confidence": ""}))
+    assert response.status_code == 400
+    assert 'href="#id_updates-0-confidence_0"' in response.content.decode()
+
+
+def test_a_lead_saves_one_project_as_a_draft_and_the_others_keep_what_was_typed(
+    in_october_2024, programme, lead_client
+):
+    page = lead_client.get("/programme/update/")
+    response = lead_client.post("/programme/update/", _page_data(
+        page, f"draft-{programme['a1'].pk}", **{"updates-0-forecast": "81000",
+                                                 "updates-1-forecast": "55555"}))
+    assert response.status_code == 200
+    assert "Alpha one: draft saved for P6 (September) 2024/25" in response.content.decode()
+    saved = ProgressUpdate.objects.get(project=programme["a1"], period=6)
+    assert (saved.status, saved.forecast_pence, saved.version) == ("draft", 81 * K, 1)
+    # Alpha two was not saved, but what was typed into it is still on the page.
+    assert ProgressUpdate.objects.get(project=programme["a2"], period=6).forecast_pence == 50 * K
+    forms = {f.initial["project"]: f for f in response.context["formset"].forms}
+    assert forms[programme["a2"].pk].initial["forecast"] == "55555"
+    assert forms[programme["a1"].pk].initial["version"] == 1  # the draft now on the page
+    # Saving the draft again from this page works: it carries the draft's version.
+    again = lead_client.post("/programme/update/", _page_data(
+        response, f"draft-{programme['a1'].pk}", **{"updates-0-forecast": "82000"}))
+    assert again.status_code == 200
+    assert ProgressUpdate.objects.get(project=programme["a1"], period=6).version == 2
+
+
+def test_a_stale_one_project_save_is_refused_and_what_was_typed_is_kept(
+    in_october_2024, programme, lead_client, make_user, client_for
+):
+    deputy = make_user(LEAD, first_name="Dee", last_name="Puty")
+    programme["a"].deputies.add(deputy)
+    page = lead_client.get("/programme/update/")  # the lead reads version 1 of Alpha two
+    assert _submit(client_for(deputy), programme["a2"], forecast="45000",
+                   version="1").status_code == 302
+    response = lead_client.post("/programme/update/", _page_data(
+        page, f"draft-{programme['a2'].pk}", **{"updates-1-forecast": "99000"}))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Dee Puty saved this update" in html
+    assert ProgressUpdate.objects.get(project=programme["a2"], period=6).forecast_pence == 45 * K
+    shown = response.context["pairs"][1][1]
+    assert shown["forecast"].value() == "99000"  # nothing lost
+    assert shown["version"].value() == "2"  # saving again deliberately replaces version 2
+
+
+def test_check_answers_shows_what_will_be_submitted_and_nothing_is_written_until_confirmed(
+    in_october_2024, programme, lead_client
+):
+    before = list(ProgressUpdate.objects.order_by("pk").values_list(
+        "pk", "forecast_pence", "status", "version"))
+    page = lead_client.get("/programme/update/")
+    checked = lead_client.post("/programme/update/", _page_data(
+        page, f"check-{programme['a1'].pk}", **{"updates-0-forecast": "90000",
+                                                 "updates-0-confidence": "amber",
+                                                 "updates-0-commentary": "Slipped a month"}))
+    assert checked.status_code == 302
+    check = lead_client.get(checked["Location"])
+    html = check.content.decode()
+    assert "Check your answers before submitting" in html
+    assert "Alpha one" in html
+    assert "Alpha two" not in html
+    assert "£90,000" in html
+    assert "Amber – at risk" in html
+    assert "Slipped a month" in html
+    assert "Last submitted (P5 2024/25): £80,000" in html  # what changed
+    assert ('href="/programme/update/?year=2024-25&amp;period=6&amp;change=1'
+            '#id_updates-0-forecast"') in html
+    assert list(ProgressUpdate.objects.order_by("pk").values_list(
+        "pk", "forecast_pence", "status", "version")) == before
+    # Change: the form shows the answers being checked, not the stored ones.
+    change = lead_client.get("/programme/update/?year=2024-25&period=6&change=1")
+    assert change.context["formset"].forms[0].initial["forecast"] == "90000"
+    assert lead_client.get("/programme/update/").context["formset"].forms[0].initial[
+        "forecast"] == "80000.00"
+    done = lead_client.post(checked["Location"])
+    assert done.status_code == 302
+    panel = lead_client.get(done["Location"]).content.decode()
+    assert "govuk-panel--confirmation" in panel
+    assert "Update submitted" in panel
+    assert "for P6 (September) 2024/25" in panel
+    saved = ProgressUpdate.objects.get(project=programme["a1"], period=6)
+    assert (saved.status, saved.forecast_pence, saved.confidence, saved.author) == (
+        "submitted", 90 * K, "amber", page.wsgi_request.user)
+    assert saved.history.count() == 1  # the audit trail has the submission
+    # Alpha two, not chosen, is unchanged.
+    a2 = ProgressUpdate.objects.get(project=programme["a2"], period=6)
+    assert (a2.forecast_pence, a2.version) == (50 * K, 1)
+
+
+def test_a_lead_with_nothing_to_change_submits_every_project_without_typing(
+    in_october_2024, programme, lead_client
+):
+    page = lead_client.get("/programme/update/")
+    checked = lead_client.post("/programme/update/", _page_data(page, "submit"))
+    assert lead_client.get(checked["Location"]).context["items"].__len__() == 2
+    assert lead_client.post(checked["Location"]).status_code == 302
+    a1 = ProgressUpdate.objects.get(project=programme["a1"], period=6)
+    assert (a1.status, a1.forecast_pence, a1.delivered_pence, a1.confidence) == (
+        "submitted", 80 * K, 30 * K, "green")  # P5's figures, carried forward
+    assert ProgressUpdate.objects.get(project=programme["a2"], period=6).version == 2
+
+
+def test_check_answers_with_nothing_waiting_goes_back_to_the_form(programme, lead_client):
+    response = lead_client.get("/programme/update/check/?year=2024-25&period=6")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/programme/update/")
+    assert lead_client.get("/programme/update/done/").status_code == 302
+
+
+def test_a_period_closed_while_its_answers_were_checked_still_needs_an_administrator(
+    programme, reporting_calendar, lead_client
+):
+    reporting_calendar(2024, 5)  # P6 open
+    page = lead_client.get("/programme/update/")
+    checked = lead_client.post("/programme/update/", _page_data(
+        page, f"check-{programme['a1'].pk}", **{"updates-0-forecast": "90000"}))
+    reporting_calendar(2024, 6)  # P6 closes before the lead confirms
+    refused = lead_client.post(checked["Location"])
+    assert refused.status_code == 400
+    assert "Only an administrator can change them" in refused.content.decode()
+    assert not ProgressUpdate.objects.filter(project=programme["a1"], period=6).exists()
+
+
+def test_one_project_of_a_closed_period_needs_an_administrator_and_a_reason(
+    in_october_2024, programme, lead_client, admin_client_role
+):
+    url = f"/programme/update/?year=2024-25&period=5&strand={programme['a'].slug}"
+    lead_page = lead_client.get(url)
+    assert lead_client.post(url, _page_data(
+        lead_page, f"check-{programme['a1'].pk}")).status_code == 400
+    page = admin_client_role.get(url)
+    one = f"check-{programme['a1'].pk}"
+    without = admin_client_role.post(url, _page_data(page, one, **{"updates-0-forecast": "1"}))
+    assert without.status_code == 400
+    assert 'href="#id_reason"' in without.content.decode()
+    checked = admin_client_role.post(url, _page_data(
+        page, one, **{"updates-0-forecast": "75000", "reason": "Ledger correction"}))
+    assert ProgressUpdate.objects.get(project=programme["a1"], period=5).forecast_pence == 80 * K
+    assert admin_client_role.post(checked["Location"]).status_code == 302
+    update = ProgressUpdate.objects.get(project=programme["a1"], period=5)
+    assert update.forecast_pence == 75 * K
+    assert update.history.latest().history_change_reason == "Ledger correction"
+
+
+def test_the_update_page_and_check_answers_read_a_fixed_number_of_queries(
+    in_october_2024, build, programme, lead_client, django_assert_max_num_queries
+):
+    def measure():
+        with django_assert_max_num_queries(20) as page_queries:
+            page = lead_client.get("/programme/update/")
+        counts = [len(page_queries.captured_queries)]
+        checked = lead_client.post("/programme/update/", _page_data(page, "submit"))
+        with django_assert_max_num_queries(20) as check_queries:
+            assert lead_client.get(checked["Location"]).status_code == 200
+        return (*counts, len(check_queries.captured_queries))
+
+    small = measure()
+    for n in range(20):
+        project = build.project(programme["a"], f"More {n}")
+        build.target(10 * K, project=project)
+        build.update(project, 5, 5 * K, K)
+    assert measure() == small, small
+
+
+def test_saving_drafts_after_a_change_link_shows_the_saved_figures_not_the_checked_ones(
+    in_october_2024, programme, lead_client
+):
+    ProgressUpdate.objects.filter(project=programme["a2"], period=6).update(status="draft")
+    page = lead_client.get("/programme/update/")
+    lead_client.post("/programme/update/", _page_data(page, "submit",
+                                                      **{"updates-0-forecast": "90000"}))
+    url = "/programme/update/?year=2024-25&period=6&change=1"
+    change = lead_client.get(url)
+    saved = lead_client.post(url, _page_data(change, "draft", **{"updates-0-forecast": "91000"}))
+    assert saved.status_code == 302
+    assert "change=1" not in saved["Location"]
+    after = lead_client.get(saved["Location"])
+    assert after.context["formset"].forms[0].initial["forecast"] == "91000.00"

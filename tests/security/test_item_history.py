@@ -22,11 +22,13 @@ def history_section(body: str, heading: str) -> str:
 
 def test_a_programme_change_shows_on_the_strands_history(live_stack):
     lead = LiveClient(live_stack.url).sign_in("lead-sufficiency")
-    fields = lead.form("/programme/update/?year=2024-25&period=6")
+    fields = lead.form("/programme/update/?year=2024-25&period=7")  # the open period
     fields["updates-0-commentary"] = "History check: commentary changed."
     fields["action"] = "submit"
-    status, _ = lead.post("/programme/update/?year=2024-25&period=6", fields)
-    assert status == 200
+    status, _ = lead.post("/programme/update/?year=2024-25&period=7", fields)
+    assert status == 200  # check your answers
+    status, _ = lead.post("/programme/update/check/?year=2024-25&period=7", {})
+    assert status == 200  # submitted: the confirmation panel
     _, body = lead.get("/programme/strands/sufficiency/?year=2024-25&period=6")
     section = history_section(body, "History of changes")
     text = re.sub(r"<[^>]+>", " ", section)

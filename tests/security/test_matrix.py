@@ -38,7 +38,8 @@ PAGE_RULES: dict[str, frozenset[str]] = {
     "overview": ALL,
     "programme:overview": ALL, "programme:export": ALL, "programme:raid": ALL,
     "programme:kpis": ALL, "programme:strand": ALL,
-    "programme:update": LEADS, "programme:raid_new": LEADS, "programme:raid_edit": LEADS,
+    "programme:update": LEADS, "programme:update_check": LEADS, "programme:update_done": LEADS,
+    "programme:raid_new": LEADS, "programme:raid_edit": LEADS,
     "programme:raid_convert": LEADS, "programme:milestone_edit": LEADS,
     "programme:compliance": DIR,
     "programme:kpi_reading": ALL,  # the KPI's owner (object rule: can_record_kpi), else 403
