@@ -17,6 +17,7 @@ briefing's (DESIGN.md) differ, the briefing's wins: 8,994 plans on 31 March 2024
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from placements.services import (
     overpayment_scan,
     placement_decision_record,
 )
+from send_tracker.models import ImportRecord
 from send_tracker.money import round_half_up
 
 D = dt.date
@@ -540,7 +542,12 @@ def seed_published_statistics(*, log: Callable[[str], None]) -> None:
         return
     files = (("statistical_neighbours", NEIGHBOURS_CSV), ("ehcp_statistics", RELEASE_ZIP))
     for kind, name in files:
-        record = run_import(kind=kind, data=(folder / name).read_bytes(), file_name=name)
+        data = (folder / name).read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if ImportRecord.objects.filter(kind=kind, file_sha256=digest, status="succeeded").exists():
+            log(f"placements: {name}: already imported")
+            continue  # a second seed changes nothing, and records no second import either
+        record = run_import(kind=kind, data=data, file_name=name)
         log(f"placements: {name}: {record.get_status_display().lower()}, "
             f"{record.rows_created} new, {record.rows_updated} revised"
             + "".join(f"; {w}" for w in record.warnings))

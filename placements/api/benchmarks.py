@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.generics import GenericAPIView
+from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -53,21 +53,19 @@ class BenchmarkSerializer(serializers.Serializer):
     periods = PeriodSerializer(many=True)
 
 
-class MeasureListView(GenericAPIView):
+class MeasureListView(ListAPIView):
     """Every published measure: code, name, definition, source file and columns."""
 
     permission_classes = [AGGREGATES]
     serializer_class = MeasureSerializer
 
-    def get(self, request: Request) -> Response:
-        rows = [
+    def get_queryset(self) -> list[dict]:
+        return [
             {"code": m.code, "name": m.name, "definition": m.definition, "file": m.file,
              "columns": list(m.columns), "basis": m.basis, "unit": m.unit,
              "direction": m.direction}
             for m in MEASURES
         ]
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class BenchmarkView(APIView):

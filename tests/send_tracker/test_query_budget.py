@@ -49,6 +49,9 @@ NOT_MEASURED = {
     "api/schema/": "the OpenAPI document: generated, no data",
     "api/docs/": "static Swagger UI page",
     "invitation/": "anonymous: an invitee's set-password link, one user's rows",
+    "programme/update/check/": "answers waiting in the session: tests/programme/test_views.py "
+                               "counts its queries with 2 and 22 projects",
+    "programme/update/done/": "a confirmation panel after a submit",
 }
 # Pattern fragments of write-only, per-record or download URLs (forms posted to, one object's
 # page, exports): their queries do not scale with the data; the list pages above cover the data.
