@@ -323,10 +323,16 @@ def test_the_board_summary_freezes_its_benchmarking_panel(figures):
 def test_the_demo_imports_the_shared_release_and_a_second_seed_changes_nothing(figures):
     from placements import demo
 
+    from send_tracker.models import ImportRecord
+
+    imports = ImportRecord.objects.count()
+    figures_before = PublishedFigure.objects.count()
     lines: list[str] = []
     demo.seed_published_statistics(log=lines.append)
     assert len(lines) == 2
-    assert all("imported, 0 new, 0 revised" in line for line in lines)
+    assert all("already imported" in line for line in lines)
+    assert ImportRecord.objects.count() == imports  # no second record of the same files
+    assert PublishedFigure.objects.count() == figures_before
 
 
 def test_a_programme_manager_uploads_a_release_file_in_the_browser(
