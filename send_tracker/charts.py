@@ -127,9 +127,10 @@ def label_line_ends(figure: go.Figure, *, fmt: Callable[[float], str] | None = N
     if not ends:
         return figure
     values = [y for t in figure.data for y in (t.y or []) if y is not None]
-    from_zero = figure.layout.yaxis.rangemode != "normal"  # the axis shows zero too
-    if from_zero:
-        values.append(0)
+    if figure.layout.yaxis.range and None not in figure.layout.yaxis.range:
+        values += list(figure.layout.yaxis.range)  # a fixed axis: its whole height
+    elif figure.layout.yaxis.rangemode != "normal":
+        values.append(0)  # the axis shows zero too
     span = (max(values) - min(values)) or 1
     plot_px = max((figure.layout.height or 360) - 130, 120)  # less margins, ticks, title
     gap = span * min_gap_px / plot_px
