@@ -111,6 +111,25 @@ def month_axis(labels: Sequence[str], *, every: int = 3) -> dict:
             "ticktext": list(labels[::every])}
 
 
+def _spread(wanted: list[float], gaps: list[float]) -> list[float]:
+    """Positions as close as possible (least squares) to `wanted` (ascending) with at least
+    `gaps[i]` between the i-th and the next: isotonic regression (pool adjacent violators) of
+    the wanted positions less the gaps below them, the gaps then added back."""
+    offsets = [0.0]
+    for g in gaps:
+        offsets.append(offsets[-1] + g)
+    blocks: list[list[float]] = []  # [mean, count]
+    for w, o in zip(wanted, offsets, strict=True):
+        blocks.append([w - o, 1])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            mean, count = blocks.pop()
+            prev = blocks[-1]
+            prev[0] = (prev[0] * prev[1] + mean * count) / (prev[1] + count)
+            prev[1] += count
+    flat = [mean for mean, count in blocks for _ in range(int(count))]
+    return [z + o for z, o in zip(flat, offsets, strict=True)]
+
+
 def label_line_ends(figure: go.Figure, *, fmt: Callable[[float], str] | None = None,
                     min_gap_px: int = 17) -> go.Figure:
     """Name each line at its last point (direct labels: no hunting in a legend), nudging labels
@@ -137,9 +156,14 @@ def label_line_ends(figure: go.Figure, *, fmt: Callable[[float], str] | None = N
     ends.sort(key=lambda e: e[1])
     # Long names wrap at 26 characters (Plotly's <br>): the plot keeps most of the width.
     lines = [textwrap.wrap(f"{name} {fmt(y)}" if fmt else name, 26) for _, y, _, name in ends]
+    needed = [gap * (len(a) + len(b)) / 2 for a, b in zip(lines, lines[1:], strict=False)]
+    shown = _spread([e[1] for e in ends], needed)
+    # The lowest label stays clear of the x axis's tick labels below the plot.
+    shown[0] = max(shown[0], min(values) + gap * len(lines[0]) / 2)
     for i in range(1, len(ends)):
-        needed = gap * (len(lines[i - 1]) + len(lines[i])) / 2
-        ends[i][2] = max(ends[i][2], ends[i - 1][2] + needed)
+        shown[i] = max(shown[i], shown[i - 1] + needed[i - 1])
+    for end, y in zip(ends, shown, strict=True):
+        end[2] = y
     texts = ["<br>".join(parts) for parts in lines]
     margin = figure.layout.margin.to_plotly_json() if figure.layout.margin else {}
     widest = max(len(part) for parts in lines for part in parts)

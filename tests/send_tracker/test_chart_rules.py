@@ -338,3 +338,18 @@ def test_board_pack_labels_that_would_collide_are_pushed_apart():
                 if t.text in ("One: 0", "Two: 0"))
     assert len(ys) == 2
     assert ys[1] - ys[0] >= 14
+
+
+def test_line_end_labels_that_would_collide_spread_around_their_lines_not_only_upwards():
+    figure = go.Figure(layout=shared.base_layout(height=360))  # 230 px of plot for 0..100
+    for name, end in (("A", 50), ("B", 50), ("C", 50), ("D", 100)):
+        figure.add_trace(go.Scatter(x=[0, 1], y=[0, end], name=name, mode="lines"))
+    shared.label_line_ends(figure)
+    shown = {a.text: a.y for a in figure.layout.annotations}
+    gap = 100 * 17 / 230
+    assert shown["B"] - shown["A"] >= gap - 1e-9
+    assert shown["C"] - shown["B"] >= gap - 1e-9
+    assert shown["A"] < 50 < shown["C"]  # the cluster is centred on where its lines end
+    assert shown["B"] == pytest.approx(50)
+    assert shown["D"] == pytest.approx(100)
+    assert figure.layout.showlegend is False  # every line is named where it ends
