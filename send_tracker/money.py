@@ -44,15 +44,6 @@ def format_money(pence: int | Decimal | None) -> str:
     return format_pounds(pence)
 
 
-def format_change(pence: int | None) -> str:
-    """A movement with its direction in words: `up £1.2m`, `down £300,000`, `no change`."""
-    if pence is None:
-        return "–"
-    if pence == 0:
-        return "no change"
-    return f"{'up' if pence > 0 else 'down'} {format_money(abs(pence))}"
-
-
 def format_millions(pence: int | Decimal | None) -> str:
     """Always in £m with one decimal, for every label of one chart: `£0.8m` beside `£4.4m`
     (where format_money would say `£800,000`), so a chart keeps one unit."""
@@ -61,3 +52,13 @@ def format_millions(pence: int | Decimal | None) -> str:
     pence = Decimal(pence)
     millions = round_half_up(abs(pence) / Decimal(100_000_000), 1)
     return f"{_sign(pence) if millions else ''}£{millions:,.1f}m"
+
+
+def format_change(pence: int | None) -> str:
+    """A movement with its direction in words: `up £1.2m`, `down £300,000`, `no change`."""
+    if pence is None:
+        return "–"
+    if pence == 0:
+        return "no change"
+    return f"{'up' if pence > 0 else 'down'} {format_money(abs(pence))}"
+
