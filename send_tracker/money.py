@@ -61,4 +61,3 @@ def format_change(pence: int | None) -> str:
     if pence == 0:
         return "no change"
     return f"{'up' if pence > 0 else 'down'} {format_money(abs(pence))}"
-
