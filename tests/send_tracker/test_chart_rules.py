@@ -96,7 +96,25 @@ BOARD = {"trajectory": {"points": [
 SCENARIOS = [("Baseline", _run(0)), ("Optimistic", _run(-10)), ("Pessimistic", _run(20))]
 VERSIONS = [_version("Original agreement", 3_120_000_000), _version("Reprofile 1", 4 * 10**9)]
 
+def _benchmarks() -> dict:
+    """benchmark_overview's shape: a percentage and a count measure, four years, comparators."""
+    def measure(code, unit):
+        return SimpleNamespace(code=code, name=code.replace("_", " ").capitalize(), unit=unit,
+                               is_percent=unit == "percent", definition="Defined.",
+                               source="DfE", direction_words="highest first")
+    points = [{"label": f"{y}", "time_period": y, "council": 10 + n, "median": 11 + n,
+               "q1": 9 + n, "q3": 13 + n, "region": 12, "england": 12.5, "release": None}
+              for n, y in enumerate(range(2021, 2025))]
+    ranking = [{"rank": r, "name": f"LA {r}", "value": 20 - r, "is_council": r == 3}
+               for r in range(1, 9)]
+    return {"measures": [{"measure": measure(code, unit), "series": points, "ranking": ranking,
+                          "latest_label": "2024"}
+                         for code, unit in (("timely_pct", "percent"), ("plans", "number"))],
+            "council": "Devon", "region": "South West"}
+
+
 SAMPLES = {
+    "placements.benchmark_charts.benchmark_charts": lambda f: f(**_benchmarks()),
     "finance.charts.bridge_chart": lambda f: f(BRIDGE, title="Bridge"),
     "finance.charts.forecast_by_period_chart": lambda f: f(
         [{"period": p, "budget_pence": 15_540_000_000, "forecast_outturn_pence": (157 + p) * 10**8,
@@ -134,7 +152,7 @@ def chart_builders() -> dict[str, object]:
         names = [config.name, *(m.name for m in pkgutil.walk_packages([config.path],
                                                                       f"{config.name}."))]
         for name in names:
-            if name.rsplit(".", 1)[-1] != "charts":
+            if not name.rsplit(".", 1)[-1].endswith("charts"):  # charts, benchmark_charts
                 continue
             module = importlib.import_module(name)
             for attr, value in vars(module).items():
@@ -153,7 +171,10 @@ def all_charts() -> list[tuple[str, Chart]]:
     built = []
     for name, builder in sorted(chart_builders().items()):
         result = SAMPLES[name](builder)
-        for n, chart in enumerate(result if isinstance(result, list) else [result]):
+        flat = []
+        for item in result if isinstance(result, list) else [result]:
+            flat.extend(item if isinstance(item, list) else [item])  # [[series, ranking], ...]
+        for n, chart in enumerate(flat):
             built.append((f"{name}[{n}]", chart))
     return built
 
