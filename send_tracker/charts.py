@@ -26,7 +26,8 @@ FORECAST = "#0072b2"  # forecasts (and the baseline scenario, the forecast the t
 DELIVERED = "#009e73"  # savings delivered; reductions (good moves) in a bridge
 BAD = "#d55e00"  # increases in a deficit or overspend, pressures: the only red
 TOTAL = FORECAST  # totals in a bridge
-OTHER = "#949494"  # the "Other" group of a chart cut to MAX_SERIES series
+OTHER = "#949494"  # the "Other" group of a chart cut to MAX_SERIES series; "others" in a ranking
+BAND = "rgba(80, 90, 95, 0.18)"  # a range shaded behind lines (e.g. an interquartile range)
 INK = "#0b0c0c"
 
 # Scenarios in the order the selectors list them (the baseline first).
@@ -89,7 +90,8 @@ def base_layout(**overrides: Any) -> dict:
         # (margin autoexpand) instead of hanging over the tops of the bars.
         "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02,
                    "yanchor": "bottom"},
-        "xaxis": {"automargin": True},
+        # rangemode acts on numeric axes only: a horizontal bar's value axis starts at zero.
+        "xaxis": {"automargin": True, "rangemode": "tozero"},
         "yaxis": {"automargin": True, "rangemode": "tozero"},
         "plot_bgcolor": "#ffffff",
         "paper_bgcolor": "#ffffff",
@@ -139,6 +141,8 @@ def label_line_ends(figure: go.Figure, *, fmt: Callable[[float], str] | None = N
     for trace in figure.data:
         if trace.type != "scatter" or "lines" not in (trace.mode or "lines"):
             continue
+        if trace.line and trace.line.width == 0:
+            continue  # the edge of a shaded band, not a line
         points = [(x, y) for x, y in zip(trace.x or [], trace.y or [], strict=False)
                   if y is not None]
         if points:
@@ -169,7 +173,8 @@ def label_line_ends(figure: go.Figure, *, fmt: Callable[[float], str] | None = N
     widest = max(len(part) for parts in lines for part in parts)
     margin["r"] = max(margin.get("r", 20), 16 + 7 * widest)
     figure.update_layout(margin=margin)
-    if all(t.type == "scatter" and "lines" in (t.mode or "lines") for t in figure.data):
+    if all(t.type == "scatter" and "lines" in (t.mode or "lines") and not t.fill
+           for t in figure.data):
         figure.update_layout(showlegend=False)  # every line is named where it ends
     for (x, _, shown_y, _), text in zip(ends, texts, strict=True):
         # Ink, not the line's colour: text needs 4.5:1 contrast; the label sits at the line.

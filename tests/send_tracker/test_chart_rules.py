@@ -179,16 +179,29 @@ def all_charts() -> list[tuple[str, Chart]]:
     return built
 
 
+def _band_edge(trace) -> bool:
+    """An invisible line that only bounds a shaded band (its pair carries the fill)."""
+    return trace.type == "scatter" and trace.line.width == 0 and not trace.fill
+
+
 def _drawn(trace) -> bool:
-    return trace.type in ("bar", "scatter", "waterfall") and trace.visible is not False
+    return (trace.type in ("bar", "scatter", "waterfall") and trace.visible is not False
+            and not _band_edge(trace))
 
 
-def _colour(trace) -> str | None:
+def _colour(trace) -> str | tuple | None:
     if trace.type == "bar":
-        return trace.marker.color
+        return trace.marker.color  # a tuple where bars are coloured one by one
     if trace.type == "scatter":
+        if trace.fill and trace.line.width == 0:
+            return trace.fillcolor
         return trace.line.color if "lines" in (trace.mode or "lines") else trace.marker.color
     return None
+
+
+def _colours(trace) -> list:
+    colour = _colour(trace)
+    return list(colour) if isinstance(colour, (list, tuple)) else [colour]
 
 
 # ---- the rules ---------------------------------------------------------------------------
@@ -246,10 +259,10 @@ class TestEveryChart:
 
     def test_every_series_has_a_colour_of_the_palette(self, name, chart):
         allowed = {shared.TARGET, shared.FORECAST, shared.DELIVERED, shared.BAD, shared.OTHER,
-                   shared.INK, *shared.SCENARIO_COLOURS, *shared.CATEGORY_COLOURS}
+                   shared.INK, shared.BAND, *shared.SCENARIO_COLOURS, *shared.CATEGORY_COLOURS}
         for trace in chart.figure.data:
-            if trace.type in ("bar", "scatter"):
-                assert _colour(trace) in allowed, f"{name}: {trace.name} is {_colour(trace)}"
+            if trace.type in ("bar", "scatter") and _drawn(trace):
+                assert set(_colours(trace)) <= allowed, f"{name}: {trace.name} is {_colour(trace)}"
             if trace.type == "waterfall":  # red only for bad: increases of a deficit
                 assert trace.increasing.marker.color == shared.BAD
                 assert trace.decreasing.marker.color == shared.DELIVERED
@@ -258,12 +271,13 @@ class TestEveryChart:
     def test_red_means_bad_only(self, name, chart):
         for trace in chart.figure.data:
             if trace.type in ("bar", "scatter"):
-                assert _colour(trace) != shared.BAD, f"{name}: {trace.name} drawn in red"
+                assert shared.BAD not in _colours(trace), f"{name}: {trace.name} drawn in red"
 
     def test_every_line_is_named_at_its_end(self, name, chart):
         labels = [a.text for a in chart.figure.layout.annotations]
         for trace in chart.figure.data:
-            if trace.type == "scatter" and "lines" in (trace.mode or "lines"):
+            if (trace.type == "scatter" and "lines" in (trace.mode or "lines")
+                    and trace.line.width != 0):
                 assert any(text.replace("<br>", " ").startswith(trace.name) for text in labels), (
                     f"{name}: the line {trace.name!r} has no label at its end")
 
@@ -283,8 +297,8 @@ def test_the_same_series_has_the_same_colour_on_every_chart():
     colours = defaultdict(set)
     for _name, chart in all_charts():
         for trace in chart.figure.data:
-            if trace.type in ("bar", "scatter") and trace.name:
-                colours[trace.name].add(_colour(trace))
+            if trace.type in ("bar", "scatter") and trace.name and _drawn(trace):
+                colours[trace.name].add(str(_colour(trace)))
     clashes = {series: found for series, found in colours.items() if len(found) > 1}
     assert not clashes
     # The things every page shows keep their colour of the palette.
