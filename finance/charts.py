@@ -54,7 +54,7 @@ def bridge_chart(steps: list[dict], *, title: str, chart_id: str = "bridge") -> 
         totals={"marker": {"color": TOTAL}},
         name="£m",
     ))
-    figure.update_layout(**base_layout(yaxis={"title": "£m"}, xaxis={"tickangle": -30},
+    figure.update_layout(**base_layout(yaxis={"title": "£ million"}, xaxis={"tickangle": -30},
                                        showlegend=False, height=440))
     rows = [[s["label"], s["measure"], _pounds(s["pence"])] for s in steps]
     display = [[s["label"], "Total" if s["measure"] != "relative" else "Step",
@@ -85,7 +85,7 @@ def forecast_by_period_chart(rows: list[dict], *, year: int, income_pence: int |
         figure.add_trace(go.Scatter(x=labels, y=[_m(income_pence + cap_pence)] * len(rows),
                                     name="Income + Safety Valve cap", mode="lines",
                                     line={"color": TARGET, "dash": "dot"}))
-    figure.update_layout(**base_layout(yaxis={"title": "£m", "rangemode": "normal"}))
+    figure.update_layout(**base_layout(yaxis={"title": "£ million", "rangemode": "normal"}))
     label_line_ends(figure, fmt=millions_label)
     table = [[period_label(r["period"]), _pounds(r["budget_pence"]),
               _pounds(r["forecast_outturn_pence"]),
@@ -168,7 +168,7 @@ def trajectory_charts(runs: list[tuple[str, list]], versions: list,
                              p.cumulative_deficit_at_risk_pence])
     for figure in (in_year, cumulative):
         # Lines of deficits: the axis keeps zero in view (below it the deficit is repaid).
-        figure.update_layout(**base_layout(yaxis={"title": "£m", "zeroline": True,
+        figure.update_layout(**base_layout(yaxis={"title": "£ million", "zeroline": True,
                                                   "zerolinecolor": TARGET}, height=440))
         label_line_ends(figure, fmt=millions_label)
     shown = "" if len(runs) <= room else (
@@ -204,7 +204,7 @@ def strands_chart(strands: list[dict], *, year_label: str) -> Chart:
                                ("delivered_pence", "Delivered", DELIVERED)):
         figure.add_trace(go.Bar(x=names, y=[_m(s[key]) for s in strands], name=label,
                                 marker={"color": colour}))
-    figure.update_layout(**base_layout(yaxis={"title": "£m"}, barmode="group"))
+    figure.update_layout(**base_layout(yaxis={"title": "£ million"}, barmode="group"))
     keys = ("target_pence", "forecast_pence", "delivered_pence")
     return Chart(id="strands", title=f"Savings by strand, {year_label}", figure=figure,
                  headers=["Strand", "Target (£)", "Forecast (£)", "Delivered (£)"],
