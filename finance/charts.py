@@ -9,10 +9,22 @@ from decimal import Decimal
 
 import plotly.graph_objects as go
 
-from send_tracker.charts import PALETTE, Chart, base_layout
+from send_tracker.charts import (
+    BAD,
+    DELIVERED,
+    FORECAST,
+    MAX_SERIES,
+    TARGET,
+    TOTAL,
+    Chart,
+    base_layout,
+    label_line_ends,
+    millions_label,
+    scenario_colour,
+)
 from send_tracker.dataversion import memo_pure
 from send_tracker.fiscal import FinancialYear, period_label
-from send_tracker.money import format_money, format_pounds
+from send_tracker.money import format_millions, format_money, format_pounds
 
 _MILLION = Decimal(100_000_000)
 
@@ -34,24 +46,24 @@ def bridge_chart(steps: list[dict], *, title: str, chart_id: str = "bridge") -> 
         x=[s["label"] for s in steps],
         y=[_m(s["pence"]) for s in steps],
         measure=[s["measure"] for s in steps],
-        text=[format_money(s["pence"]) for s in steps],
+        text=[format_millions(s["pence"]) for s in steps],
         textposition="outside",
         connector={"line": {"color": "#505a5f"}},
-        increasing={"marker": {"color": PALETTE[4]}},
-        decreasing={"marker": {"color": PALETTE[2]}},
-        totals={"marker": {"color": PALETTE[0]}},
+        increasing={"marker": {"color": BAD}},
+        decreasing={"marker": {"color": DELIVERED}},
+        totals={"marker": {"color": TOTAL}},
         name="£m",
     ))
-    figure.update_layout(**base_layout(yaxis={"title": "£m"}, showlegend=False, height=420,
-                                       margin={"l": 70, "r": 20, "t": 30, "b": 140}))
+    figure.update_layout(**base_layout(yaxis={"title": "£ million"}, xaxis={"tickangle": -30},
+                                       showlegend=False, height=440))
     rows = [[s["label"], s["measure"], _pounds(s["pence"])] for s in steps]
     display = [[s["label"], "Total" if s["measure"] != "relative" else "Step",
                 format_pounds(s["pence"])] for s in steps]
     return Chart(id=chart_id, title=title, figure=figure,
                  headers=["Step", "Kind", "Amount (£)"], rows=rows, display_rows=display,
                  description="Red steps add to the deficit, green steps reduce it; blue bars are "
-                             "totals. 'Other movements' is the balancing item, so the bridge "
-                             "reconciles to the penny.")
+                             "totals, from zero. 'Other movements' is the balancing item, so the "
+                             "bridge reconciles to the penny.")
 
 
 @memo_pure  # pure: same data, same chart (built once, not per request)
@@ -60,19 +72,21 @@ def forecast_by_period_chart(rows: list[dict], *, year: int, income_pence: int |
     """Forecast outturn at each period against budget (and income + cap): how Month N got here."""
     fy = FinancialYear(year)
     labels = [f"P{r['period']}" for r in rows]
+    # Lines, not bars: the story is the movement between £150m and £175m, which bars from zero
+    # (as bars must be drawn) would flatten; a line's axis may start where the data do.
     figure = go.Figure()
-    figure.add_trace(go.Bar(x=labels, y=[_m(r["forecast_outturn_pence"]) for r in rows],
-                            name="Forecast outturn", marker={"color": PALETTE[0]}))
+    figure.add_trace(go.Scatter(x=labels, y=[_m(r["forecast_outturn_pence"]) for r in rows],
+                                name="Forecast outturn", mode="lines+markers",
+                                line={"color": FORECAST, "width": 3}))
     figure.add_trace(go.Scatter(x=labels, y=[_m(r["budget_pence"]) for r in rows],
                                 name="Budget", mode="lines+markers",
-                                line={"color": PALETTE[1], "dash": "dash"}))
+                                line={"color": TARGET, "dash": "dash"}))
     if income_pence is not None and cap_pence is not None:
         figure.add_trace(go.Scatter(x=labels, y=[_m(income_pence + cap_pence)] * len(rows),
                                     name="Income + Safety Valve cap", mode="lines",
-                                    line={"color": PALETTE[3], "dash": "dot"}))
-    low = min((r["budget_pence"] for r in rows), default=0)
-    figure.update_layout(**base_layout(yaxis={"title": "£m", "range": [_m(low) * 0.9, None]},
-                                       barmode="group"))
+                                    line={"color": TARGET, "dash": "dot"}))
+    figure.update_layout(**base_layout(yaxis={"title": "£ million", "rangemode": "normal"}))
+    label_line_ends(figure, fmt=millions_label)
     table = [[period_label(r["period"]), _pounds(r["budget_pence"]),
               _pounds(r["forecast_outturn_pence"]),
               _pounds(r["forecast_outturn_pence"] - r["budget_pence"]),
@@ -87,12 +101,20 @@ def forecast_by_period_chart(rows: list[dict], *, year: int, income_pence: int |
                  headers=["Period", "Budget (£)", "Forecast outturn (£)", "Overspend (£)",
                           "Actual to date (£)"],
                  rows=table, display_rows=display,
-                 description="How the year's forecast moved month by month against the budget.")
+                 description="How the year's forecast moved month by month against the budget. "
+                             "The axis does not start at zero.")
 
 
-def trajectory_charts(runs: list[tuple[str, list]], versions: list) -> list[Chart]:
-    """In-year deficit and cumulative deficit by year: each scenario (unmitigated and mitigated)
-    against each agreement version's cap and cumulative target."""
+def trajectory_charts(runs: list[tuple[str, list]], versions: list,
+                      colours: list[str] | None = None) -> list[Chart]:
+    """In-year deficit and cumulative deficit by year: each scenario against each agreement
+    version's cap and cumulative target. `colours`: each scenario's colour (by its place among
+    all scenarios, so a scenario keeps its colour whichever are chosen).
+
+    At most six lines a chart: the caps or targets, each scenario's main line, and the first
+    (baseline) scenario's second line (unmitigated; at-risk instalments withheld) while there is
+    room. The data table lists every series of every scenario."""
+    colours = colours or [scenario_colour(i) for i in range(len(runs))]
     in_year = go.Figure()
     cumulative = go.Figure()
     in_rows, cum_rows = [], []
@@ -100,36 +122,42 @@ def trajectory_charts(runs: list[tuple[str, list]], versions: list) -> list[Char
         targets = sorted(version.targets.all(), key=lambda t: t.year)
         years = [FinancialYear(t.year).label for t in targets]
         dash = "solid" if index == 0 else "dash"
-        in_year.add_trace(go.Scatter(x=years, y=[_m(t.in_year_cap_pence) for t in targets],
-                                     name=f"Cap: {version.name}", mode="lines",
-                                     line={"color": "#0b0c0c", "dash": dash}))
-        cumulative.add_trace(go.Scatter(x=years,
-                                        y=[_m(t.cumulative_target_pence) for t in targets],
-                                        name=f"Target: {version.name}", mode="lines",
-                                        line={"color": "#0b0c0c", "dash": dash}))
+        if index < MAX_SERIES - 1:  # room for one scenario at least
+            in_year.add_trace(go.Scatter(x=years, y=[_m(t.in_year_cap_pence) for t in targets],
+                                         name=f"Cap: {version.name}", mode="lines",
+                                         line={"color": TARGET, "dash": dash}))
+            cumulative.add_trace(go.Scatter(
+                x=years, y=[_m(t.cumulative_target_pence) for t in targets],
+                name=f"Target: {version.name}", mode="lines",
+                line={"color": TARGET, "dash": dash}))
         for t in targets:
             in_rows.append([FinancialYear(t.year).label, f"Cap: {version.name}",
                             t.in_year_cap_pence])
             cum_rows.append([FinancialYear(t.year).label, f"Target: {version.name}",
                              t.cumulative_target_pence])  # pence here; pounds in the CSV
+    room = MAX_SERIES - len(in_year.data)
+    second_line = len(runs) + 1 <= room  # the baseline's unmitigated / withheld line fits
     for index, (name, points) in enumerate(runs):
-        colour = PALETTE[index % len(PALETTE)]
+        colour = colours[index]
         years = [FinancialYear(p.year).label for p in points]
         unmitigated = [p.unmitigated_spend_pence - p.income_pence for p in points]
-        in_year.add_trace(go.Scatter(x=years, y=[_m(v) for v in unmitigated],
-                                     name=f"{name}: unmitigated", mode="lines+markers",
-                                     line={"color": colour, "dash": "dot"}))
-        in_year.add_trace(go.Scatter(x=years, y=[_m(p.in_year_deficit_pence) for p in points],
-                                     name=f"{name}: mitigated", mode="lines+markers",
-                                     line={"color": colour}))
-        cumulative.add_trace(go.Scatter(
-            x=years, y=[_m(p.cumulative_deficit_pence) for p in points],
-            name=f"{name}: all instalments received", mode="lines+markers",
-            line={"color": colour}))
-        cumulative.add_trace(go.Scatter(
-            x=years, y=[_m(p.cumulative_deficit_at_risk_pence) for p in points],
-            name=f"{name}: at-risk instalments withheld", mode="lines+markers",
-            line={"color": colour, "dash": "dot"}))
+        if index < room:
+            in_year.add_trace(go.Scatter(
+                x=years, y=[_m(p.in_year_deficit_pence) for p in points],
+                name=f"{name}: mitigated", mode="lines+markers",
+                line={"color": colour, "width": 3}))
+            cumulative.add_trace(go.Scatter(
+                x=years, y=[_m(p.cumulative_deficit_pence) for p in points],
+                name=f"{name}: all instalments received", mode="lines+markers",
+                line={"color": colour, "width": 3}))
+        if index == 0 and second_line:
+            in_year.add_trace(go.Scatter(x=years, y=[_m(v) for v in unmitigated],
+                                         name=f"{name}: unmitigated", mode="lines+markers",
+                                         line={"color": colour, "dash": "dot"}))
+            cumulative.add_trace(go.Scatter(
+                x=years, y=[_m(p.cumulative_deficit_at_risk_pence) for p in points],
+                name=f"{name}: at-risk instalments withheld", mode="lines+markers",
+                line={"color": colour, "dash": "dot"}))
         for p, u in zip(points, unmitigated, strict=True):
             label = FinancialYear(p.year).label
             in_rows.append([label, f"{name}: unmitigated", u])
@@ -139,21 +167,30 @@ def trajectory_charts(runs: list[tuple[str, list]], versions: list) -> list[Char
             cum_rows.append([label, f"{name}: at-risk instalments withheld",
                              p.cumulative_deficit_at_risk_pence])
     for figure in (in_year, cumulative):
-        figure.update_layout(**base_layout(yaxis={"title": "£m"}, height=420,
-                                           legend={"orientation": "h", "y": -0.2}))
+        # Lines of deficits: the axis keeps zero in view (below it the deficit is repaid).
+        figure.update_layout(**base_layout(yaxis={"title": "£ million", "zeroline": True,
+                                                  "zerolinecolor": TARGET}, height=440))
+        label_line_ends(figure, fmt=millions_label)
+    shown = "" if len(runs) <= room else (
+        f" The chart shows the first {room} scenarios; the table lists them all.")
     headers = ["Year", "Series", "Amount (£)"]
     return [
         Chart(id="trajectory-in-year", title="In-year deficit against the cap", figure=in_year,
               headers=headers, rows=[[r[0], r[1], _pounds(r[2])] for r in in_rows],
               display_rows=[[r[0], r[1], format_money(r[2])] for r in in_rows],
-              description="Dotted lines are before the programme's savings and mitigations; "
-                          "black lines are the agreement's caps (dashed: the reprofile)."),
+              description="Each scenario after the programme's savings and mitigations; dotted: "
+                          f"{runs[0][0] if runs else 'the baseline'} before them. Grey lines "
+                          "are the agreement's caps (dashed: the reprofile). The table has "
+                          "every scenario before and after." + shown),
         Chart(id="trajectory-cumulative", title="Cumulative deficit against the target",
               figure=cumulative, headers=headers,
               rows=[[r[0], r[1], _pounds(r[2])] for r in cum_rows],
               display_rows=[[r[0], r[1], format_money(r[2])] for r in cum_rows],
-              description="Solid: every DfE instalment received; dotted: instalments at risk "
-                          "withheld. Black lines are the agreement's cumulative targets."),
+              description="Each scenario with every DfE instalment received; dotted: "
+                          f"{runs[0][0] if runs else 'the baseline'} with the instalments at "
+                          "risk withheld. Grey lines are the agreement's cumulative targets "
+                          "(dashed: the reprofile). The table has every scenario both ways."
+                          + shown),
     ]
 
 
@@ -162,12 +199,12 @@ def strands_chart(strands: list[dict], *, year_label: str) -> Chart:
     """Savings target vs forecast vs delivered by strand."""
     names = [s["name"] for s in strands]
     figure = go.Figure()
-    for key, label, colour in (("target_pence", "Target", PALETTE[5]),
-                               ("forecast_pence", "Forecast", PALETTE[0]),
-                               ("delivered_pence", "Delivered", PALETTE[2])):
+    for key, label, colour in (("target_pence", "Target", TARGET),
+                               ("forecast_pence", "Forecast", FORECAST),
+                               ("delivered_pence", "Delivered", DELIVERED)):
         figure.add_trace(go.Bar(x=names, y=[_m(s[key]) for s in strands], name=label,
                                 marker={"color": colour}))
-    figure.update_layout(**base_layout(yaxis={"title": "£m"}, barmode="group"))
+    figure.update_layout(**base_layout(yaxis={"title": "£ million"}, barmode="group"))
     keys = ("target_pence", "forecast_pence", "delivered_pence")
     return Chart(id="strands", title=f"Savings by strand, {year_label}", figure=figure,
                  headers=["Strand", "Target (£)", "Forecast (£)", "Delivered (£)"],

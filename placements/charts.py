@@ -12,7 +12,15 @@ from decimal import Decimal
 import plotly.graph_objects as go
 
 from placements.codes import PRIMARY_NEED_LABELS, PROVISION_TYPE_LABELS
-from send_tracker.charts import Chart, base_layout
+from send_tracker.charts import (
+    CATEGORY_COLOURS,
+    Chart,
+    base_layout,
+    category_colours,
+    label_line_ends,
+    month_axis,
+    top_series,
+)
 from send_tracker.dataversion import memo_pure
 from send_tracker.money import format_pounds, round_half_up
 
@@ -44,16 +52,26 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}%"
 
 
+def _stacked(counts: dict[str, list[int]], labels: dict[str, str], months: list[str]) -> list:
+    """Stacked bar traces of at most six series: the five largest (at the last month) and
+    "Other"; the data table keeps every category."""
+    shown = top_series({labels.get(k, k): v for k, v in counts.items()})
+    colours = category_colours(list(shown))
+    return [
+        dict(type="bar", name=name, x=months, y=values,
+             marker={"color": colours[name], "line": {"color": "#ffffff", "width": 0.5}})
+        for name, values in shown.items()
+    ]
+
+
 def plans_by_need(series: dict) -> Chart:
     """Plans open at each month end, stacked by primary need."""
     points, plans = series["points"], series["plans"]
     months = [_month(p) for p in points]
     figure = _figure(
-        [
-            dict(type="bar", name=PRIMARY_NEED_LABELS.get(k, k), x=months, y=plans["count"][k])
-            for k in plans["needs"]
-        ],
-        layout=dict(barmode="stack", yaxis={"title": {"text": "EHC plans"}}, height=420),
+        _stacked({k: plans["count"][k] for k in plans["needs"]}, PRIMARY_NEED_LABELS, months),
+        layout=dict(barmode="stack", yaxis={"title": {"text": "EHC plans"}}, height=460,
+                    xaxis=month_axis(months), legend={"traceorder": "normal"}),
     )
     headers = ["Month end", *plans["needs"], "All plans"]
     rows = [
@@ -77,13 +95,9 @@ def placements_by_type(series: dict) -> Chart:
     months = [_month(p) for p in points]
     types = placements["types"]
     figure = _figure(
-        [
-            dict(
-                type="bar", name=PROVISION_TYPE_LABELS.get(t, t), x=months, y=placements["count"][t]
-            )
-            for t in types
-        ],
-        layout=dict(barmode="stack", yaxis={"title": {"text": "Placements"}}, height=460),
+        _stacked({t: placements["count"][t] for t in types}, PROVISION_TYPE_LABELS, months),
+        layout=dict(barmode="stack", yaxis={"title": {"text": "Placements"}}, height=460,
+                    xaxis=month_axis(months), legend={"traceorder": "normal"}),
     )
     rows = [
         [p.isoformat(), *[placements["count"][t][i] for t in types]] for i, p in enumerate(points)
@@ -112,10 +126,13 @@ def avg_cost_per_plan(series: dict) -> Chart:
                 x=months,
                 y=[_pounds(v) for v in values],
                 mode="lines+markers",
+                line={"color": CATEGORY_COLOURS[0], "width": 3},
             )
         ],
-        layout=dict(yaxis={"title": {"text": "£ a year"}, "tickformat": ",d"}, showlegend=False),
+        layout=dict(yaxis={"title": {"text": "£ a year"}, "tickformat": ",d"}, showlegend=False,
+                    xaxis=month_axis(months)),
     )
+    label_line_ends(figure, fmt=lambda v: f"£{v:,.0f}")
     return Chart(
         id="avg-cost-per-plan",
         title="Average annual placement cost per plan",
@@ -141,6 +158,7 @@ def timeliness(series: dict) -> Chart:
                 x=months,
                 y=[r["within_20_weeks_pct"] for r in rows_in],
                 mode="lines+markers",
+                line={"color": CATEGORY_COLOURS[0], "width": 3},
             ),
             dict(
                 type="scatter",
@@ -148,11 +166,13 @@ def timeliness(series: dict) -> Chart:
                 x=months,
                 y=[r["within_20_weeks_pct_ex"] for r in rows_in],
                 mode="lines+markers",
-                line={"dash": "dash"},
+                line={"color": CATEGORY_COLOURS[3], "dash": "dash"},
             ),
         ],
-        layout=dict(yaxis={"title": {"text": "% within 20 weeks"}, "range": [0, 100]}),
+        layout=dict(yaxis={"title": {"text": "% within 20 weeks"}, "range": [0, 100]},
+                    xaxis=month_axis(months)),
     )
+    label_line_ends(figure, fmt=lambda v: f"{v:.1f}%")
     headers = [
         "Month",
         "Plans issued",
@@ -198,8 +218,10 @@ def backlog(series: dict) -> Chart:
     points = series["points"]
     months = [_month(p) for p in points]
     figure = _figure(
-        [dict(type="bar", name="Open requests over 16 weeks", x=months, y=series["backlog"])],
-        layout=dict(yaxis={"title": {"text": "Requests"}}, showlegend=False),
+        [dict(type="bar", name="Open requests over 16 weeks", x=months, y=series["backlog"],
+              marker={"color": CATEGORY_COLOURS[0]})],
+        layout=dict(yaxis={"title": {"text": "Requests"}}, showlegend=False,
+                    xaxis=month_axis(months)),
     )
     return Chart(
         id="backlog",
@@ -219,17 +241,19 @@ def cost_by_type(by_type: dict[str, dict[str, int]], *, on: dt.date) -> Chart:
         [
             dict(
                 type="bar",
-                x=[_pounds(v["annual_cost_pence"]) for _, v in ordered],
+                x=[v["annual_cost_pence"] / 100_000_000 for _, v in ordered],
                 y=labels,
                 orientation="h",
                 name="Annual cost",
+                marker={"color": CATEGORY_COLOURS[0]},
             )
         ],
         layout=dict(
-            xaxis={"title": {"text": "£ a year"}, "tickformat": ",d"},
+            # Horizontal bars: the value axis is x, from zero; £m like every money axis.
+            xaxis={"title": {"text": "£ million a year"}, "rangemode": "tozero"},
+            yaxis={"rangemode": "normal"},
             showlegend=False,
             height=440,
-            margin={"l": 330, "r": 20, "t": 30, "b": 60},
         ),
     )
     rows, display = [], []

@@ -8,7 +8,15 @@ from typing import Any
 import plotly.graph_objects as go
 
 from programme.models import Kpi, KpiReading
-from send_tracker.charts import PALETTE, Chart, base_layout
+from send_tracker.charts import (
+    DELIVERED,
+    FORECAST,
+    TARGET,
+    Chart,
+    base_layout,
+    label_line_ends,
+    millions_label,
+)
 from send_tracker.dataversion import memo_pure
 from send_tracker.fiscal import period_label
 from send_tracker.money import format_money
@@ -40,8 +48,8 @@ def strand_savings_chart(summary: dict[str, Any]) -> Chart:
     """Target, forecast and delivered by strand (grouped bars, £m)."""
     strands = summary["strands"]
     names = [s["name"] for s in strands]
-    series = (("Target", "target_pence", PALETTE[0]), ("Forecast", "forecast_pence", PALETTE[1]),
-              ("Delivered", "delivered_pence", PALETTE[2]))
+    series = (("Target", "target_pence", TARGET), ("Forecast", "forecast_pence", FORECAST),
+              ("Delivered", "delivered_pence", DELIVERED))
     fig = _figure([
         {"type": "bar", "name": label, "x": names, "y": [_millions(s[key]) for s in strands],
          "marker": {"color": colour},
@@ -69,13 +77,14 @@ def monthly_forecast_chart(
     labels = [f"P{r['period']}" for r in rows]
     fig = _figure([
         {"type": "bar", "name": "Forecast for the year", "x": labels,
-         "y": [_millions(r["forecast_pence"]) for r in rows], "marker": {"color": PALETTE[1]}},
+         "y": [_millions(r["forecast_pence"]) for r in rows], "marker": {"color": FORECAST}},
         {"type": "bar", "name": "Delivered to date", "x": labels,
-         "y": [_millions(r["delivered_pence"]) for r in rows], "marker": {"color": PALETTE[2]}},
+         "y": [_millions(r["delivered_pence"]) for r in rows], "marker": {"color": DELIVERED}},
         {"type": "scatter", "name": "Target", "x": labels,
          "y": [_millions(target_pence)] * len(rows), "mode": "lines",
-         "line": {"color": PALETTE[0], "dash": "dash", "width": 3}},
+         "line": {"color": TARGET, "dash": "dash", "width": 3}},
     ], barmode="group", yaxis={"title": {"text": "£ million"}})
+    label_line_ends(fig, fmt=millions_label)
     return Chart(
         id=chart_id,
         title=f"Forecast savings month by month against the target, {year_label}",
@@ -103,14 +112,16 @@ def kpi_chart(kpi: Kpi) -> Chart:
         {"type": "scatter", "name": "Actual",
          "x": [kpi.baseline_date.isoformat(), *(r.date.isoformat() for r in actual)],
          "y": [float(kpi.baseline_value), *(float(r.value) for r in actual)],
-         "mode": "lines+markers", "line": {"color": PALETTE[0], "width": 3}},
+         "mode": "lines+markers", "line": {"color": FORECAST, "width": 3}},
         {"type": "scatter", "name": "Milestone target",
          "x": [r.date.isoformat() for r in milestones], "y": [float(r.value) for r in milestones],
-         "mode": "markers", "marker": {"color": PALETTE[1], "symbol": "diamond", "size": 11}},
+         "mode": "markers", "marker": {"color": TARGET, "symbol": "diamond-open", "size": 11,
+                                     "line": {"width": 2}}},
         {"type": "scatter", "name": "Target", "x": [kpi.target_date.isoformat()],
          "y": [float(kpi.target_value)], "mode": "markers",
-         "marker": {"color": PALETTE[2], "symbol": "star", "size": 14}},
+         "marker": {"color": TARGET, "symbol": "star", "size": 14}},
     ], yaxis={"title": {"text": kpi.get_unit_display()}})
+    label_line_ends(fig, fmt=lambda v: f"{v:g}{suffix}")
     rows: list[list[Any]] = [[kpi.baseline_date.isoformat(), "Baseline", kpi.baseline_value]]
     rows += [[r.date.isoformat(), r.get_kind_display(), r.value] for r in readings]
     rows.append([kpi.target_date.isoformat(), "Target", kpi.target_value])

@@ -54,6 +54,16 @@ def format_money(pence: int | Decimal | None) -> str:
     return format_pounds(pence)
 
 
+def format_millions(pence: int | Decimal | None) -> str:
+    """Always in £m with one decimal, for every label of one chart: `£0.8m` beside `£4.4m`
+    (where format_money would say `£800,000`), so a chart keeps one unit."""
+    if pence is None:
+        return "–"
+    pence = Decimal(pence)
+    millions = round_half_up(abs(pence) / Decimal(100_000_000), 1)
+    return f"{_sign(pence) if millions else ''}£{millions:,.1f}m"
+
+
 def format_change(pence: int | None) -> str:
     """A movement with its direction in words: `up £1.2m`, `down £300,000`, `no change`."""
     if pence is None:

@@ -6,9 +6,19 @@ from decimal import Decimal
 
 import plotly.graph_objects as go
 
-from send_tracker.charts import Chart, base_layout
+from send_tracker.charts import (
+    BAD,
+    DELIVERED,
+    FORECAST,
+    TARGET,
+    TOTAL,
+    Chart,
+    base_layout,
+    label_line_ends,
+    millions_label,
+)
 from send_tracker.dataversion import memo_pure
-from send_tracker.money import format_money
+from send_tracker.money import format_millions, format_money
 
 
 def pounds(pence: int | None) -> Decimal | None:
@@ -34,14 +44,17 @@ def trajectory_chart(content: dict, *, id_prefix: str = "") -> Chart:
     figure = go.Figure()
     figure.add_trace(go.Scatter(
         x=years, y=[millions(p["in_year_deficit_pence"]) for p in points],
-        name="Forecast in-year deficit", mode="lines+markers", line={"width": 3},
+        name="Forecast in-year deficit", mode="lines+markers",
+        line={"width": 3, "color": FORECAST},
     ))
     figure.add_trace(go.Scatter(
         x=years, y=[millions(p["cap_pence"]) for p in points],
         name="Safety Valve in-year cap", mode="lines+markers",
-        line={"dash": "dash", "width": 3}, marker={"symbol": "square"},
+        line={"dash": "dash", "width": 3, "color": TARGET}, marker={"symbol": "square"},
     ))
-    figure.update_layout(**base_layout(yaxis={"title": "£ million", "zeroline": True}))
+    figure.update_layout(**base_layout(yaxis={"title": "£ million", "zeroline": True,
+                                              "zerolinecolor": TARGET}))
+    label_line_ends(figure, fmt=millions_label)
     headers = ["Year", "Forecast in-year deficit (£)", "Safety Valve cap (£)",
                "Variance to cap (£)", "Cumulative deficit (£)", "Cumulative target (£)"]
     keys = ["in_year_deficit_pence", "cap_pence", "variance_pence", "cumulative_deficit_pence",
@@ -64,15 +77,15 @@ def bridge_chart(content: dict, *, id_prefix: str = "") -> Chart:
         x=[s["label"] for s in steps],
         y=[millions(s["pence"]) if s["measure"] != "total" else 0 for s in steps],
         measure=[s["measure"] for s in steps],
-        text=[format_money(s["pence"]) for s in steps],
+        text=[format_millions(s["pence"]) for s in steps],
         textposition="outside",
         name="Bridge",
-        increasing={"marker": {"color": "#d4351c"}},
-        decreasing={"marker": {"color": "#00703c"}},
-        totals={"marker": {"color": "#1d70b8"}},
+        increasing={"marker": {"color": BAD}},
+        decreasing={"marker": {"color": DELIVERED}},
+        totals={"marker": {"color": TOTAL}},
     ))
-    figure.update_layout(**base_layout(yaxis={"title": "£ million"}, showlegend=False,
-                                       height=420, margin={"l": 70, "r": 20, "t": 30, "b": 150}))
+    figure.update_layout(**base_layout(yaxis={"title": "£ million"}, xaxis={"tickangle": -30},
+                                       showlegend=False, height=440))
     return Chart(
         id=f"{id_prefix}bridge", title="From the Safety Valve cap to the forecast deficit",
         figure=figure, headers=["Step", "Amount (£)"],

@@ -12,14 +12,15 @@ from finance.board import svg
 from finance.board.charts import trajectory_rows
 from finance.board.display import compared_label, headline_rows
 from finance.board.models import BoardSummary
-from send_tracker.money import format_money
+from send_tracker.money import format_millions
 
 # WeasyPrint logs every layout step at INFO; only its warnings matter here.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def _money_axis(value: float) -> str:
-    return format_money(int(value))
+    # One unit on every label of a chart: £m with one decimal (`£0.8m`, not `£800,000`).
+    return format_millions(int(value))
 
 
 def pack_charts(content: dict) -> dict[str, str]:
@@ -30,7 +31,7 @@ def pack_charts(content: dict) -> dict[str, str]:
         categories=[p["year"] for p in points],
         series=[
             svg.Series("Forecast in-year deficit", [p["in_year_deficit_pence"] for p in points]),
-            svg.Series("Safety Valve in-year cap (dashed)", [p["cap_pence"] for p in points]),
+            svg.Series("Safety Valve in-year cap", [p["cap_pence"] for p in points]),
         ],
         fmt=_money_axis,
     ) if points else ""

@@ -1,17 +1,21 @@
 """Small server-side SVG charts for the PDF board pack (no browser, no kaleido): a line chart and
-a horizontal waterfall. Series differ by dash pattern and label as well as colour.
+a horizontal waterfall. Series differ by dash pattern and label as well as colour; colours come
+from the one chart palette (send_tracker.charts), so the pack matches the pages.
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-INK = "#0b0c0c"
+from send_tracker.charts import BAD, DELIVERED, FORECAST, INK, SCENARIO_COLOURS, TARGET, TOTAL
+
 GRID = "#b1b4b6"
-COLOURS = ["#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#b35f00"]
+# The first series is the forecast, the second its target or cap (as on the board page).
+COLOURS = [FORECAST, TARGET, *SCENARIO_COLOURS[1:]]
 DASHES = ["", "8 4", "2 3", "12 4 2 4", "4 4"]
 FONT = 'font-family="Arial, sans-serif"'
 
@@ -20,6 +24,7 @@ FONT = 'font-family="Arial, sans-serif"'
 class Series:
     name: str
     values: Sequence[int | None]
+    colour: str | None = None  # default: COLOURS by position
 
 
 def _text(x: float, y: float, text: str, *, size: int = 11, anchor: str = "start",
@@ -56,10 +61,17 @@ def line_chart(
     series: Sequence[Series],
     fmt: Callable[[float], str],
     width: int = 680,
-    height: int = 280,
+    height: int = 300,
 ) -> str:
-    """An SVG line chart: one polyline per series over the categories (None leaves a gap)."""
-    left, right, top, bottom = 80, 20, 40, 40
+    """An SVG line chart: one polyline per series over the categories (None leaves a gap), each
+    named with its last value at its end (direct labels, readable in print without a legend)."""
+    labels = []
+    for s in series:
+        last = next((v for v in reversed(s.values) if v is not None), None)
+        labels.append(textwrap.wrap(s.name if last is None else f"{s.name}: {fmt(float(last))}",
+                                    22))
+    widest = max((len(part) for parts in labels for part in parts), default=0)
+    left, right, top, bottom = 80, 24 + int(6.5 * widest), 16, 36
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [float(v) for s in series for v in s.values if v is not None]
     lo, hi, step = _axis_range(values or [0.0])
@@ -78,28 +90,38 @@ def line_chart(
     tick = lo
     while tick <= hi + step / 2:
         y = y_at(tick)
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
-                     f'stroke="{GRID}" stroke-width="0.5"/>')
-        parts.append(_text(left - 6, y + 4, fmt(tick), size=10, anchor="end"))
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
+                     f'stroke="{INK if tick == 0 else GRID}" '
+                     f'stroke-width="{1 if tick == 0 else 0.5}"/>')
+        parts.append(_text(left - 6, y + 4, fmt(tick), size=11, anchor="end"))
         tick += step
     for i, label in enumerate(categories):
-        parts.append(_text(x_at(i), height - bottom + 16, label, size=10, anchor="middle"))
+        parts.append(_text(x_at(i), height - bottom + 18, label, size=11, anchor="middle"))
+    ends: list[list] = []
     for n, s in enumerate(series):
-        colour, dash = COLOURS[n % len(COLOURS)], DASHES[n % len(DASHES)]
+        colour, dash = s.colour or COLOURS[n % len(COLOURS)], DASHES[n % len(DASHES)]
         points = [(x_at(i), y_at(float(v))) for i, v in enumerate(s.values) if v is not None]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(
             f'<polyline class="series" data-name="{escape(s.name)}" fill="none" '
-            f'stroke="{colour}" stroke-width="2"{dash_attr} points="'
+            f'stroke="{colour}" stroke-width="2.5"{dash_attr} points="'
             + " ".join(f"{x:.1f},{y:.1f}" for x, y in points) + '"/>'
         )
         for x, y in points:
-            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}"/>')
-        # Legend: a line sample in the series' own dash pattern, then its name.
-        lx = left + n * (plot_w / max(len(series), 1))
-        parts.append(f'<line x1="{lx:.1f}" y1="16" x2="{lx + 24:.1f}" y2="16" stroke="{colour}" '
-                     f'stroke-width="2"{dash_attr}/>')
-        parts.append(_text(lx + 30, 20, s.name, size=10))
+            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>')
+        if points:
+            ends.append([points[-1][0], points[-1][1], labels[n]])
+    # Direct labels at the line ends, pushed apart (14 px a text line) where lines end close.
+    ends.sort(key=lambda e: -e[1])  # lowest on the page first
+    if ends:  # the lowest label stays above the year labels
+        ends[0][1] = min(ends[0][1], top + plot_h - 7 * (len(ends[0][2]) - 1) - 4)
+    for lower, upper in zip(ends, ends[1:], strict=False):
+        needed = 7 * (len(lower[2]) + len(upper[2]))
+        upper[1] = min(upper[1], lower[1] - needed)
+    for x, y, lines in ends:
+        first = y + 4 - 7 * (len(lines) - 1)
+        for k, line in enumerate(lines):
+            parts.append(_text(x + 8, first + 14 * k, line, size=12))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -143,7 +165,7 @@ def waterfall_chart(
         y = top + i * row_height
         x0, x1 = sorted((x_at(start), x_at(end)))
         relative = step["measure"] == "relative"
-        colour = ("#d4351c" if float(step["pence"]) > 0 else "#00703c") if relative else "#1d70b8"
+        colour = (BAD if float(step["pence"]) > 0 else DELIVERED) if relative else TOTAL
         sign = ("+" if float(step["pence"]) > 0 else "−") if relative else ""
         parts.append(_text(label_w - 6, y + row_height / 2 + 4, step["label"], size=10,
                            anchor="end", weight="normal" if relative else "bold"))

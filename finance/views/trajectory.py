@@ -25,7 +25,7 @@ from finance.services.recompute import trajectory_pending_since
 from finance.views.common import form_page
 from placements.codes import ProvisionType
 from send_tracker import health
-from send_tracker.charts import chart_csv_response
+from send_tracker.charts import chart_csv_response, scenario_colour
 from send_tracker.dataversion import cached
 from send_tracker.permissions import can, capability_required
 
@@ -67,9 +67,13 @@ def trajectory(request: HttpRequest) -> HttpResponse:
     found = selectors.agreement_get()
     versions = selectors.versions_with_targets(found) if found else []
     series = [(s.name, list(runs[s.pk].points.all())) for s in chosen if s.pk in runs]
+    # A scenario's colour follows its place among all scenarios, whichever are chosen.
+    place = {s.pk: i for i, s in enumerate(all_scenarios)}
+    colours = [scenario_colour(place[s.pk]) for s in chosen if s.pk in runs]
     # Built once per data version and choice of scenarios (plotly figures cost ~20 ms).
     chart_list = cached("finance.trajectory_charts", tuple(s.slug for s in chosen),
-                        lambda: charts.trajectory_charts(series, versions)) if series else []
+                        lambda: charts.trajectory_charts(series, versions, colours)
+                        ) if series else []
     if (csv := chart_csv_response(request, chart_list)) is not None:
         return csv
     status = _status([s.pk for s in chosen])

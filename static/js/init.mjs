@@ -10,6 +10,13 @@ function drawCharts() {
     if (!source) return;
     const figure = JSON.parse(source.textContent);
     const layout = Object.assign({ font: { family: "Arial, sans-serif" } }, figure.layout || {});
+    if (el.clientWidth < 600 && (layout.annotations || []).length) {
+      // Labels at the line ends need room on the right: on a narrow screen the plot keeps the
+      // width and the legend (above the plot) names the lines instead.
+      layout.annotations = [];
+      layout.showlegend = true;
+      layout.margin = Object.assign({}, layout.margin, { r: 20 });
+    }
     window.Plotly.newPlot(el, figure.data || [], layout, {
       displayModeBar: false,
       responsive: true,

@@ -4,7 +4,14 @@ from decimal import Decimal
 
 import pytest
 
-from send_tracker.money import format_change, format_money, format_pounds, round_half_up, to_pence
+from send_tracker.money import (
+    format_change,
+    format_millions,
+    format_money,
+    format_pounds,
+    round_half_up,
+    to_pence,
+)
 
 
 @pytest.mark.parametrize(
@@ -76,3 +83,11 @@ def test_pence_halves_round_up_when_shown_in_pounds():
 
 def test_fractional_decimal_pence_round_half_up_when_shown():
     assert format_pounds(Decimal("149.5"), places=2) == "£1.50"
+
+
+@pytest.mark.parametrize(("pence", "text"), [
+    (80_000_000, "£0.8m"), (440_000_000, "£4.4m"), (-500_000_000, "-£5.0m"), (0, "£0.0m"),
+    (-1_000_000, "£0.0m"), (15_540_000_000, "£155.4m"), (None, "–"),
+])
+def test_format_millions_keeps_one_unit_whatever_the_size(pence, text):
+    assert format_millions(pence) == text

@@ -97,9 +97,9 @@ def test_the_line_chart_draws_one_line_per_series_with_a_point_per_year_scaled_t
     deficit = [tuple(map(float, p.split(","))) for p in lines[0].get("points").split()]
     assert len(deficit) == 3
     assert len(lines[1].get("points").split()) == 2  # a missing value leaves a gap
-    # Zero sits on the bottom of the plot (height 280 - bottom margin 40), the first point
+    # Zero sits on the bottom of the plot (height 280 - bottom margin 36), the first point
     # highest; the second series is dashed so it differs by more than colour.
-    assert deficit[2][1] == pytest.approx(240.0)
+    assert deficit[2][1] == pytest.approx(244.0)
     assert deficit[0][1] < deficit[1][1] < deficit[2][1]
     assert lines[1].get("stroke-dasharray")
     assert root.find(f"{NS}title").text == "Deficit"
