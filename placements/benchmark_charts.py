@@ -13,10 +13,8 @@ from typing import Any
 import plotly.graph_objects as go
 
 from placements.benchmarks import ATTRIBUTION
-from send_tracker.charts import PALETTE, Chart, base_layout
-
-BAND = "rgba(80, 90, 95, 0.18)"
-OTHERS = "#b1b4b6"
+from send_tracker.charts import BAND, PALETTE, Chart, base_layout, label_line_ends
+from send_tracker.charts import OTHER as OTHERS
 
 
 def shown(value: Decimal | None, unit: str) -> str:
@@ -82,7 +80,8 @@ def _series_chart(item: dict[str, Any], council: str, region: str) -> Chart:
         id=f"{measure.code.replace('_', '-')}-series",
         title=f"{measure.name}: {council}, its comparators, {region or 'region'} and England",
         description=f"{measure.definition} Source: {measure.source}. {ATTRIBUTION}",
-        figure=_figure(traces, layout=dict(yaxis={"title": {"text": unit_title}})),
+        figure=label_line_ends(_figure(traces, layout=dict(yaxis={"title": {"text": unit_title}})),
+                               fmt=lambda v: shown(Decimal(str(v)), measure.unit)),
         headers=headers,
         rows=rows,
         display_rows=display,

@@ -322,7 +322,6 @@ def test_the_board_summary_freezes_its_benchmarking_panel(figures):
 
 def test_the_demo_imports_the_shared_release_and_a_second_seed_changes_nothing(figures):
     from placements import demo
-
     from send_tracker.models import ImportRecord
 
     imports = ImportRecord.objects.count()
