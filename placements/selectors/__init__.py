@@ -16,6 +16,7 @@ from placements.selectors.benchmarking import (
 )
 from placements.selectors.cohort import (
     avg_cost_per_plan,
+    avg_cost_per_plan_at,
     backlog_over_16_weeks,
     children_with_plan,
     cohort_default_date,
@@ -27,6 +28,7 @@ from placements.selectors.cohort import (
     plans_at,
     timeliness,
     timeliness_year_to,
+    within_20_weeks_pct_rolling_12_months,
 )
 from placements.selectors.own_figures import (
     SETTING_CATEGORIES,
@@ -63,6 +65,7 @@ __all__ = [
     "la_choices",
     "assessment_list",
     "avg_cost_per_plan",
+    "avg_cost_per_plan_at",
     "backlog_over_16_weeks",
     "census_day",
     "children_with_plan",
@@ -93,4 +96,5 @@ __all__ = [
     "provider_list",
     "timeliness",
     "timeliness_year_to",
+    "within_20_weeks_pct_rolling_12_months",
 ]

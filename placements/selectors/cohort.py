@@ -179,6 +179,17 @@ def cohort_summary(*, on: dt.date) -> dict:
     }
 
 
+def within_20_weeks_pct_rolling_12_months(*, on: dt.date) -> float | None:
+    """% of the plans issued in the twelve months up to the date issued within 20 weeks (the
+    measure `pc_issued_within_20_weeks_rolling_12_months`)."""
+    return timeliness_year_to(on=on)["within_20_weeks_pct"]
+
+
+def avg_cost_per_plan_at(*, on: dt.date) -> int | None:
+    """Gross annual cost of the placements open on the date per plan (`avg_cost_per_plan`)."""
+    return cohort_summary(on=on)["avg_cost_per_plan_pence"]
+
+
 def in_county_split(*, on: dt.date) -> list[dict]:
     """Open placements on a date in and out of the county: count and annual cost."""
     rows = (

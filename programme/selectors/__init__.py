@@ -35,6 +35,7 @@ from programme.selectors.summary import (
     monthly_forecast,
     programme_summary,
     programme_targets_by_year,
+    savings_forecast_at,
     strand_figures,
     strand_rag,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "raid_table",
     "raid_table_row",
     "raid_table_rows",
+    "savings_forecast_at",
     "score_band",
     "strand_figures",
     "strand_history",
