@@ -110,3 +110,8 @@ def get(code: str) -> Measure:
 def value(code: str, *, on: dt.date) -> Any:
     """A measure's value as at a date, from its registered selector."""
     return MEASURES[code].value(on=on)
+
+
+def values(codes: list[str], *, on: dt.date) -> dict[str, Any]:
+    """Several measures as at one date, by code (what a page passes to its template)."""
+    return {code: value(code, on=on) for code in codes}

@@ -14,6 +14,7 @@ from finance import charts, selectors
 from finance.selectors import crossapp
 from finance.selectors.summary import describe_variance
 from finance.views.common import chosen_period
+from send_tracker import measures
 from send_tracker.charts import chart_csv_response
 from send_tracker.fiscal import FinancialYear, period_end, period_label
 from send_tracker.permissions import capability_required
@@ -39,8 +40,14 @@ def overview(request: HttpRequest) -> HttpResponse:
         context["programme"] = programme
         if programme and programme.get("strands"):
             chart_list.append(charts.strands_chart(programme["strands"], year_label=fy.label))
-        context["cohort_on"] = period_end(fy, period)
+        context["cohort_on"] = as_at = period_end(fy, period)
         context["cohort"] = crossapp.cohort_summary(on=context["cohort_on"])
+        context["as_at"] = as_at
+        context["m"] = measures.values(
+            ["savings_forecast", "deficit_after_mitigations_identified", "plans",
+             "deficit_after_expected_mitigation_delivery"], on=as_at)
+        expected = context["m"]["deficit_after_expected_mitigation_delivery"]
+        context["expected_words"] = describe_variance(expected) if expected is not None else ""
         baseline = selectors.trajectory_points(scenario_slug="baseline")
         context["next_point"] = next(
             (p for p in baseline["points"] if p["year"] == fy.label), None)
@@ -84,6 +91,10 @@ def finance_dashboard(request: HttpRequest) -> HttpResponse:
         "pressures": selectors.pressure_list(year=year),
         "mitigations": selectors.mitigation_list(year=year),
         "impact": _trajectory_impact(year),
+        "as_at": period_end(fy, period),
+        "m": measures.values(["savings_forecast", "deficit_after_mitigations_identified"],
+                             on=period_end(fy, period)),
+        "trajectory_as_at": _trajectory_as_at_for(year),
         "rag_red_pct": settings.BUDGET_RAG_RED_PCT, "rag_red_pence": settings.BUDGET_RAG_RED_PENCE,
         "rag_amber_pct": settings.BUDGET_RAG_AMBER_PCT,
     })
@@ -98,6 +109,13 @@ def _variance_words(summary: dict) -> dict[str, str]:
         "variance_words": describe_variance(summary["variance_to_cap_pence"]),
         "after_words": describe_variance(summary["variance_after_mitigations_pence"]),
     }
+
+
+def _trajectory_as_at_for(year: int):
+    """The current runs' as-at date when their first year is this one (else their figures for
+    the year are projections, not the measure)."""
+    as_at = selectors.trajectory_as_at()
+    return as_at if as_at and FinancialYear.containing(as_at).start_year == year else None
 
 
 def _trajectory_impact(year: int) -> list[dict]:

@@ -16,7 +16,9 @@ from programme.selectors.projects import (
     update_form_rows,
 )
 from programme.selectors.raid import (
+    kpi_actuals,
     kpi_latest,
+    kpi_measure,
     kpis_with_readings,
     raid_filter_choices,
     raid_items,
@@ -43,7 +45,9 @@ from programme.selectors.summary import (
 __all__ = [
     "editable_strands",
     "field_changes",
+    "kpi_actuals",
     "kpi_latest",
+    "kpi_measure",
     "kpis_with_readings",
     "latest_submitted_period",
     "latest_submitted_updates",

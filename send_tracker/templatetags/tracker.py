@@ -164,11 +164,12 @@ def _show_measure(measure, value, fmt: str = "") -> str:
 
 
 @register.simple_tag(takes_context=True)
-def measure(context, code: str, value, as_at, fmt: str = ""):
+def measure(context, code: str, value, as_at, fmt: str = "", shown: str = ""):
     """A figure of the registry of measures (send_tracker/measures.py), marked with its code,
     its as-at date and its raw value, and described by its definition at the foot of the page.
 
-    `{% measure 'backlog_over_16_weeks' value as_at %}`; `fmt='pounds'` for `£27,123`.
+    `{% measure 'backlog_over_16_weeks' value as_at %}`; `fmt='pounds'` for `£27,123`;
+    `shown=words` when the page words the value itself (`£10.0m above the cap`).
     """
     from send_tracker import measures
 
@@ -184,7 +185,7 @@ def measure(context, code: str, value, as_at, fmt: str = ""):
         '<span class="app-measure" data-measure="{}" data-as-at="{}" data-value="{}" '
         'aria-describedby="measure-{}">{}</span>',
         code, as_at_text, "" if value is None else value, code,
-        _show_measure(found, value, fmt),
+        shown or _show_measure(found, value, fmt),
     )
 
 
