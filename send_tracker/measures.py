@@ -33,6 +33,8 @@ class Measure:
     source: str
     unit: str  # "count", "percent" or "pence"
     selector_path: str
+    # Optional: the same measure at several dates in one query (`series(dates=[...])`).
+    series_path: str = ""
 
     @cached_property
     def selector(self) -> Callable[..., Any]:
@@ -42,6 +44,12 @@ class Measure:
     def value(self, *, on: dt.date) -> Any:
         """The measure as at a date (a period end)."""
         return self.selector(on=on)
+
+    def series(self, *, dates: list[dt.date]) -> list[Any]:
+        """The measure at each date: its series selector where it has one, else one by one."""
+        if self.series_path:
+            return import_string(self.series_path)(dates=dates)
+        return [self.selector(on=day) for day in dates]
 
 
 MEASURES: dict[str, Measure] = {m.code: m for m in (
@@ -57,6 +65,7 @@ MEASURES: dict[str, Measure] = {m.code: m for m in (
         "that were made more than 16 weeks (112 days) before it.",
         "Assessment requests, their final plan and closed dates (placements).",
         "count", "placements.selectors.backlog_over_16_weeks",
+        "placements.selectors.backlog_over_16_weeks_series",
     ),
     Measure(
         "pc_issued_within_20_weeks_rolling_12_months",
@@ -66,6 +75,7 @@ MEASURES: dict[str, Measure] = {m.code: m for m in (
         "calendar-year rate on the Benchmarking page is a different measure.",
         "Assessments with a final plan date in the twelve months (placements).",
         "percent", "placements.selectors.within_20_weeks_pct_rolling_12_months",
+        "placements.selectors.within_20_weeks_pct_rolling_12_months_series",
     ),
     Measure(
         "avg_cost_per_plan", "Average annual cost per plan",
@@ -115,3 +125,8 @@ def value(code: str, *, on: dt.date) -> Any:
 def values(codes: list[str], *, on: dt.date) -> dict[str, Any]:
     """Several measures as at one date, by code (what a page passes to its template)."""
     return {code: value(code, on=on) for code in codes}
+
+
+def series(code: str, *, dates: list[dt.date]) -> list[Any]:
+    """A measure at each of several dates (a KPI's history), from its registered selector."""
+    return MEASURES[code].series(dates=dates)

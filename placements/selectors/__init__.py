@@ -18,6 +18,7 @@ from placements.selectors.cohort import (
     avg_cost_per_plan,
     avg_cost_per_plan_at,
     backlog_over_16_weeks,
+    backlog_over_16_weeks_series,
     children_with_plan,
     cohort_default_date,
     cohort_projection_inputs,
@@ -29,6 +30,7 @@ from placements.selectors.cohort import (
     timeliness,
     timeliness_year_to,
     within_20_weeks_pct_rolling_12_months,
+    within_20_weeks_pct_rolling_12_months_series,
 )
 from placements.selectors.own_figures import (
     SETTING_CATEGORIES,
@@ -67,6 +69,7 @@ __all__ = [
     "avg_cost_per_plan",
     "avg_cost_per_plan_at",
     "backlog_over_16_weeks",
+    "backlog_over_16_weeks_series",
     "census_day",
     "children_with_plan",
     "cohort_default_date",
@@ -97,4 +100,5 @@ __all__ = [
     "timeliness",
     "timeliness_year_to",
     "within_20_weeks_pct_rolling_12_months",
+    "within_20_weeks_pct_rolling_12_months_series",
 ]

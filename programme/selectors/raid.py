@@ -208,11 +208,10 @@ def kpi_actuals(kpi: Kpi, *, on: date | None = None) -> list[tuple[date, Decimal
         return [(r.date, r.value) for r in kpi.readings.all()
                 if r.kind == KpiReading.Kind.ACTUAL and (on is None or r.date <= on)]
     as_at = on or reporting_month_end()
-    series = cached("programme.kpi_actuals", (code, as_at, kpi.baseline_date), lambda: [
-        (day, value)
-        for day in _quarter_ends(as_at, kpi.baseline_date)
-        if (value := measures.value(code, on=day)) is not None
-    ])
+    days = _quarter_ends(as_at, kpi.baseline_date)
+    values = cached("programme.kpi_actuals", (code, tuple(days)),
+                    lambda: measures.series(code, dates=days))
+    series = [(day, value) for day, value in zip(days, values, strict=True) if value is not None]
     return [(day, Decimal(str(value))) for day, value in series]
 
 
