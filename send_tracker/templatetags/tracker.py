@@ -177,10 +177,10 @@ def measure(context, code: str, value, as_at, fmt: str = "", shown: str = ""):
     as_at_text = as_at.isoformat() if hasattr(as_at, "isoformat") else str(as_at or "")
     request = context.get("request")
     if request is not None:
-        shown = getattr(request, "measures_shown", None)
-        if shown is None:
-            shown = request.measures_shown = {}
-        shown.setdefault(code, set()).add(as_at_text)
+        recorded = getattr(request, "measures_shown", None)
+        if recorded is None:
+            recorded = request.measures_shown = {}
+        recorded.setdefault(code, set()).add(as_at_text)
     return format_html(
         '<span class="app-measure" data-measure="{}" data-as-at="{}" data-value="{}" '
         'aria-describedby="measure-{}">{}</span>',
