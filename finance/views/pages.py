@@ -45,7 +45,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         context["as_at"] = as_at
         context["m"] = measures.values(
             ["savings_forecast", "deficit_after_mitigations_identified", "plans",
-             "deficit_after_expected_mitigation_delivery"], on=as_at)
+             "avg_cost_per_plan", "deficit_after_expected_mitigation_delivery"], on=as_at)
         expected = context["m"]["deficit_after_expected_mitigation_delivery"]
         context["expected_words"] = describe_variance(expected) if expected is not None else ""
         baseline = selectors.trajectory_points(scenario_slug="baseline")
