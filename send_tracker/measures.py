@@ -35,14 +35,20 @@ class Measure:
     selector_path: str
     # Optional: the same measure at several dates in one query (`series(dates=[...])`).
     series_path: str = ""
+    # Optional: the summary a page may already hold for the same date, which the selector then
+    # reads instead of the database (`cohort_summary`, `finance_summary`, `programme_summary`).
+    reuses: str = ""
 
     @cached_property
     def selector(self) -> Callable[..., Any]:
         """The selector, imported on first use (send_tracker may not import apps at load)."""
         return import_string(self.selector_path)
 
-    def value(self, *, on: dt.date) -> Any:
-        """The measure as at a date (a period end)."""
+    def value(self, *, on: dt.date, **given: Any) -> Any:
+        """The measure as at a date (a period end); `given`: summaries the page already holds
+        for that date, passed on only to a selector that reuses one."""
+        if self.reuses and given.get(self.reuses) is not None:
+            return self.selector(on=on, **{self.reuses: given[self.reuses]})
         return self.selector(on=on)
 
     def series(self, *, dates: list[dt.date]) -> list[Any]:
@@ -57,15 +63,15 @@ MEASURES: dict[str, Measure] = {m.code: m for m in (
         "plans", "EHC plans",
         "Children and young people with an issued EHC plan that had not ceased on the date.",
         "Assessments with a final plan date and children's plan end dates (placements).",
-        "count", "placements.selectors.plans_at",
+        "count", "placements.selectors.measures.plans", reuses="cohort_summary",
     ),
     Measure(
         "backlog_over_16_weeks", "Assessment requests open more than 16 weeks",
         "Requests for an EHC needs assessment open on the date (no final plan and not closed) "
         "that were made more than 16 weeks (112 days) before it.",
         "Assessment requests, their final plan and closed dates (placements).",
-        "count", "placements.selectors.backlog_over_16_weeks",
-        "placements.selectors.backlog_over_16_weeks_series",
+        "count", "placements.selectors.measures.backlog_over_16_weeks",
+        "placements.selectors.backlog_over_16_weeks_series", reuses="cohort_summary",
     ),
     Measure(
         "pc_issued_within_20_weeks_rolling_12_months",
@@ -74,22 +80,24 @@ MEASURES: dict[str, Measure] = {m.code: m for m in (
         "percentage issued within 20 weeks of the request, exceptions included; the DfE's "
         "calendar-year rate on the Benchmarking page is a different measure.",
         "Assessments with a final plan date in the twelve months (placements).",
-        "percent", "placements.selectors.within_20_weeks_pct_rolling_12_months",
+        "percent",
+        "placements.selectors.measures.pc_issued_within_20_weeks_rolling_12_months",
         "placements.selectors.within_20_weeks_pct_rolling_12_months_series",
+        reuses="cohort_summary",
     ),
     Measure(
         "avg_cost_per_plan", "Average annual cost per plan",
         "The gross annual cost of the placements open on the date divided by the EHC plans on "
         "that date.",
         "Open placements' annual costs and issued, open EHC plans (placements).",
-        "pence", "placements.selectors.avg_cost_per_plan_at",
+        "pence", "placements.selectors.measures.avg_cost_per_plan", reuses="cohort_summary",
     ),
     Measure(
         "savings_forecast", "Savings forecast",
         "The sum of each project's latest submitted forecast saving for the financial year, as "
         "reported for the month.",
         "Leads' monthly progress updates (programme).",
-        "pence", "programme.selectors.savings_forecast_at",
+        "pence", "programme.selectors.savings_forecast_at", reuses="programme_summary",
     ),
     Measure(
         "deficit_after_mitigations_identified",
@@ -99,6 +107,7 @@ MEASURES: dict[str, Measure] = {m.code: m for m in (
         "The month's ledger forecast outturn, High Needs income, the agreement's cap and the "
         "mitigations identified for the year (finance).",
         "pence", "finance.selectors.measures.deficit_after_mitigations_identified",
+        reuses="finance_summary",
     ),
     Measure(
         "deficit_after_expected_mitigation_delivery",
@@ -117,14 +126,15 @@ def get(code: str) -> Measure:
     return MEASURES[code]
 
 
-def value(code: str, *, on: dt.date) -> Any:
+def value(code: str, *, on: dt.date, **given: Any) -> Any:
     """A measure's value as at a date, from its registered selector."""
-    return MEASURES[code].value(on=on)
+    return MEASURES[code].value(on=on, **given)
 
 
-def values(codes: list[str], *, on: dt.date) -> dict[str, Any]:
-    """Several measures as at one date, by code (what a page passes to its template)."""
-    return {code: value(code, on=on) for code in codes}
+def values(codes: list[str], *, on: dt.date, **given: Any) -> dict[str, Any]:
+    """Several measures as at one date, by code (what a page passes to its template); `given`:
+    the summaries the page already holds for that date (`cohort_summary=…`), read once."""
+    return {code: value(code, on=on, **given) for code in codes}
 
 
 def series(code: str, *, dates: list[dt.date]) -> list[Any]:

@@ -10,16 +10,19 @@ from __future__ import annotations
 import datetime as dt
 
 from finance.selectors.budget import latest_period
-from finance.selectors.summary import finance_summary
+from finance.selectors.summary import finance_summary as _finance_summary
 from finance.selectors.trajectory import trajectory_points
 from send_tracker.fiscal import FinancialYear, period_end, period_of
 
 BASELINE = "baseline"
 
 
-def deficit_after_mitigations_identified(*, on: dt.date) -> int | None:
-    """The month's in-year deficit less every mitigation identified, against the cap."""
-    summary = finance_summary(year=FinancialYear.containing(on), period=period_of(on))
+def deficit_after_mitigations_identified(*, on: dt.date,
+                                         finance_summary: dict | None = None) -> int | None:
+    """The month's in-year deficit less every mitigation identified, against the cap;
+    `finance_summary`: that month's, where the caller holds it."""
+    summary = finance_summary or _finance_summary(year=FinancialYear.containing(on),
+                                                  period=period_of(on))
     return summary["variance_after_mitigations_pence"]
 
 

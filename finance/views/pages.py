@@ -45,7 +45,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         context["as_at"] = as_at
         context["m"] = measures.values(
             ["savings_forecast", "deficit_after_mitigations_identified", "plans",
-             "avg_cost_per_plan", "deficit_after_expected_mitigation_delivery"], on=as_at)
+             "avg_cost_per_plan", "deficit_after_expected_mitigation_delivery"], on=as_at,
+            cohort_summary=context["cohort"], finance_summary=summary, programme_summary=programme)
         expected = context["m"]["deficit_after_expected_mitigation_delivery"]
         context["expected_words"] = describe_variance(expected) if expected is not None else ""
         baseline = selectors.trajectory_points(scenario_slug="baseline")
@@ -93,7 +94,7 @@ def finance_dashboard(request: HttpRequest) -> HttpResponse:
         "impact": _trajectory_impact(year),
         "as_at": period_end(fy, period),
         "m": measures.values(["savings_forecast", "deficit_after_mitigations_identified"],
-                             on=period_end(fy, period)),
+                             on=period_end(fy, period), finance_summary=summary),
         "trajectory_as_at": _trajectory_as_at_for(year),
         "rag_red_pct": settings.BUDGET_RAG_RED_PCT, "rag_red_pence": settings.BUDGET_RAG_RED_PENCE,
         "rag_amber_pct": settings.BUDGET_RAG_AMBER_PCT,

@@ -16,7 +16,6 @@ from placements.selectors.benchmarking import (
 )
 from placements.selectors.cohort import (
     avg_cost_per_plan,
-    avg_cost_per_plan_at,
     backlog_over_16_weeks,
     backlog_over_16_weeks_series,
     children_with_plan,
@@ -67,7 +66,6 @@ __all__ = [
     "la_choices",
     "assessment_list",
     "avg_cost_per_plan",
-    "avg_cost_per_plan_at",
     "backlog_over_16_weeks",
     "backlog_over_16_weeks_series",
     "census_day",

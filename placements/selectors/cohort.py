@@ -50,7 +50,6 @@ def children_with_plan(*, on: dt.date) -> QuerySet[Child]:
     )
 
 
-@cached_selector  # once per data version: the pages and the registry of measures share it
 def plans_at(*, on: dt.date) -> int:
     """Children with an issued EHC plan that had not ceased on the date."""
     return children_with_plan(on=on).count()
@@ -159,7 +158,6 @@ def _in_backlog(on: dt.date) -> Q:
     )
 
 
-@cached_selector  # once per data version: the cohort page and the registry of measures share it
 def backlog_over_16_weeks(*, on: dt.date) -> int:
     """Requests open on the date that were made more than 16 weeks (112 days) before it (the
     measure `backlog_over_16_weeks`)."""
@@ -180,7 +178,6 @@ def _rolling_window(on: dt.date) -> Q:
     return Q(final_plan_date__gt=one_year_before(on), final_plan_date__lte=on)
 
 
-@cached_selector  # once per data version: the cohort page and the registry of measures share it
 def within_20_weeks_pct_rolling_12_months(*, on: dt.date) -> float | None:
     """% of the plans issued in the twelve months up to the date issued within 20 weeks (the
     measure `pc_issued_within_20_weeks_rolling_12_months`)."""
@@ -222,11 +219,6 @@ def cohort_summary(*, on: dt.date) -> dict:
         "within_20_weeks_pct": within_20_weeks_pct_rolling_12_months(on=on),
         "backlog_over_16_weeks": backlog_over_16_weeks(on=on),
     }
-
-
-def avg_cost_per_plan_at(*, on: dt.date) -> int | None:
-    """Gross annual cost of the placements open on the date per plan (`avg_cost_per_plan`)."""
-    return cohort_summary(on=on)["avg_cost_per_plan_pence"]
 
 
 def in_county_split(*, on: dt.date) -> list[dict]:

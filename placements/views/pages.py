@@ -58,7 +58,7 @@ def cohort(request: HttpRequest) -> HttpResponse:
             "errors": _form_errors(form) if form.is_bound and not form.is_valid() else [],
             "on": on,
             "summary": summary,
-            "m": measures.values(COHORT_MEASURES, on=on),
+            "m": measures.values(COHORT_MEASURES, on=on, cohort_summary=summary),
             "placements_total": sum(v["count"] for v in by_type.values()),
             "inmss": data["inmss"],
             "county": data["county"],

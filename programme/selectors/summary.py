@@ -107,11 +107,16 @@ def programme_summary(*, year: FinancialYear, period: int) -> dict[str, Any]:
     }
 
 
-def savings_forecast_at(*, on: dt.date) -> int:
+_programme_summary = programme_summary  # savings_forecast_at's parameter shadows the name
+
+
+def savings_forecast_at(*, on: dt.date, programme_summary: dict | None = None) -> int:
     """The programme's savings forecast for the financial year of a period end, as reported
-    for that period (the measure `savings_forecast`)."""
-    return programme_summary(year=FinancialYear.containing(on), period=period_of(on))[
-        "forecast_pence"]
+    for that period (the measure `savings_forecast`); `programme_summary`: that period's, where
+    the caller holds it."""
+    summary = programme_summary or _programme_summary(year=FinancialYear.containing(on),
+                                                      period=period_of(on))
+    return summary["forecast_pence"]
 
 
 @cached_selector  # once per data version, not per page

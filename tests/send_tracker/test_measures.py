@@ -61,14 +61,14 @@ def test_mitigations_identified_and_their_expected_delivery_are_separate_measure
 
 def test_each_measure_resolves_to_the_selector_its_app_exposes():
     from finance import selectors as finance
-    from placements import selectors as placements
+    from placements.selectors import measures as placements
     from programme import selectors as programme
 
-    assert MEASURES["plans"].selector is placements.plans_at
+    assert MEASURES["plans"].selector is placements.plans
     assert MEASURES["backlog_over_16_weeks"].selector is placements.backlog_over_16_weeks
     assert (MEASURES["pc_issued_within_20_weeks_rolling_12_months"].selector
-            is placements.within_20_weeks_pct_rolling_12_months)
-    assert MEASURES["avg_cost_per_plan"].selector is placements.avg_cost_per_plan_at
+            is placements.pc_issued_within_20_weeks_rolling_12_months)
+    assert MEASURES["avg_cost_per_plan"].selector is placements.avg_cost_per_plan
     assert MEASURES["savings_forecast"].selector is programme.savings_forecast_at
     assert (MEASURES["deficit_after_mitigations_identified"].selector
             is finance.deficit_after_mitigations_identified)
@@ -87,6 +87,8 @@ def test_the_cohort_summary_gives_the_registry_values(small_cohort):  # noqa: F8
     # The hand-worked figures of tests/placements/test_selectors.py, from both.
     assert values == {"plans": 4, "backlog_over_16_weeks": 3, "avg_cost_per_plan": 1_762_500,
                       "pc_issued_within_20_weeks_rolling_12_months": 33.3}
+    given = measures.values(list(values), on=on, cohort_summary=summary)
+    assert given == values
     assert values == {"plans": summary["plans"],
                       "backlog_over_16_weeks": summary["backlog_over_16_weeks"],
                       "avg_cost_per_plan": summary["avg_cost_per_plan_pence"],
@@ -101,7 +103,7 @@ def test_a_series_gives_the_values_of_the_selector_at_each_date(small_cohort):  
     days = [D(2024, 3, 31), D(2024, 6, 30), D(2024, 9, 30), D(2024, 10, 31)]
     for code in ("backlog_over_16_weeks", "pc_issued_within_20_weeks_rolling_12_months"):
         assert measures.series(code, dates=days) == [
-            MEASURES[code].selector.uncached(on=day) for day in days]
+            MEASURES[code].value(on=day) for day in days]
     assert measures.series("pc_issued_within_20_weeks_rolling_12_months", dates=days) == [
         timeliness_year_to(on=day)["within_20_weeks_pct"] for day in days]
 
