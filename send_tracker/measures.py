@@ -36,8 +36,9 @@ class Measure:
     # Optional: the same measure at several dates in one query (`series(dates=[...])`).
     series_path: str = ""
     # Optional: the summary a page may already hold for the same date, which the selector then
-    # reads instead of the database (`cohort_summary`, `finance_summary`, `programme_summary`).
-    reuses: str = ""
+    # reads instead of the database (`cohort_summary`, `finance_summary`, `programme_summary`,
+    # `baseline_trajectory`, `ledger_periods`).
+    reuses: tuple[str, ...] = ()
 
     @cached_property
     def selector(self) -> Callable[..., Any]:
@@ -47,9 +48,8 @@ class Measure:
     def value(self, *, on: dt.date, **given: Any) -> Any:
         """The measure as at a date (a period end); `given`: summaries the page already holds
         for that date, passed on only to a selector that reuses one."""
-        if self.reuses and given.get(self.reuses) is not None:
-            return self.selector(on=on, **{self.reuses: given[self.reuses]})
-        return self.selector(on=on)
+        reused = {name: given[name] for name in self.reuses if given.get(name) is not None}
+        return self.selector(on=on, **reused)
 
     def series(self, *, dates: list[dt.date]) -> list[Any]:
         """The measure at each date: its series selector where it has one, else one by one."""
@@ -63,7 +63,7 @@ MEASURES: dict[str, Measure] = {m.code: m for m in (
         "plans", "EHC plans",
         "Children and young people with an issued EHC plan that had not ceased on the date.",
         "Assessments with a final plan date and children's plan end dates (placements).",
-        "count", "placements.selectors.measures.plans", reuses="cohort_summary",
+        "count", "placements.selectors.measures.plans", reuses=("cohort_summary",),
     ),
     Measure(
         "backlog_over_16_weeks", "Assessment requests open more than 16 weeks",
@@ -71,7 +71,7 @@ MEASURES: dict[str, Measure] = {m.code: m for m in (
         "that were made more than 16 weeks (112 days) before it.",
         "Assessment requests, their final plan and closed dates (placements).",
         "count", "placements.selectors.measures.backlog_over_16_weeks",
-        "placements.selectors.backlog_over_16_weeks_series", reuses="cohort_summary",
+        "placements.selectors.backlog_over_16_weeks_series", reuses=("cohort_summary",),
     ),
     Measure(
         "pc_issued_within_20_weeks_rolling_12_months",
@@ -83,21 +83,21 @@ MEASURES: dict[str, Measure] = {m.code: m for m in (
         "percent",
         "placements.selectors.measures.pc_issued_within_20_weeks_rolling_12_months",
         "placements.selectors.within_20_weeks_pct_rolling_12_months_series",
-        reuses="cohort_summary",
+        reuses=("cohort_summary",),
     ),
     Measure(
         "avg_cost_per_plan", "Average annual cost per plan",
         "The gross annual cost of the placements open on the date divided by the EHC plans on "
         "that date.",
         "Open placements' annual costs and issued, open EHC plans (placements).",
-        "pence", "placements.selectors.measures.avg_cost_per_plan", reuses="cohort_summary",
+        "pence", "placements.selectors.measures.avg_cost_per_plan", reuses=("cohort_summary",),
     ),
     Measure(
         "savings_forecast", "Savings forecast",
         "The sum of each project's latest submitted forecast saving for the financial year, as "
         "reported for the month.",
         "Leads' monthly progress updates (programme).",
-        "pence", "programme.selectors.savings_forecast_at", reuses="programme_summary",
+        "pence", "programme.selectors.savings_forecast_at", reuses=("programme_summary",),
     ),
     Measure(
         "deficit_after_mitigations_identified",
@@ -107,7 +107,7 @@ MEASURES: dict[str, Measure] = {m.code: m for m in (
         "The month's ledger forecast outturn, High Needs income, the agreement's cap and the "
         "mitigations identified for the year (finance).",
         "pence", "finance.selectors.measures.deficit_after_mitigations_identified",
-        reuses="finance_summary",
+        reuses=("finance_summary",),
     ),
     Measure(
         "deficit_after_expected_mitigation_delivery",
@@ -117,6 +117,7 @@ MEASURES: dict[str, Measure] = {m.code: m for m in (
         "The newest trajectory run of the baseline scenario, computed from the latest ledger "
         "month (finance).",
         "pence", "finance.selectors.measures.deficit_after_expected_mitigation_delivery",
+        reuses=("baseline_trajectory", "ledger_periods"),
     ),
 )}
 

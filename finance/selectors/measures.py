@@ -26,20 +26,24 @@ def deficit_after_mitigations_identified(*, on: dt.date,
     return summary["variance_after_mitigations_pence"]
 
 
-def trajectory_as_at() -> dt.date | None:
-    """The period end of the ledger month the current trajectory runs start from."""
-    latest = latest_period()
+def trajectory_as_at(*, periods: list[tuple[int, int]] | None = None) -> dt.date | None:
+    """The period end of the ledger month the current trajectory runs start from (the latest
+    loaded); `periods`: ledger_periods(), where the caller holds them."""
+    latest = max(periods) if periods else None if periods is not None else latest_period()
     if latest is None:
         return None
     year, period = latest
     return period_end(FinancialYear.parse(year), period)
 
 
-def deficit_after_expected_mitigation_delivery(*, on: dt.date) -> int | None:
+def deficit_after_expected_mitigation_delivery(
+        *, on: dt.date, baseline_trajectory: dict | None = None,
+        ledger_periods: list[tuple[int, int]] | None = None) -> int | None:
     """The baseline scenario's variance to the cap for the year of the date, mitigations at its
-    expected delivery; None unless its run starts from that month's ledger."""
-    if on != trajectory_as_at():
+    expected delivery; None unless its run starts from that month's ledger.
+    `baseline_trajectory`, `ledger_periods`: what the caller already holds."""
+    if on != trajectory_as_at(periods=ledger_periods):
         return None
     label = FinancialYear.containing(on).label
-    points = trajectory_points(scenario_slug=BASELINE)["points"]
+    points = (baseline_trajectory or trajectory_points(scenario_slug=BASELINE))["points"]
     return next((p["variance_pence"] for p in points if p["year"] == label), None)
