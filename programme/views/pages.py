@@ -18,6 +18,7 @@ from programme.forms import RaidFilterForm
 from programme.models import RaidItem
 from programme.periods import reporting_period, update_deadline
 from programme.views.common import YearPeriod, period_choices, year_period_from
+from send_tracker import measures
 from send_tracker.charts import chart_csv_response
 from send_tracker.dataversion import cached
 from send_tracker.exports import csv_response, safe_cell
@@ -61,6 +62,8 @@ def programme_overview(request: HttpRequest) -> HttpResponse:
         "my_missing": _my_missing_updates(request),
         "chosen": chosen,
         "summary": summary,
+        "as_at": (as_at := period_end(chosen.year, chosen.period)),
+        "m": measures.values(["savings_forecast"], on=as_at, programme_summary=summary),
         "programme_rag": _programme_rag(summary),
         "charts": page_charts,
         "year_choices": years,
