@@ -102,16 +102,21 @@ def monthly_forecast_chart(
     )
 
 
-def kpi_chart(kpi: Kpi) -> Chart:
-    """A KPI's actuals over time against its milestone targets and final target."""
+def kpi_chart(kpi: Kpi, actuals: list[tuple[Any, Any]] | None = None) -> Chart:
+    """A KPI's actuals over time against its milestone targets and final target.
+
+    `actuals`: (date, value) pairs where they are computed (a measure the tracker holds),
+    else the KPI's typed actual readings.
+    """
     readings = list(kpi.readings.all())
-    actual = [r for r in readings if r.kind == KpiReading.Kind.ACTUAL]
+    if actuals is None:
+        actuals = [(r.date, r.value) for r in readings if r.kind == KpiReading.Kind.ACTUAL]
     milestones = [r for r in readings if r.kind == KpiReading.Kind.MILESTONE]
     suffix = UNIT_SUFFIX.get(kpi.unit, "")
     fig = _figure([
         {"type": "scatter", "name": "Actual",
-         "x": [kpi.baseline_date.isoformat(), *(r.date.isoformat() for r in actual)],
-         "y": [float(kpi.baseline_value), *(float(r.value) for r in actual)],
+         "x": [kpi.baseline_date.isoformat(), *(day.isoformat() for day, _ in actuals)],
+         "y": [float(kpi.baseline_value), *(float(value) for _, value in actuals)],
          "mode": "lines+markers", "line": {"color": FORECAST, "width": 3}},
         {"type": "scatter", "name": "Milestone target",
          "x": [r.date.isoformat() for r in milestones], "y": [float(r.value) for r in milestones],
@@ -123,7 +128,8 @@ def kpi_chart(kpi: Kpi) -> Chart:
     ], yaxis={"title": {"text": kpi.get_unit_display()}})
     label_line_ends(fig, fmt=lambda v: f"{v:g}{suffix}")
     rows: list[list[Any]] = [[kpi.baseline_date.isoformat(), "Baseline", kpi.baseline_value]]
-    rows += [[r.date.isoformat(), r.get_kind_display(), r.value] for r in readings]
+    rows += [[day.isoformat(), "Actual", value] for day, value in actuals]
+    rows += [[r.date.isoformat(), r.get_kind_display(), r.value] for r in milestones]
     rows.append([kpi.target_date.isoformat(), "Target", kpi.target_value])
     rows.sort(key=lambda row: row[0])
     return Chart(

@@ -208,9 +208,7 @@ RAID = [  # (strand slug, kind, title, likelihood, impact, mitigation, residual 
 KPIS = [  # (slug, name, strand, unit, higher better, baseline, target, target date, readings)
     ("ehcp-20-weeks", "EHC plans issued within 20 weeks", "inclusion-and-learning-redesign",
      "percent", True, ("2023-01-31", "8.0"), ("60.0", "2026-03-31"),
-     {"milestone": [("2024-07-31", "20.0"), ("2024-11-30", "30.0"), ("2025-03-31", "40.0")],
-      "actual": [("2023-07-31", "10.5"), ("2023-11-30", "12.0"), ("2024-03-31", "15.2"),
-                 ("2024-07-31", "18.1"), ("2024-09-30", "21.4")]}),
+     {"milestone": [("2024-07-31", "20.0"), ("2024-11-30", "30.0"), ("2025-03-31", "40.0")]}),
     ("ehcp-population", "EHCPs as % of the 0–24 population", "inclusion-and-early-help",
      "percent", False, ("2023-01-31", "3.99"), ("4.20", "2027-03-31"),
      {"milestone": [("2024-07-31", "4.40"), ("2024-11-30", "4.45"), ("2025-03-31", "4.40")],
@@ -219,9 +217,7 @@ KPIS = [  # (slug, name, strand, unit, higher better, baseline, target, target d
     ("backlog-16-weeks", "Open assessment requests older than 16 weeks",
      "inclusion-and-learning-redesign",
      "number", False, ("2023-10-31", "1400"), ("150", "2025-03-31"),
-     {"milestone": [("2024-07-31", "700"), ("2024-11-30", "400"), ("2025-03-31", "150")],
-      "actual": [("2024-01-31", "1210"), ("2024-04-30", "960"), ("2024-07-31", "640"),
-                 ("2024-09-30", "520")]}),
+     {"milestone": [("2024-07-31", "700"), ("2024-11-30", "400"), ("2025-03-31", "150")]}),
     ("weeks-to-plan", "Average weeks from request to final plan", "inclusion-and-learning-redesign",
      "weeks", False, ("2023-03-31", "44"), ("20", "2026-03-31"),
      {"milestone": [("2024-11-30", "36"), ("2025-03-31", "30")],
@@ -233,16 +229,25 @@ KPIS = [  # (slug, name, strand, unit, higher better, baseline, target, target d
 ]
 
 
+# KPIs whose actuals the tracker computes from its own records (their `measure`, read through
+# the registry of measures): the demo types only their baseline, milestones and target.
+COMPUTED_KPIS = {"ehcp-20-weeks": Kpi.Measure.WITHIN_20_WEEKS,
+                 "backlog-16-weeks": Kpi.Measure.BACKLOG}
+
+
 def _kpis(strands: dict[str, Strand]) -> None:
     # Readings after the reporting month (from an older demo) go: the demo has no future.
     KpiReading.objects.filter(kpi__slug__in=[k[0] for k in KPIS], kind="actual",
                               date__gt=DEMO_END).delete()
+    # Typed actuals of a computed KPI (from an older demo) go: the tracker computes them.
+    KpiReading.objects.filter(kpi__slug__in=list(COMPUTED_KPIS), kind="actual").delete()
     for order, (slug, name, strand, unit, higher, base, target, readings) in enumerate(KPIS):
         kpi = _upsert(Kpi, {"slug": slug}, {
             "name": name, "strand": strands[strand], "unit": unit, "higher_is_better": higher,
             "baseline_date": dt.date.fromisoformat(base[0]), "baseline_value": Decimal(base[1]),
             "target_value": Decimal(target[0]), "target_date": dt.date.fromisoformat(target[1]),
             "order": order, "owner": strands[strand].lead,
+            "measure": COMPUTED_KPIS.get(slug, Kpi.Measure.TYPED),
         })
         for kind, points in readings.items():
             for day, value in points:

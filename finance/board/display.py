@@ -24,6 +24,11 @@ class HeadlineRow:
     change: int | None
 
     @property
+    def measure(self) -> str:
+        """The registry code of this figure, or ''."""
+        return HEADLINE_MEASURES.get(self.key, "")
+
+    @property
     def shown(self) -> str:
         return show(self.value, self.unit)
 
@@ -52,6 +57,15 @@ class HeadlineRow:
     def change_words(self) -> str:
         """`▲ up £1.2m`, `▼ down 120`, `▶ no change`: the arrow and the words together."""
         return f"{self.arrow} {self.words}" if self.words else ""
+
+
+# Headline keys that are measures of the registry (send_tracker/measures.py): the board page
+# marks them with the measure and the summary's month (frozen values stay as frozen).
+HEADLINE_MEASURES = {
+    "savings_forecast_pence": "savings_forecast",
+    "variance_after_mitigations_pence": "deficit_after_mitigations_identified",
+    "plans": "plans",
+}
 
 
 def show(value: Any, unit: str) -> str:

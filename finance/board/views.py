@@ -17,7 +17,7 @@ from finance.board import charts, selectors, services
 from finance.board.display import compared_label, headline_rows
 from finance.board.models import BoardPack, BoardSummary
 from send_tracker.charts import chart_csv_response
-from send_tracker.fiscal import FinancialYear, parse_period
+from send_tracker.fiscal import FinancialYear, parse_period, period_end
 from send_tracker.permissions import can, capability_required
 from send_tracker.reporting import reporting_month
 
@@ -136,6 +136,7 @@ def board_detail(request: HttpRequest, year: str, period: int) -> HttpResponse:
         "summary": summary,
         "content": content,
         "headline": headline_rows(content),
+        "as_at": period_end(FinancialYear(summary.year), summary.period),
         "compared_label": compared_label(content),
         "trajectory_chart": page_charts[0],
         "bridge_chart": page_charts[1],

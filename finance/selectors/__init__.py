@@ -18,6 +18,11 @@ from finance.selectors.budget import (  # noqa: F401
     ledger_periods,
     variance_rag,
 )
+from finance.selectors.measures import (  # noqa: F401
+    deficit_after_expected_mitigation_delivery,
+    deficit_after_mitigations_identified,
+    trajectory_as_at,
+)
 from finance.selectors.summary import (  # noqa: F401
     derived_pressures,
     finance_summary,

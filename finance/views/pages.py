@@ -6,6 +6,8 @@ and trajectory.py.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,6 +16,7 @@ from finance import charts, selectors
 from finance.selectors import crossapp
 from finance.selectors.summary import describe_variance
 from finance.views.common import chosen_period
+from send_tracker import measures
 from send_tracker.charts import chart_csv_response
 from send_tracker.fiscal import FinancialYear, period_end, period_label
 from send_tracker.permissions import capability_required
@@ -22,7 +25,9 @@ from send_tracker.permissions import capability_required
 @capability_required("view_aggregates")
 def overview(request: HttpRequest) -> HttpResponse:
     """The landing page: headline figures across programme, finance and placements."""
-    chosen = chosen_period(request)
+    latest = selectors.latest_period()
+    periods = [latest] if latest else []  # the newest is all chosen_period and the as-at need
+    chosen = chosen_period(request, periods)
     context: dict = {"chosen": chosen}
     chart_list = []
     if chosen is not None:
@@ -39,9 +44,20 @@ def overview(request: HttpRequest) -> HttpResponse:
         context["programme"] = programme
         if programme and programme.get("strands"):
             chart_list.append(charts.strands_chart(programme["strands"], year_label=fy.label))
-        context["cohort_on"] = period_end(fy, period)
+        context["cohort_on"] = as_at = period_end(fy, period)
         context["cohort"] = crossapp.cohort_summary(on=context["cohort_on"])
+        context["as_at"] = as_at
         baseline = selectors.trajectory_points(scenario_slug="baseline")
+        # The registry's figures, from the summaries already read (only those the page shows).
+        codes = ["deficit_after_mitigations_identified",
+                 "deficit_after_expected_mitigation_delivery"]
+        codes += ["savings_forecast"] if programme else []
+        codes += ["plans", "avg_cost_per_plan"] if context["cohort"] else []
+        context["m"] = measures.values(
+            codes, on=as_at, cohort_summary=context["cohort"], finance_summary=summary,
+            programme_summary=programme, baseline_trajectory=baseline, ledger_periods=periods)
+        expected = context["m"]["deficit_after_expected_mitigation_delivery"]
+        context["expected_words"] = describe_variance(expected) if expected is not None else ""
         context["next_point"] = next(
             (p for p in baseline["points"] if p["year"] == fy.label), None)
         context["baseline"] = baseline
@@ -60,7 +76,8 @@ def finance_dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "finance/dashboard.html", {"chosen": None})
     year, period = chosen
     fy = FinancialYear(year)
-    summary = selectors.finance_summary(year=year, period=period)
+    programme = crossapp.programme_summary(year=year, period=period)
+    summary = selectors.finance_summary(year=year, period=period, programme=programme)
     monitoring = selectors.budget_monitoring(year=year, period=period)
     by_period = [r for r in selectors.forecast_by_period(year=year) if r["period"] <= period]
     chart_list = [charts.forecast_by_period_chart(by_period, year=year,
@@ -84,6 +101,12 @@ def finance_dashboard(request: HttpRequest) -> HttpResponse:
         "pressures": selectors.pressure_list(year=year),
         "mitigations": selectors.mitigation_list(year=year),
         "impact": _trajectory_impact(year),
+        "as_at": period_end(fy, period),
+        "m": measures.values(
+            ["deficit_after_mitigations_identified"]
+            + (["savings_forecast"] if programme else []),
+            on=period_end(fy, period), finance_summary=summary, programme_summary=programme),
+        "trajectory_as_at": _trajectory_as_at_for(year, periods),
         "rag_red_pct": settings.BUDGET_RAG_RED_PCT, "rag_red_pence": settings.BUDGET_RAG_RED_PENCE,
         "rag_amber_pct": settings.BUDGET_RAG_AMBER_PCT,
     })
@@ -98,6 +121,13 @@ def _variance_words(summary: dict) -> dict[str, str]:
         "variance_words": describe_variance(summary["variance_to_cap_pence"]),
         "after_words": describe_variance(summary["variance_after_mitigations_pence"]),
     }
+
+
+def _trajectory_as_at_for(year: int, periods: list) -> dt.date | None:
+    """The current runs' as-at date when their first year is this one (else their figures for
+    the year are projections, not the measure)."""
+    as_at = selectors.trajectory_as_at(periods=periods)
+    return as_at if as_at and FinancialYear.containing(as_at).start_year == year else None
 
 
 def _trajectory_impact(year: int) -> list[dict]:

@@ -20,6 +20,7 @@ from finance import charts, selectors, services
 from finance.forms import ScenarioCreateForm, ScenarioForm
 from finance.models import Scenario
 from finance.selectors.history import history_rows
+from finance.selectors.measures import BASELINE
 from finance.services import recompute
 from finance.services.recompute import trajectory_pending_since
 from finance.views.common import form_page
@@ -27,6 +28,7 @@ from placements.codes import ProvisionType
 from send_tracker import health
 from send_tracker.charts import chart_csv_response, scenario_colour
 from send_tracker.dataversion import cached
+from send_tracker.fiscal import FinancialYear
 from send_tracker.permissions import can, capability_required
 
 
@@ -55,6 +57,18 @@ def _status(scenario_ids: list[int] | None = None) -> dict:
             for run in current
         },
     }
+
+
+def _baseline_measure(shown: list) -> dict:
+    """The as-at date of the baseline scenario's first year, marked in its points table as the
+    measure `deficit_after_expected_mitigation_delivery` (listed for the page's definitions,
+    since the table is a cached fragment)."""
+    as_at = selectors.trajectory_as_at()
+    if as_at is None or not any(s.slug == BASELINE for s in shown):
+        return {}
+    return {"trajectory_as_at": as_at,
+            "trajectory_year": FinancialYear.containing(as_at).start_year,
+            "page_measures": [("deficit_after_expected_mitigation_delivery", as_at)]}
 
 
 @capability_required("view_aggregates")
@@ -90,6 +104,7 @@ def trajectory(request: HttpRequest) -> HttpResponse:
                 for run in [runs.get(s.pk)]
             ],
             "charts": chart_list,
+            **_baseline_measure(chosen),
             "status": status,
             "stale": not status["broker_available"] or status["stuck"],
             "status_url": f"{reverse('finance:trajectory-status')}?"
@@ -149,6 +164,7 @@ def scenario_edit(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "can_edit": can_edit,
             "run": run,
+            **_baseline_measure([scenario] if run else []),
             "outdated": run is not None and not selectors.run_reflects_assumptions(run, scenario),
             "status": status,
             "stale": not status["broker_available"] or status["stuck"],

@@ -17,6 +17,7 @@ from placements.selectors.benchmarking import (
 from placements.selectors.cohort import (
     avg_cost_per_plan,
     backlog_over_16_weeks,
+    backlog_over_16_weeks_series,
     children_with_plan,
     cohort_default_date,
     cohort_projection_inputs,
@@ -27,6 +28,8 @@ from placements.selectors.cohort import (
     plans_at,
     timeliness,
     timeliness_year_to,
+    within_20_weeks_pct_rolling_12_months,
+    within_20_weeks_pct_rolling_12_months_series,
 )
 from placements.selectors.own_figures import (
     SETTING_CATEGORIES,
@@ -64,6 +67,7 @@ __all__ = [
     "assessment_list",
     "avg_cost_per_plan",
     "backlog_over_16_weeks",
+    "backlog_over_16_weeks_series",
     "census_day",
     "children_with_plan",
     "cohort_default_date",
@@ -93,4 +97,6 @@ __all__ = [
     "provider_list",
     "timeliness",
     "timeliness_year_to",
+    "within_20_weeks_pct_rolling_12_months",
+    "within_20_weeks_pct_rolling_12_months_series",
 ]

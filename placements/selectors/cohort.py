@@ -127,12 +127,15 @@ def timeliness_year_to(*, on: dt.date) -> dict:
     return timeliness(start=one_year_before(on) + dt.timedelta(days=1), end=on)
 
 
+def percent(part: int, whole: int) -> float | None:
+    """`part` as a percentage of `whole`, rounded half-up to one place (None of nothing)."""
+    return float(round_half_up(Decimal(100 * part) / whole, 1)) if whole else None
+
+
 def timeliness_figures(row: dict) -> dict:
     """Percentages and average weeks from the counts of one period."""
 
-    def pct(part: int, whole: int) -> float | None:
-        return float(round_half_up(Decimal(100 * part) / whole, 1)) if whole else None
-
+    pct = percent
     issued = row["issued"] or 0
     return {
         "issued": issued,
@@ -146,14 +149,54 @@ def timeliness_figures(row: dict) -> dict:
     }
 
 
-def backlog_over_16_weeks(*, on: dt.date) -> int:
+def _in_backlog(on: dt.date) -> Q:
     """Requests open on the date that were made more than 16 weeks (112 days) before it."""
     return (
-        Assessment.objects.filter(request_date__lt=on - dt.timedelta(days=BACKLOG_DAYS))
-        .filter(Q(final_plan_date__isnull=True) | Q(final_plan_date__gt=on))
-        .filter(Q(closed_date__isnull=True) | Q(closed_date__gt=on))
-        .count()
+        Q(request_date__lt=on - dt.timedelta(days=BACKLOG_DAYS))
+        & (Q(final_plan_date__isnull=True) | Q(final_plan_date__gt=on))
+        & (Q(closed_date__isnull=True) | Q(closed_date__gt=on))
     )
+
+
+def backlog_over_16_weeks(*, on: dt.date) -> int:
+    """Requests open on the date that were made more than 16 weeks (112 days) before it (the
+    measure `backlog_over_16_weeks`)."""
+    return Assessment.objects.filter(_in_backlog(on)).count()
+
+
+def backlog_over_16_weeks_series(*, dates: list[dt.date]) -> list[int]:
+    """backlog_over_16_weeks at each date, in one query."""
+    if not dates:
+        return []
+    row = Assessment.objects.aggregate(
+        **{f"d{i}": Count("id", filter=_in_backlog(day)) for i, day in enumerate(dates)})
+    return [row[f"d{i}"] for i in range(len(dates))]
+
+
+def _rolling_window(on: dt.date) -> Q:
+    """Plans issued in the twelve months up to and including the date."""
+    return Q(final_plan_date__gt=one_year_before(on), final_plan_date__lte=on)
+
+
+def within_20_weeks_pct_rolling_12_months(*, on: dt.date) -> float | None:
+    """% of the plans issued in the twelve months up to the date issued within 20 weeks (the
+    measure `pc_issued_within_20_weeks_rolling_12_months`)."""
+    return within_20_weeks_pct_rolling_12_months_series(dates=[on])[0]
+
+
+def within_20_weeks_pct_rolling_12_months_series(*, dates: list[dt.date]) -> list[float | None]:
+    """within_20_weeks_pct_rolling_12_months at each date, in one query."""
+    if not dates:
+        return []
+    issued = Assessment.objects.filter(
+        final_plan_date__gt=one_year_before(min(dates)), final_plan_date__lte=max(dates))
+    within = Q(days__lte=WITHIN_DAYS)
+    counts = {}
+    for i, day in enumerate(dates):
+        counts[f"i{i}"] = Count("id", filter=_rolling_window(day))
+        counts[f"w{i}"] = Count("id", filter=_rolling_window(day) & within)
+    row = with_days_to_issue(issued).aggregate(**counts)
+    return [percent(row[f"w{i}"], row[f"i{i}"]) for i in range(len(dates))]
 
 
 @cached_selector  # once per data version, not per page
@@ -168,13 +211,12 @@ def cohort_summary(*, on: dt.date) -> dict:
     avg_before = avg_cost_per_plan(
         total_pence=_annual_cost_of_open_placements(before), plans=plans_at(on=before)
     )
-    issued = timeliness_year_to(on=on)
     return {
         "plans": plans,
         "placements_by_provision_type": by_type,
         "avg_cost_per_plan_pence": avg,
         "avg_cost_change_pence": None if avg is None or avg_before is None else avg - avg_before,
-        "within_20_weeks_pct": issued["within_20_weeks_pct"],
+        "within_20_weeks_pct": within_20_weeks_pct_rolling_12_months(on=on),
         "backlog_over_16_weeks": backlog_over_16_weeks(on=on),
     }
 

@@ -15,12 +15,17 @@ from placements import charts, selectors, services
 from placements.codes import PROVISION_TYPE_LABELS
 from placements.forms import CohortDateForm, DecisionForm, FlagReviewForm
 from placements.models import OverpaymentFlag
+from send_tracker import measures
 from send_tracker.charts import chart_csv_response
 from send_tracker.fiscal import FinancialYear
 from send_tracker.paging import paginate
 from send_tracker.permissions import capability_required
 
 logger = logging.getLogger(__name__)
+
+# The cohort's headline figures, from the registry of measures (send_tracker/measures.py).
+COHORT_MEASURES = ["plans", "avg_cost_per_plan", "pc_issued_within_20_weeks_rolling_12_months",
+                   "backlog_over_16_weeks"]
 
 
 def _form_errors(form) -> list[dict]:
@@ -53,6 +58,7 @@ def cohort(request: HttpRequest) -> HttpResponse:
             "errors": _form_errors(form) if form.is_bound and not form.is_valid() else [],
             "on": on,
             "summary": summary,
+            "m": measures.values(COHORT_MEASURES, on=on, cohort_summary=summary),
             "placements_total": sum(v["count"] for v in by_type.values()),
             "inmss": data["inmss"],
             "county": data["county"],

@@ -16,7 +16,9 @@ from programme.selectors.projects import (
     update_form_rows,
 )
 from programme.selectors.raid import (
+    kpi_actuals,
     kpi_latest,
+    kpi_measure,
     kpis_with_readings,
     raid_filter_choices,
     raid_items,
@@ -42,6 +44,7 @@ from programme.selectors.summary import (
     monthly_forecast,
     programme_summary,
     programme_targets_by_year,
+    savings_forecast_at,
     strand_figures,
     strand_rag,
 )
@@ -50,7 +53,9 @@ __all__ = [
     "editable_strands",
     "field_changes",
     "kpi_computed_value",
+    "kpi_actuals",
     "kpi_latest",
+    "kpi_measure",
     "kpis_with_readings",
     "latest_submitted_period",
     "latest_submitted_updates",
@@ -71,6 +76,7 @@ __all__ = [
     "raid_table",
     "raid_table_row",
     "raid_table_rows",
+    "savings_forecast_at",
     "score_band",
     "strand_figures",
     "strand_history",

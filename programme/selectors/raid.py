@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -12,7 +13,8 @@ from django.db.models import F, Prefetch, QuerySet
 
 from programme.models import Kpi, KpiReading, RaidItem, Strand
 from programme.selectors.setup import kpi_computed_value
-from send_tracker.dataversion import cached_selector
+from send_tracker import measures
+from send_tracker.dataversion import cached, cached_selector
 from send_tracker.reporting import reporting_month_end
 
 # Score bands, named in words so a matrix cell never relies on colour.
@@ -172,44 +174,89 @@ def _on_track(kpi: Kpi, value: Decimal, milestone: Decimal | None) -> bool | Non
     return value >= goal if kpi.higher_is_better else value <= goal
 
 
+# KPIs the tracker itself holds: their actuals are computed by the registry of measures
+# (send_tracker/measures.py), never typed, so the KPI page agrees with the cohort page.
+# A KPI's `measure` (set up in the browser) -> the registry measure that computes it
+# (send_tracker.measures): one definition of each figure wherever it is shown.
+REGISTRY_OF_KPI_MEASURE = {
+    Kpi.Measure.PLANS: "plans",
+    Kpi.Measure.WITHIN_20_WEEKS: "pc_issued_within_20_weeks_rolling_12_months",
+    Kpi.Measure.BACKLOG: "backlog_over_16_weeks",
+    Kpi.Measure.AVG_COST: "avg_cost_per_plan",
+}
+# How often a held KPI's history is computed back to its baseline (months).
+HELD_CADENCE_MONTHS = 3
+
+
+def kpi_measure(kpi: Kpi) -> str:
+    """The registry code of the measure a KPI reads, or '' for a KPI with typed actuals (or one
+    computed outside the registry: savings delivered, programme.selectors.kpi_computed_value)."""
+    return REGISTRY_OF_KPI_MEASURE.get(kpi.measure, "")
+
+
+def _quarter_ends(on: date, since: date) -> list[date]:
+    """`on` and every HELD_CADENCE_MONTHS-th month end before it, after `since` (oldest first)."""
+    days = [on]
+    while True:
+        year, month = days[-1].year, days[-1].month - HELD_CADENCE_MONTHS
+        if month < 1:
+            year, month = year - 1, month + 12
+        day = date(year, month, calendar.monthrange(year, month)[1])
+        if day <= since:
+            return list(reversed(days))
+        days.append(day)
+
+
+def kpi_actuals(kpi: Kpi, *, on: date | None = None) -> list[tuple[date, Decimal]]:
+    """A KPI's actuals up to a date, oldest first: its typed readings, or for a measure the
+    tracker holds the registry's value at the date and each quarter end since the baseline."""
+    code = kpi_measure(kpi)
+    as_at = on or reporting_month_end()
+    if kpi.measure and not code:  # computed, but not by a registry measure (savings delivered)
+        value = kpi_computed_value(kpi, on=as_at)
+        return [] if value is None else [(as_at, value)]
+    if not code:
+        return [(r.date, r.value) for r in kpi.readings.all()
+                if r.kind == KpiReading.Kind.ACTUAL and (on is None or r.date <= on)]
+    days = _quarter_ends(as_at, kpi.baseline_date)
+    values = cached("programme.kpi_actuals", (code, tuple(days)),
+                    lambda: measures.series(code, dates=days))
+    series = [(day, value) for day, value in zip(days, values, strict=True) if value is not None]
+    return [(day, Decimal(str(value))) for day, value in series]
+
+
 def kpi_latest(*, on: date | None = None) -> list[dict[str, Any]]:
     """Each KPI's baseline, target, latest actual and the milestone target due by then.
 
     `on`: as at that date (a board summary's period end): readings dated later are left out.
-    A measure the tracker holds is computed as at `on` (default: the end of the reporting
-    month) by the selector the cohort and programme pages use, never read from typed rows.
+    A KPI the tracker holds (its `measure`) is computed as at `on`, else the reporting month.
     """
     result = []
     for kpi in kpis_with_readings():
-        actuals = [r for r in kpi.readings.all()
-                   if r.kind == KpiReading.Kind.ACTUAL and (on is None or r.date <= on)]
-        if kpi.measure:
-            day = on or reporting_month_end()
-            value = kpi_computed_value(kpi, on=day)
-            actuals = [] if value is None else [
-                KpiReading(kpi=kpi, date=day, kind=KpiReading.Kind.ACTUAL, value=value)]
+        actuals = kpi_actuals(kpi, on=on)
         latest = actuals[-1] if actuals else None
         previous = actuals[-2] if len(actuals) > 1 else None
         milestone = None
         if latest is not None:
             due = [r for r in kpi.readings.all()
-                   if r.kind == KpiReading.Kind.MILESTONE and r.date <= latest.date]
+                   if r.kind == KpiReading.Kind.MILESTONE and r.date <= latest[0]]
             milestone = due[-1] if due else None
         result.append({
             "name": kpi.name,
             "slug": kpi.slug,
             "unit": kpi.unit,
+            "measure": kpi_measure(kpi),
             "strand": kpi.strand.name if kpi.strand else "",
             "higher_is_better": kpi.higher_is_better,
             "baseline_value": kpi.baseline_value,
             "baseline_date": kpi.baseline_date,
             "target_value": kpi.target_value,
             "target_date": kpi.target_date,
-            "latest_value": latest.value if latest else None,
-            "latest_date": latest.date if latest else None,
-            "previous_value": previous.value if previous else None,
+            "latest_value": latest[1] if latest else None,
+            "latest_date": latest[0] if latest else None,
+            "previous_value": previous[1] if previous else None,
             "milestone_value": milestone.value if milestone else None,
-            "on_track": _on_track(kpi, latest.value, milestone.value if milestone else None)
+            "on_track": _on_track(kpi, latest[1], milestone.value if milestone else None)
             if latest else None,
         })
     return result

@@ -131,17 +131,9 @@ def kpi_computed_value(kpi: Kpi, *, on: dt.date | None = None) -> Decimal | None
             pence = next((s["delivered_pence"] for s in summary["strands"]
                           if s["slug"] == kpi.strand.slug), 0)
         return Decimal(pence) / 100
-    from placements.selectors import cohort_summary
+    from programme.selectors.raid import kpi_measure
+    from send_tracker import measures
 
-    cohort = cohort_summary(on=on)
-    if kpi.measure == Kpi.Measure.PLANS:
-        return Decimal(cohort["plans"])
-    if kpi.measure == Kpi.Measure.WITHIN_20_WEEKS:
-        value = cohort["within_20_weeks_pct"]
-        return None if value is None else Decimal(str(value))
-    if kpi.measure == Kpi.Measure.BACKLOG:
-        return Decimal(cohort["backlog_over_16_weeks"])
-    if kpi.measure == Kpi.Measure.AVG_COST:
-        value = cohort["avg_cost_per_plan_pence"]
-        return None if value is None else Decimal(value) / 100
+    value = measures.value(kpi_measure(kpi), on=on)
+    return None if value is None else Decimal(str(value))
     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.db.models import Q, QuerySet
 
 from programme.models import ProgressUpdate, Rag, SavingsTarget, Strand
 from send_tracker.dataversion import cached_selector
-from send_tracker.fiscal import FinancialYear
+from send_tracker.fiscal import FinancialYear, period_of
 
 # A strand is amber while its forecast covers at least this share of its target, red below.
 AMBER_FROM_PCT = 90
@@ -127,6 +128,18 @@ def programme_summary(*, year: FinancialYear, period: int) -> dict[str, Any]:
         "shortfall_pence": total_target - total_forecast,
         "unallocated_pence": total_target - allocated,
     }
+
+
+_programme_summary = programme_summary  # savings_forecast_at's parameter shadows the name
+
+
+def savings_forecast_at(*, on: dt.date, programme_summary: dict | None = None) -> int:
+    """The programme's savings forecast for the financial year of a period end, as reported
+    for that period (the measure `savings_forecast`); `programme_summary`: that period's, where
+    the caller holds it."""
+    summary = programme_summary or _programme_summary(year=FinancialYear.containing(on),
+                                                      period=period_of(on))
+    return summary["forecast_pence"]
 
 
 @cached_selector  # once per data version, not per page

@@ -18,12 +18,14 @@ from programme.forms import RaidFilterForm
 from programme.models import RaidItem
 from programme.periods import reporting_period, update_deadline
 from programme.views.common import YearPeriod, period_choices, year_period_from
+from send_tracker import measures
 from send_tracker.charts import chart_csv_response
 from send_tracker.dataversion import cached
 from send_tracker.exports import csv_response, safe_cell
 from send_tracker.fiscal import period_end
 from send_tracker.paging import paginate
 from send_tracker.permissions import ADMIN, LEAD, can_edit_strand, capability_required, has_role
+from send_tracker.reporting import reporting_month_end
 from send_tracker.templatetags.tracker import RAG_WORDS
 
 POUNDS_FORMAT = '"£"#,##0.00;-"£"#,##0.00'
@@ -60,6 +62,8 @@ def programme_overview(request: HttpRequest) -> HttpResponse:
         "my_missing": _my_missing_updates(request),
         "chosen": chosen,
         "summary": summary,
+        "as_at": (as_at := period_end(chosen.year, chosen.period)),
+        "m": measures.values(["savings_forecast"], on=as_at, programme_summary=summary),
         "programme_rag": _programme_rag(summary),
         "charts": page_charts,
         "year_choices": years,
@@ -141,9 +145,11 @@ def _kpis_and_charts(*, strand_id: int | None) -> tuple[list, list]:
     keep their JSON and HTML): shared between requests, read only."""
     def build() -> tuple[list, list]:
         kpis = list(selectors.kpis_with_readings(strand_id=strand_id))
-        return kpis, [charts.kpi_chart(k) for k in kpis]
+        return kpis, [charts.kpi_chart(k, selectors.kpi_actuals(k)) for k in kpis]
 
-    kpis, kpi_charts = cached("programme.kpis_and_charts", (strand_id,), build)
+    # The held KPIs are computed as at the reporting month, which a period close moves.
+    kpis, kpi_charts = cached("programme.kpis_and_charts", (strand_id, reporting_month_end()),
+                              build)
     return list(kpis), list(kpi_charts)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from functools import lru_cache
 
 from django import template
@@ -150,3 +151,57 @@ def cached_on_data(parser, token):
     nodelist = parser.parse(("endcached_on_data",))
     parser.delete_first_token()
     return _CachedOnDataNode(nodelist, [parser.compile_filter(bit) for bit in bits])
+
+
+def _show_measure(measure, value, fmt: str = "") -> str:
+    if value is None:
+        return "–"
+    if measure.unit == "pence":
+        return money.format_pounds(value) if fmt == "pounds" else money.format_money(value)
+    if measure.unit == "percent":
+        return f"{value}%"
+    return f"{int(value):,}"
+
+
+@register.simple_tag(takes_context=True)
+def measure(context, code: str, value, as_at, fmt: str = "", shown: str = ""):
+    """A figure of the registry of measures (send_tracker/measures.py), marked with its code,
+    its as-at date and its raw value, and described by its definition at the foot of the page.
+
+    `{% measure 'backlog_over_16_weeks' value as_at %}`; `fmt='pounds'` for `£27,123`;
+    `shown=words` when the page words the value itself (`£10.0m above the cap`).
+    """
+    from send_tracker import measures
+
+    found = measures.get(code)
+    as_at_text = as_at.isoformat() if hasattr(as_at, "isoformat") else str(as_at or "")
+    request = context.get("request")
+    if request is not None:
+        recorded = getattr(request, "measures_shown", None)
+        if recorded is None:
+            recorded = request.measures_shown = {}
+        recorded.setdefault(code, set()).add(as_at_text)
+    return format_html(
+        '<span class="app-measure" data-measure="{}" data-as-at="{}" data-value="{}" '
+        'aria-describedby="measure-{}">{}</span>',
+        code, as_at_text, "" if value is None else value, code,
+        shown or _show_measure(found, value, fmt),
+    )
+
+
+@register.inclusion_tag("components/measure_definitions.html", takes_context=True)
+def measure_definitions(context):
+    """Definitions and sources of the measures the page showed (the `measure` tag records them;
+    a page whose figures are in a cached fragment names them in `page_measures`)."""
+    from send_tracker import measures
+
+    request = context.get("request")
+    shown: dict = dict(getattr(request, "measures_shown", None) or {})
+    for code, as_at in context.get("page_measures") or []:
+        shown.setdefault(code, set()).add(as_at.isoformat() if as_at else "")
+    rows = [
+        {"measure": m,
+         "as_at": [datetime.date.fromisoformat(d) for d in sorted(d for d in shown[m.code] if d)]}
+        for m in measures.MEASURES.values() if m.code in shown
+    ]
+    return {"rows": rows}

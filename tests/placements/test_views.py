@@ -59,7 +59,9 @@ def test_the_cohort_page_shows_the_hand_worked_headlines(director_client):
     text = page.content.decode()
     # Two plans, two placements at £60,000 and £60,000.01 → £60,000 a plan.
     assert "£60,000</span>" in text
-    assert "Open requests older than 16 weeks<span class=\"app-headline__value\">1</span>" in text
+    assert ('Open requests older than 16 weeks<span class="app-headline__value"><span '
+            'class="app-measure" data-measure="backlog_over_16_weeks" data-as-at="2024-06-30" '
+            'data-value="1" aria-describedby="measure-backlog_over_16_weeks">1</span>') in text
 
 
 def test_the_cohort_page_reports_a_bad_date_in_an_error_summary(director_client):

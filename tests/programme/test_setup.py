@@ -251,13 +251,18 @@ def test_a_measure_the_tracker_holds_is_computed_never_typed(kpi, manager, build
     assert kpi_computed_value(kpi, on=on) == Decimal(expected) / 100 == Decimal("123000")
 
 
-def test_a_kpi_of_plans_reads_the_cohort_selector(kpi, manager, monkeypatch):
+def fake_plans(*, on):
+    return 8994 if on == dt.date(2024, 9, 30) else 0
+
+
+def test_a_kpi_of_plans_reads_the_registrys_plans_measure(kpi, manager, monkeypatch):
+    from send_tracker.measures import MEASURES, Measure
+
     kpi = services.kpi_save(user=manager, kpi=kpi, measure=Kpi.Measure.PLANS,
                             unit=Kpi.Unit.NUMBER,
                       baseline_value=Decimal("9000"), target_value=Decimal("9500"))
-    import placements.selectors as ps
-
-    monkeypatch.setattr(ps, "cohort_summary", lambda *, on: {"plans": 8994})
+    monkeypatch.setitem(MEASURES, "plans", Measure(
+        "plans", "Plans", "A test.", "A test.", "count", "tests.programme.test_setup.fake_plans"))
     assert kpi_computed_value(kpi, on=dt.date(2024, 9, 30)) == Decimal("8994")
 
 
