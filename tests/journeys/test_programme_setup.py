@@ -11,16 +11,24 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.live.fixtures import ARTIFACTS, screenshot
+from tests.live.stack import run_manage
 
 pytestmark = [pytest.mark.slow, pytest.mark.worker]
 
 MANAGER = "manager"
 STRAND = "Post-16 pathways"
-SAM = "Sam Deputy (deputy-sufficiency)"  # an active demo user with the Programme lead role
+# A lead of its own (an active user with the Programme lead role), so that the strand set up here
+# changes no demo lead's monthly form, which other tests on the same live stack read.
+SAM = "Sam Setup (lead-post16)"
 PROJECT = "Supported internships"
 
 
-def test_the_programme_office_sets_up_a_strand_without_django_admin(page_as):
+def test_the_programme_office_sets_up_a_strand_without_django_admin(page_as, live_stack):
+    run_manage(live_stack.db, live_stack.redis.url, "shell", "-c",
+               "from django.contrib.auth.models import Group, User; "
+               "u, _ = User.objects.get_or_create(username='lead-post16', "
+               "defaults={'first_name': 'Sam', 'last_name': 'Setup'}); "
+               "u.groups.add(Group.objects.get(name='Programme lead'))")
     page = page_as(MANAGER)
     visited: list[str] = []
     page.on("request", lambda r: visited.append(r.url) if r.resource_type == "document" else None)
