@@ -99,7 +99,7 @@ def test_the_programme_office_sets_up_a_strand_without_django_admin(page_as, liv
     elapsed = time.monotonic() - started
 
     row = page.locator("tr", has=page.get_by_role("link", name=f"{STRAND} (change)"))
-    expect(row).to_contain_text("Sam Deputy")
+    expect(row).to_contain_text("Sam Setup")
     targets = page.locator("#targets + div table")
     expect(targets).to_be_visible()
     screenshot(page, "setup-02-index")
