@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from programme.models import Kpi, Milestone, Project, Rag, RaidItem
-from send_tracker.forms import PoundsField, TrackerDateField
+from send_tracker.forms import PoundsField, TrackerDateField, mark_errors
 from send_tracker.models import FREE_TEXT_MAX_LENGTH
 
 
@@ -55,19 +55,6 @@ class ProgressUpdateForm(forms.Form):
             self.add_error("delivered", "Delivered to date cannot be more than the forecast "
                                         "for the year")
         return data
-
-
-def mark_errors(form: forms.Form) -> None:
-    """Give each field in error the GOV.UK error class of its kind of input."""
-    for name in form.errors:
-        if name not in form.fields:
-            continue
-        attrs = form.fields[name].widget.attrs
-        base = attrs.get("class", "").split()
-        kind = next((c for c in base if c in ("govuk-input", "govuk-select", "govuk-textarea")),
-                    None)
-        if kind and f"{kind}--error" not in base:
-            attrs["class"] = " ".join([*base, f"{kind}--error"])
 
 
 ProgressUpdateFormSet = forms.formset_factory(ProgressUpdateForm, extra=0)

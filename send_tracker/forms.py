@@ -1,8 +1,12 @@
-"""Form fields every app shares: money typed in pounds, cleaned to whole pence."""
+"""What every app's forms share: money typed in pounds (cleaned to whole pence), dates in the
+tracker's range, and a service's refusal put on a form the GOV.UK way."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import forms
+from django.core.exceptions import ValidationError
 
 from send_tracker.fiscal import date_out_of_range
 from send_tracker.money import amount_out_of_bounds, to_pence
@@ -79,3 +83,28 @@ class ReportingPeriodCloseForm(forms.Form):
 
     year = forms.CharField(widget=forms.HiddenInput)
     period = forms.IntegerField(min_value=1, max_value=12, widget=forms.HiddenInput)
+
+
+def service_errors(form: forms.Form, exc: ValidationError, *,
+                   field_of: Mapping[str, str] | None = None) -> None:
+    """Put a service's refusal on the form: beside each field it names that the form has, the
+    rest above the form. With `field_of`, only the service's field names it maps (to the form's
+    names) go beside a field."""
+    named = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for key, messages in named.items():
+        field = key if field_of is None else field_of.get(key)
+        visible = field in form.fields and not form.fields[field].widget.is_hidden
+        form.add_error(field if visible else None, messages)
+
+
+def mark_errors(form: forms.Form) -> None:
+    """Give each field in error the GOV.UK error class of its kind of input."""
+    for name in form.errors:
+        if name not in form.fields:
+            continue
+        attrs = form.fields[name].widget.attrs
+        base = attrs.get("class", "").split()
+        kind = next((c for c in base if c in ("govuk-input", "govuk-select", "govuk-textarea")),
+                    None)
+        if kind and f"{kind}--error" not in base:
+            attrs["class"] = " ".join([*base, f"{kind}--error"])

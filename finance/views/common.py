@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 
 from finance import selectors
 from send_tracker.fiscal import FinancialYear, parse_period
+from send_tracker.forms import service_errors
 
 
 def chosen_period(request: HttpRequest,
@@ -40,9 +41,7 @@ def form_page(request: HttpRequest, *, form, template: str, context: dict[str, A
         try:
             saved = save(form)
         except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-            for field, field_messages in errors.items():
-                form.add_error(field if field in form.fields else None, field_messages)
+            service_errors(form, exc)
         else:
             messages.success(request, success_message)
             return redirect(success_url(saved) if callable(success_url) else success_url)

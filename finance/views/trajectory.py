@@ -29,6 +29,7 @@ from send_tracker import health
 from send_tracker.charts import chart_csv_response, scenario_colour
 from send_tracker.dataversion import cached
 from send_tracker.fiscal import FinancialYear
+from send_tracker.forms import service_errors
 from send_tracker.permissions import can, capability_required
 
 
@@ -150,8 +151,7 @@ def scenario_edit(request: HttpRequest, slug: str) -> HttpResponse:
                     **form.assumptions(),
                 )
             except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
+                service_errors(form, exc)
             else:
                 return redirect(f"{reverse('finance:scenario', args=[slug])}?saved=1")
     run = selectors.current_runs([scenario.pk]).get(scenario.pk)

@@ -18,6 +18,7 @@ from placements.models import OverpaymentFlag
 from send_tracker import measures
 from send_tracker.charts import chart_csv_response
 from send_tracker.fiscal import FinancialYear
+from send_tracker.forms import service_errors
 from send_tracker.paging import paginate
 from send_tracker.permissions import capability_required
 
@@ -234,9 +235,7 @@ def overpayment_review(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             flag.refresh_from_db()
-            detail = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-            for field, items in detail.items():
-                form.add_error(field if field in form.fields else None, items)
+            service_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from programme import services
-from programme.forms import MilestoneForm, RaidItemForm, mark_errors
+from programme.forms import MilestoneForm, RaidItemForm
 from programme.models import Milestone, RaidItem, Strand
+from send_tracker.forms import mark_errors, service_errors
 from send_tracker.permissions import (
     can_edit_strand,
     capability_required,
@@ -24,16 +25,6 @@ def _render(request, *, form, title: str, caption: str, back: str) -> HttpRespon
     return render(request, "programme/edit_form.html",
                   {"form": form, "title": title, "caption": caption, "back": back},
                   status=status)
-
-
-def _apply_service_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.message_dict.items():
-            for message in errors:
-                form.add_error(key if key in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 @capability_required("edit_programme")
@@ -52,7 +43,7 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.milestone_update(user=request.user, milestone=milestone, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            service_errors(form, exc)
         else:
             messages.success(request, f"Milestone “{milestone.name}” updated.")
             return redirect(back)
@@ -81,7 +72,7 @@ def raid_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             item = services.raid_item_save(user=request.user, strand=strand, item=item, **data)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            service_errors(form, exc)
         else:
             messages.success(request, f"“{item.title}” saved (score {item.score}).")
             return redirect(reverse("programme:strand", args=[strand.slug]))

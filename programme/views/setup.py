@@ -32,6 +32,7 @@ from programme.forms import (
 from programme.models import Kpi, KpiReading, Milestone, Project, Strand
 from programme.selectors import setup as q
 from send_tracker.fiscal import FinancialYear, period_label
+from send_tracker.forms import service_errors
 from send_tracker.permissions import capability_required, people_with_roles
 from send_tracker.reporting import reporting_month
 
@@ -49,17 +50,6 @@ def _history_url(strand: Strand | None) -> str | None:
     return reverse("programme:strand", args=[strand.slug]) + "#history" if strand else None
 
 
-def apply_errors(form, exc: ValidationError) -> None:
-    """A service's refusal beside the field it names (else at the top of the form)."""
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.message_dict.items():
-            for message in errors:
-                form.add_error(key if key in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
-
 def _form_page(request: HttpRequest, *, form, save: Callable[[Any], Any], done: str,
                message: Callable[[Any], str], title: str, caption: str = "Programme set-up",
                back: str | None = None, template: str = "programme/setup/form.html",
@@ -70,7 +60,7 @@ def _form_page(request: HttpRequest, *, form, save: Callable[[Any], Any], done: 
         try:
             saved = save(form.cleaned_data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            service_errors(form, exc)
         else:
             messages.success(request, message(saved))
             return redirect(done)

@@ -24,11 +24,11 @@ from programme.forms import (
     ClosedPeriodReasonForm,
     ProgressUpdateForm,
     ProgressUpdateFormSet,
-    mark_errors,
 )
 from programme.models import ProgressUpdate, Project
 from programme.periods import is_period_closed, update_deadline
 from programme.views.common import YearPeriod, period_choices, year_period_from
+from send_tracker.forms import mark_errors, service_errors
 from send_tracker.money import format_pounds
 from send_tracker.permissions import ADMIN, can_edit_strand, capability_required, has_role
 
@@ -118,15 +118,7 @@ def _show_problems(formset, problems, post_data) -> Any:
     rebound = ProgressUpdateFormSet(data, prefix=formset.prefix)
     rebound.is_valid()
     for index, exc in problems:
-        form = rebound.forms[index]
-        if hasattr(exc, "error_dict"):
-            for key, errors in exc.message_dict.items():
-                field = FIELD_OF.get(key)
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
-        else:
-            for message in exc.messages:
-                form.add_error(None, message)
+        service_errors(rebound.forms[index], exc, field_of=FIELD_OF)
     return rebound
 
 

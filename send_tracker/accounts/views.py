@@ -5,11 +5,10 @@ Thin views: forms collect the input, `send_tracker.accounts.services` applies th
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,19 +19,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from send_tracker.accounts import selectors, services
 from send_tracker.accounts.extras import user_extra, user_extras
 from send_tracker.accounts.forms import ROLE_HINTS, InviteForm, SetPasswordForm, UserDetailsForm
+from send_tracker.forms import service_errors
 from send_tracker.paging import paginate
 from send_tracker.permissions import capability_required
 
 User = get_user_model()
-
-
-def add_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's refusal beside the fields it names (the rest above the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else NON_FIELD_ERRORS, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _site_url(request: HttpRequest) -> str:
@@ -67,7 +58,7 @@ def user_invite(request: HttpRequest) -> HttpResponse:
                 username=data["username"], roles=data["roles"], site_url=_site_url(request),
                 by=request.user)
         except ValidationError as exc:
-            add_errors(form, exc)
+            service_errors(form, exc)
         else:
             messages.success(request, f"Invitation sent to {user.email}. The link works once, "
                                       f"for {_days()} days.")
@@ -105,7 +96,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 user=subject, first_name=data["first_name"], last_name=data["last_name"],
                 email=data["email"], roles=data["roles"], by=request.user)
         except ValidationError as exc:
-            add_errors(details, exc)
+            service_errors(details, exc)
         else:
             messages.success(request, "Saved: " + "; ".join(changes) if changes
                              else "Nothing changed.")
@@ -117,7 +108,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             changes = services.user_extra_save(user=subject, key=extra.key,
                                                cleaned_data=form.cleaned_data, by=request.user)
         except ValidationError as exc:
-            add_errors(form, exc)
+            service_errors(form, exc)
         else:
             messages.success(request, "Saved: " + "; ".join(changes) if changes
                              else "Nothing changed.")
@@ -209,7 +200,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except services.InvitationRefused as exc:
             return _refused(request, exc.reason)
         except ValidationError as exc:
-            add_errors(form, exc)
+            service_errors(form, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Your password is set. You are signed in as "

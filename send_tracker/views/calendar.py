@@ -13,7 +13,12 @@ from django.views.decorators.http import require_GET
 
 from send_tracker import reporting, services
 from send_tracker.fiscal import FinancialYear, period_end
-from send_tracker.forms import ReportingPeriodCloseForm, ReportingPeriodDatesForm
+from send_tracker.forms import (
+    ReportingPeriodCloseForm,
+    ReportingPeriodDatesForm,
+    mark_errors,
+    service_errors,
+)
 from send_tracker.permissions import capability_required
 
 
@@ -25,24 +30,6 @@ def _year_period(year_slug: str, period: int) -> tuple[FinancialYear, int]:
     if not 1 <= period <= 12:
         raise Http404("No such period")
     return year, period
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.message_dict.items():
-            for message in errors:
-                form.add_error(key if key in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
-
-def _mark_errors(form) -> None:
-    for name in form.errors:
-        if name in form.fields:
-            attrs = form.fields[name].widget.attrs
-            if "govuk-input--error" not in attrs.get("class", ""):
-                attrs["class"] = f"{attrs.get('class', '')} govuk-input--error".strip()
 
 
 @require_GET
@@ -78,11 +65,11 @@ def calendar_edit(request: HttpRequest, year: str, period: int) -> HttpResponse:
             services.reporting_period_dates_set(user=request.user, year=fy, period=period,
                                                 **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            service_errors(form, exc)
         else:
             messages.success(request, f"Dates for {label} saved.")
             return redirect("calendar")
-    _mark_errors(form)
+    mark_errors(form)
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "send_tracker/calendar_edit.html",
                   {"form": form, "label": label}, status=status)

@@ -23,3 +23,41 @@ def test_a_minimum_is_checked_in_pounds_before_conversion():
     with pytest.raises(forms.ValidationError):
         PoundsField(min_value=0).clean("-1")
     assert PoundsField(required=False).clean("") is None
+
+
+def test_a_service_refusal_goes_beside_the_field_it_names_and_the_rest_above_the_form():
+    from django import forms
+    from django.core.exceptions import ValidationError
+
+    from send_tracker.forms import service_errors
+
+    class Form(forms.Form):
+        name = forms.CharField()
+        version = forms.IntegerField(widget=forms.HiddenInput)
+
+    form = Form({"name": "x", "version": "1"})
+    assert form.is_valid()
+    service_errors(form, ValidationError({
+        "name": "Taken.", "version": "Someone saved it first.", "other": "Not a field."}))
+    assert form.errors["name"] == ["Taken."]
+    # A hidden field's error would be shown nowhere: it goes above the form, with the unknown.
+    assert form.non_field_errors() == ["Someone saved it first.", "Not a field."]
+    assert "version" not in form.errors
+
+
+def test_with_a_field_map_only_the_mapped_names_go_beside_a_field():
+    from django import forms
+    from django.core.exceptions import ValidationError
+
+    from send_tracker.forms import service_errors
+
+    class Form(forms.Form):
+        forecast = forms.CharField()
+        commentary = forms.CharField()
+
+    form = Form({"forecast": "1", "commentary": "c"})
+    assert form.is_valid()
+    service_errors(form, ValidationError({"forecast_pence": "Too big.", "commentary": "No."}),
+                   field_of={"forecast_pence": "forecast"})
+    assert form.errors["forecast"] == ["Too big."]
+    assert form.non_field_errors() == ["No."]
