@@ -38,6 +38,7 @@ from programme.services_setup import (  # noqa: F401 - set-up writes, re-exporte
     savings_target_set,
     savings_targets_set,
     strand_save,
+    who,
 )
 from send_tracker.fiscal import FinancialYear, period_label
 from send_tracker.permissions import (
@@ -59,10 +60,6 @@ class StaleVersionError(ValidationError):
         self.current = current
 
 
-def _who(user: Any) -> str:
-    return (user.get_full_name() or user.get_username()) if user else "someone"
-
-
 def _stale_message(current: ProgressUpdate, read_version: int | None) -> str:
     """Say who saved what since the version the user read, so nothing is silently overwritten."""
     fields = ["forecast_pence", "delivered_pence", "confidence", "status", "commentary"]
@@ -78,7 +75,7 @@ def _stale_message(current: ProgressUpdate, read_version: int | None) -> str:
     )
     when = timezone.localtime(current.updated_at).strftime("%d/%m/%Y %H:%M")
     return (
-        f"{current.project.name}: {_who(current.updated_by)} saved this update at {when}, after "
+        f"{current.project.name}: {who(current.updated_by)} saved this update at {when}, after "
         f"you opened it, so your changes were not saved. What changed: "
         f"{'; '.join(changes) or 'no figures'}. Check the figures and save again."
     )
@@ -299,7 +296,7 @@ def progress_reminders_send(*, today=None) -> int:
                         subject=f"SEND programme: updates for {period_label(period)} {year.label} "
                         f"are due by {due}",
                         message=(
-                            f"Dear {_who(lead)},\n\nThese projects have no submitted update for "
+                            f"Dear {who(lead)},\n\nThese projects have no submitted update for "
                             f"{period_label(period)} {year.label}:\n{names}\n\nPlease submit them "
                             f"by {due} on the tracker's monthly update page.\n"
                         ),
@@ -344,13 +341,13 @@ def strand_leadership_set(*, user: Any, lead_of: Iterable[Strand], deputy_of: It
         if pk in lead_ids:
             before = strand.lead
             strand.lead = user
-            text = f"lead of {strand.name}" + (f" (was {_who(before)})" if before else "")
+            text = f"lead of {strand.name}" + (f" (was {who(before)})" if before else "")
         else:
             strand.lead = None
             text = f"no longer lead of {strand.name}"
         strand.updated_by = by
         strand.full_clean()
-        strand._change_reason = f"Lead: {_who(user)} {text}"[:100]
+        strand._change_reason = f"Lead: {who(user)} {text}"[:100]
         strand.save()
         changes.append(text)
     for pk in sorted(deputy_ids ^ deputised, key=lambda pk: (strands[pk].order, strands[pk].name)):

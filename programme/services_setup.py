@@ -38,7 +38,8 @@ def _require_manager(user: Any) -> None:
         raise PermissionDenied("Only the programme office and administrators set up the programme.")
 
 
-def _who(user: Any) -> str:
+def who(user: Any) -> str:
+    """A user as the programme's messages name them: full name, else username."""
     return (user.get_full_name() or user.get_username()) if user else "someone"
 
 
@@ -46,9 +47,9 @@ def leader_refusal(user: Any) -> str:
     """Why the user cannot lead, deputise or own anything in the programme ('' when they can):
     the one rule, an active user with a role in the tracker."""
     if not user.is_active:
-        return f"{_who(user)} is deactivated: reactivate them or choose someone else."
+        return f"{who(user)} is deactivated: reactivate them or choose someone else."
     if not user_roles(user):
-        return (f"{_who(user)} has no role in the tracker: give them a role first, or choose "
+        return (f"{who(user)} has no role in the tracker: give them a role first, or choose "
                 "someone else.")
     return ""
 
@@ -142,7 +143,7 @@ def strand_save(*, user: Any, strand: Strand | None = None, name: str, descripti
     for deputy in deputies:
         _check_leader(deputy, field="deputies")
     if lead is not None and any(d.pk == lead.pk for d in deputies):
-        raise ValidationError({"deputies": f"{_who(lead)} leads the strand: they cannot also "
+        raise ValidationError({"deputies": f"{who(lead)} leads the strand: they cannot also "
                                            "be its deputy."})
     if strand is None:
         strand = Strand(created_by=user)
