@@ -25,7 +25,7 @@ urlpatterns = [
     path("healthz", pages.healthz, name="healthz"),
     path("_trivial/", pages.trivial, name="trivial"),
     path("programme/", include("programme.urls")),
-    path("setup/", include("programme.setup_urls")),
+    path("setup/", include("programme.urls.setup")),
     path("finance/", include("finance.urls")),
     path("placements/", include("placements.urls")),
     path("board/", include("finance.board.urls")),
