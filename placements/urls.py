@@ -2,15 +2,16 @@
 
 from django.urls import path
 
-from placements import benchmark_views, views
+from placements import views
+from placements.views import benchmarking
 
 app_name = "placements"
 urlpatterns = [
     path("", views.cohort, name="cohort"),
-    path("benchmarking/", benchmark_views.benchmarking, name="benchmarking"),
-    path("benchmarking/comparators/", benchmark_views.comparators, name="comparators"),
-    path("benchmarking/import/", benchmark_views.statistics_import, name="statistics_import"),
-    path("benchmarking/import/<int:pk>/", benchmark_views.statistics_import_record,
+    path("benchmarking/", benchmarking.benchmarking, name="benchmarking"),
+    path("benchmarking/comparators/", benchmarking.comparators, name="comparators"),
+    path("benchmarking/import/", benchmarking.statistics_import, name="statistics_import"),
+    path("benchmarking/import/<int:pk>/", benchmarking.statistics_import_record,
          name="statistics_import_record"),
     path("decisions/", views.decisions, name="decisions"),
     path("decisions/new/", views.decision_new, name="decision_new"),
