@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from placements import selectors, services
-from placements.benchmark_charts import benchmark_charts, shown
 from placements.benchmarks import ATTRIBUTION
+from placements.charts import benchmark_charts, shown
 from placements.forms import ComparatorGroupForm, StatisticsUploadForm
 from placements.selectors.own_figures import SETTING_CATEGORIES
 from send_tracker.charts import chart_csv_response

@@ -114,7 +114,7 @@ def _benchmarks() -> dict:
 
 
 SAMPLES = {
-    "placements.benchmark_charts.benchmark_charts": lambda f: f(**_benchmarks()),
+    "placements.charts.benchmark_charts": lambda f: f(**_benchmarks()),
     "finance.charts.bridge_chart": lambda f: f(BRIDGE, title="Bridge"),
     "finance.charts.forecast_by_period_chart": lambda f: f(
         [{"period": p, "budget_pence": 15_540_000_000, "forecast_outturn_pence": (157 + p) * 10**8,
@@ -152,7 +152,7 @@ def chart_builders() -> dict[str, object]:
         names = [config.name, *(m.name for m in pkgutil.walk_packages([config.path],
                                                                       f"{config.name}."))]
         for name in names:
-            if not name.rsplit(".", 1)[-1].endswith("charts"):  # charts, benchmark_charts
+            if not name.rsplit(".", 1)[-1].endswith("charts"):
                 continue
             module = importlib.import_module(name)
             for attr, value in vars(module).items():
