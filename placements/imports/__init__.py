@@ -384,5 +384,5 @@ class InvoiceFormat(ImportFormat):
             },
         )
 
-# The DfE's published statistics (placements/benchmark_imports.py) register their formats here.
-from placements import benchmark_imports  # noqa: E402, F401
+# The DfE's published statistics (placements/imports/statistics.py) register their formats here.
+from placements.imports import statistics  # noqa: E402, F401
