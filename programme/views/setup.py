@@ -1,6 +1,6 @@
 """Programme set-up in the browser, for the programme office and administrators: the programme's
 years, strands, projects, savings targets, milestones and KPIs. Thin views over
-programme.services_setup and programme.selectors.setup; nothing is deleted, only archived."""
+programme.services.setup and programme.selectors.setup; nothing is deleted, only archived."""
 
 from __future__ import annotations
 

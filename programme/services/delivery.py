@@ -1,4 +1,5 @@
-"""Writes of the programme app: every state change goes through a function here, atomically."""
+"""Writes of delivering the programme: progress updates, milestones, RAID items, reminders to
+leads, and who leads each strand."""
 
 from __future__ import annotations
 
@@ -22,22 +23,10 @@ from programme.periods import (
     update_deadline,
 )
 from programme.selectors import field_changes, missing_updates
-from programme.services_setup import (  # noqa: F401 - set-up writes, re-exported
+from programme.services.setup import (
     _can_change_milestones,
     _check_actual_date,
-    can_record_kpi,
-    check_kpi_value,
-    kpi_reading_record,
-    kpi_save,
-    kpi_target_set,
     leader_refusal,
-    milestone_create,
-    milestone_rebaseline,
-    programme_years_set,
-    project_save,
-    savings_target_set,
-    savings_targets_set,
-    strand_save,
     who,
 )
 from send_tracker.fiscal import FinancialYear, period_label
