@@ -352,8 +352,8 @@ def kpi_target_set(*, user: Any, kpi: Kpi, date: dt.date, value: Decimal) -> Kpi
     _require_manager(user)
     kpi = Kpi.objects.get(pk=kpi.pk)
     check_kpi_value(kpi.unit, value, field="value")
-    return _reading_upsert(user=user, kpi=kpi, date=date, value=value,
-                           kind=KpiReading.Kind.MILESTONE)
+    return _reading_save(user=user, kpi=kpi, date=date, value=value,
+                         kind=KpiReading.Kind.MILESTONE)
 
 
 def can_record_kpi(user: Any, kpi: Kpi) -> bool:
@@ -374,12 +374,12 @@ def kpi_reading_record(*, user: Any, kpi: Kpi, date: dt.date, value: Decimal) ->
         raise ValidationError(f"{kpi.name} is archived: it takes no new readings.")
     _check_actual_date(date, field="date")
     check_kpi_value(kpi.unit, value, field="value")
-    return _reading_upsert(user=user, kpi=kpi, date=date, value=value,
-                           kind=KpiReading.Kind.ACTUAL)
+    return _reading_save(user=user, kpi=kpi, date=date, value=value,
+                         kind=KpiReading.Kind.ACTUAL)
 
 
-def _reading_upsert(*, user: Any, kpi: Kpi, date: dt.date, value: Decimal,
-                    kind: str) -> KpiReading:
+def _reading_save(*, user: Any, kpi: Kpi, date: dt.date, value: Decimal,
+                  kind: str) -> KpiReading:
     reading = KpiReading.objects.select_for_update().filter(kpi=kpi, date=date, kind=kind).first()
     if reading is None:
         reading = KpiReading(kpi=kpi, date=date, kind=kind, created_by=user)
