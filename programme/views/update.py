@@ -9,7 +9,7 @@ the form was read at, so a stale save is refused with a message and the answers 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -122,8 +122,6 @@ def _show_problems(formset, problems, post_data) -> Any:
     return rebound
 
 
-
-
 PENDING = "programme_update_pending"  # answers waiting on the check-your-answers page
 DONE = "programme_update_done"  # what the confirmation panel reports
 ANSWER_FIELDS = ("project", "version", "forecast", "delivered", "confidence", "commentary")
@@ -178,6 +176,98 @@ def _form_index(formset, project_id: str) -> int | None:
     return None
 
 
+class _Shown(NamedTuple):
+    """What the update page shows after a POST: the forms, the rows beside them, the status."""
+
+    formset: Any
+    forms: list[Any]
+    rows: list[dict[str, Any]]
+    status: int
+
+
+def _reason(reason_form) -> str:
+    return reason_form.cleaned_data["reason"] if reason_form else ""
+
+
+def _post_one(request: HttpRequest, chosen: YearPeriod, formset, rows, reason_form, *,
+              kind: str, one: str, strand_ids: list[int]) -> HttpResponse | _Shown:
+    """`draft-<project id>` saves one project, `check-<project id>` checks it: the rest of the
+    page keeps what was typed."""
+    status = 400
+    index = _form_index(formset, one)
+    form = formset.forms[index] if index is not None else None
+    reason_ok = reason_form is None or reason_form.is_valid()
+    others = {key: value for key, value in _posted_answers(formset).items() if key != one}
+    if form is None:
+        messages.error(request, "That project is not on this page: nothing was saved.")
+    elif form.is_valid() and reason_ok:
+        reason = _reason(reason_form)
+        if kind == "check":
+            return _to_check(request, chosen, formset, [one], reason)
+        problems = _save_all(request, [(index, form)], rows, chosen, reason, submit=False)
+        if not problems:
+            messages.success(request, f"{_name(rows, one)}: draft saved for {chosen.label}.")
+            rows = selectors.update_form_rows(strand_ids=strand_ids, year=chosen.year,
+                                              period=chosen.period)
+            status = 200
+        else:
+            form = _show_problems(formset, problems, request.POST).forms[index]
+    # The saved project shows its new version; the others keep what was typed; a project in
+    # error shows its errors beside its fields.
+    formset = ProgressUpdateFormSet(initial=[_initial(r, others) for r in rows], prefix="updates")
+    forms_shown = [form if status == 400 and form is not None and i == index else f
+                   for i, f in enumerate(formset.forms)]
+    return _Shown(formset, forms_shown, rows, status)
+
+
+def _post_all(request: HttpRequest, chosen: YearPeriod, formset, rows, reason_form, *,
+              kind: str) -> HttpResponse | _Shown:
+    """`draft` saves every project as a draft; `submit` checks every project's answers."""
+    reason_ok = reason_form is None or reason_form.is_valid()
+    if formset.is_valid() and reason_ok:
+        reason = _reason(reason_form)
+        if kind != "draft":
+            return _to_check(request, chosen, formset,
+                             [str(f.cleaned_data["project"]) for f in formset.forms], reason)
+        problems = _save_all(request, list(enumerate(formset.forms)), rows, chosen, reason,
+                             submit=False)
+        if not problems:
+            messages.success(request, f"{len(formset.forms)} project updates saved as drafts "
+                                      f"for {chosen.label}.")
+            return redirect(f"{reverse('programme:update')}?{_page_query(request, chosen)}")
+        formset = _show_problems(formset, problems, request.POST)
+    return _Shown(formset, list(formset.forms), rows, 400)
+
+
+def _update_page(request: HttpRequest, chosen: YearPeriod, strands, shown, page: _Shown,
+                 reason_form, *, closed: bool, is_admin: bool) -> HttpResponse:
+    """The page: each project's row beside its form, errors marked, who has not updated."""
+    formset, forms_shown = page.formset, page.forms
+    has_errors = any(f.is_bound and f.errors for f in forms_shown) or bool(
+        formset.is_bound and formset.non_form_errors()) or bool(
+        reason_form is not None and reason_form.is_bound and reason_form.errors)
+    for form in forms_shown:
+        if form.is_bound:
+            mark_errors(form)
+    missing = selectors.missing_updates(year=chosen.year, period=chosen.period,
+                                        strand_ids=[s.pk for s in strands])
+    return render(request, "programme/update_form.html", {
+        "chosen": chosen,
+        "strands": strands,
+        "shown": shown,
+        "pairs": list(zip(page.rows, forms_shown, strict=False)),
+        "formset": formset,
+        "has_errors": has_errors,
+        "reason_form": reason_form,
+        "closed": closed,
+        "read_only": closed and not is_admin,
+        "deadline": update_deadline(chosen.year, chosen.period),
+        "missing": missing,
+        "period_choices": period_choices(),
+        "year_choices": [chosen.year + delta for delta in (-1, 0, 1)],
+    }, status=page.status)
+
+
 @capability_required("edit_programme")
 def update_form(request: HttpRequest) -> HttpResponse:
     """Leads enter each project's forecast, delivered, confidence and commentary for the period.
@@ -199,80 +289,20 @@ def update_form(request: HttpRequest) -> HttpResponse:
     formset = ProgressUpdateFormSet(
         request.POST or None, initial=[_initial(r, kept) for r in rows], prefix="updates"
     )
-    forms_shown = list(formset.forms)
-    status = 200
+    page: HttpResponse | _Shown = _Shown(formset, list(formset.forms), rows, 200)
     if request.method == "POST":
-        status = 400
         kind, _, one = request.POST.get("action", "").partition("-")
         if closed and not is_admin:
-            pass  # read only: the page says so
+            page = page._replace(status=400)  # read only: the page says so
         elif one:
-            index = _form_index(formset, one)
-            form = formset.forms[index] if index is not None else None
-            reason_ok = reason_form is None or reason_form.is_valid()
-            others = {key: value for key, value in _posted_answers(formset).items()
-                      if key != one}
-            if form is None:
-                messages.error(request, "That project is not on this page: nothing was saved.")
-            elif form.is_valid() and reason_ok:
-                reason = reason_form.cleaned_data["reason"] if reason_form else ""
-                if kind == "check":
-                    return _to_check(request, chosen, formset, [one], reason)
-                problems = _save_all(request, [(index, form)], rows, chosen, reason,
-                                     submit=False)
-                if not problems:
-                    messages.success(request, f"{_name(rows, one)}: draft saved for "
-                                              f"{chosen.label}.")
-                    rows = selectors.update_form_rows(strand_ids=strand_ids, year=chosen.year,
-                                                      period=chosen.period)
-                    status = 200
-                else:
-                    form = _show_problems(formset, problems, request.POST).forms[index]
-            # The saved project shows its new version; the others keep what was typed; a
-            # project in error shows its errors beside its fields.
-            formset = ProgressUpdateFormSet(initial=[_initial(r, others) for r in rows],
-                                            prefix="updates")
-            forms_shown = [form if status == 400 and form is not None and i == index else f
-                           for i, f in enumerate(formset.forms)]
+            page = _post_one(request, chosen, formset, rows, reason_form, kind=kind, one=one,
+                             strand_ids=strand_ids)
         else:
-            reason_ok = reason_form is None or reason_form.is_valid()
-            if formset.is_valid() and reason_ok:
-                reason = reason_form.cleaned_data["reason"] if reason_form else ""
-                if kind != "draft":
-                    return _to_check(request, chosen, formset,
-                                     [str(f.cleaned_data["project"]) for f in formset.forms],
-                                     reason)
-                problems = _save_all(request, list(enumerate(formset.forms)), rows, chosen,
-                                     reason, submit=False)
-                if not problems:
-                    messages.success(request, f"{len(formset.forms)} project updates saved as "
-                                              f"drafts for {chosen.label}.")
-                    return redirect(f"{reverse('programme:update')}?{_page_query(request, chosen)}")
-                formset = _show_problems(formset, problems, request.POST)
-            forms_shown = list(formset.forms)
-    has_errors = any(f.is_bound and f.errors for f in forms_shown) or bool(
-        formset.is_bound and formset.non_form_errors()) or bool(
-        reason_form is not None and reason_form.is_bound and reason_form.errors)
-    for form in forms_shown:
-        if form.is_bound:
-            mark_errors(form)
-    missing = selectors.missing_updates(year=chosen.year, period=chosen.period,
-                                        strand_ids=[s.pk for s in strands])
-    return render(request, "programme/update_form.html", {
-        "chosen": chosen,
-        "strands": strands,
-        "shown": shown,
-        "pairs": list(zip(rows, forms_shown, strict=False)),
-        "formset": formset,
-        "has_errors": has_errors,
-        "reason_form": reason_form,
-        "closed": closed,
-        "read_only": closed and not is_admin,
-        "deadline": update_deadline(chosen.year, chosen.period),
-        "missing": missing,
-        "period_choices": period_choices(),
-        "year_choices": [chosen.year + delta for delta in (-1, 0, 1)],
-    }, status=status)
+            page = _post_all(request, chosen, formset, rows, reason_form, kind=kind)
+    if isinstance(page, HttpResponse):
+        return page
+    return _update_page(request, chosen, strands, shown, page, reason_form, closed=closed,
+                        is_admin=is_admin)
 
 
 def _name(rows, project_id: str) -> str:
