@@ -123,18 +123,7 @@ def progress_update_save(
             project=project, year=year.start_year, period=period, version=1, created_by=user
         )
     else:
-        claimed = 0
-        if read_version is not None:
-            claimed = ProgressUpdate.objects.filter(pk=existing.pk, version=read_version).update(
-                version=F("version") + 1
-            )
-        if claimed != 1:
-            current = ProgressUpdate.objects.select_related("project", "updated_by").get(
-                pk=existing.pk
-            )
-            raise StaleVersionError(_stale_message(current, read_version), current=current)
-        # Our UPDATE holds the row lock until commit: nobody else changes it now.
-        update = ProgressUpdate.objects.get(pk=existing.pk)
+        update = _claim(existing, read_version=read_version)
         if update.status == ProgressUpdate.Status.SUBMITTED and not submit:
             raise ValidationError(
                 f"{project.name}: this update has been submitted, so a change to it must be "
@@ -152,20 +141,42 @@ def progress_update_save(
     update.full_clean()
     update._change_reason = reason.strip()
     if existing is None:
-        try:
-            with transaction.atomic():
-                update.save()
-        except IntegrityError as exc:
-            # Someone created this period's update between our read and our insert.
-            current = ProgressUpdate.objects.select_related("project", "updated_by").filter(
-                project=project, year=year.start_year, period=period
-            ).first()
-            if current is None:
-                raise
-            raise StaleVersionError(_stale_message(current, None), current=current) from exc
+        _insert(update)
     else:
         update.save()
     return update
+
+
+def _claim(existing: ProgressUpdate, *, read_version: int | None) -> ProgressUpdate:
+    """The row as we now hold it, claimed by a conditional UPDATE ... WHERE version =
+    read_version; StaleVersionError (nothing written) if someone saved since it was read."""
+    claimed = 0
+    if read_version is not None:
+        claimed = ProgressUpdate.objects.filter(pk=existing.pk, version=read_version).update(
+            version=F("version") + 1
+        )
+    if claimed != 1:
+        current = ProgressUpdate.objects.select_related("project", "updated_by").get(
+            pk=existing.pk
+        )
+        raise StaleVersionError(_stale_message(current, read_version), current=current)
+    # Our UPDATE holds the row lock until commit: nobody else changes it now.
+    return ProgressUpdate.objects.get(pk=existing.pk)
+
+
+def _insert(update: ProgressUpdate) -> None:
+    """Insert a period's first update; StaleVersionError if someone inserted it first."""
+    try:
+        with transaction.atomic():
+            update.save()
+    except IntegrityError as exc:
+        # Someone created this period's update between our read and our insert.
+        current = ProgressUpdate.objects.select_related("project", "updated_by").filter(
+            project=update.project, year=update.year, period=update.period
+        ).first()
+        if current is None:
+            raise
+        raise StaleVersionError(_stale_message(current, None), current=current) from exc
 
 
 @transaction.atomic

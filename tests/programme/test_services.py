@@ -80,6 +80,23 @@ def test_a_new_update_created_meanwhile_is_not_overwritten(in_october_2024, lead
     assert ProgressUpdate.objects.get().forecast_pence == 70 * K
 
 
+def test_a_first_update_inserted_by_someone_else_first_is_refused_as_stale(
+    in_october_2024, lead_user, lead_project
+):
+    # The race the service's read cannot see: another save inserted the period's first update
+    # between our read (no update yet) and our insert.
+    from programme.services.delivery import _insert
+
+    theirs = save(lead_user, lead_project, forecast=70 * K)
+    ours = ProgressUpdate(project=lead_project, year=FY.start_year, period=6, version=1,
+                          forecast_pence=50 * K, delivered_pence=0, confidence="green",
+                          created_by=lead_user, updated_by=lead_user)
+    with pytest.raises(services.StaleVersionError) as caught:
+        _insert(ours)
+    assert caught.value.current.pk == theirs.pk
+    assert ProgressUpdate.objects.get().forecast_pence == 70 * K
+
+
 def test_a_submitted_update_cannot_return_to_draft(in_october_2024, lead_user, lead_project):
     first = save(lead_user, lead_project)
     with pytest.raises(ValidationError, match="submitted too"):
