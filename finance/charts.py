@@ -105,19 +105,10 @@ def forecast_by_period_chart(rows: list[dict], *, year: int, income_pence: int |
                              "The axis does not start at zero.")
 
 
-def trajectory_charts(runs: list[tuple[str, list]], versions: list,
-                      colours: list[str] | None = None) -> list[Chart]:
-    """In-year deficit and cumulative deficit by year: each scenario against each agreement
-    version's cap and cumulative target. `colours`: each scenario's colour (by its place among
-    all scenarios, so a scenario keeps its colour whichever are chosen).
-
-    At most six lines a chart: the caps or targets, each scenario's main line, and the first
-    (baseline) scenario's second line (unmitigated; at-risk instalments withheld) while there is
-    room. The data table lists every series of every scenario."""
-    colours = colours or [scenario_colour(i) for i in range(len(runs))]
-    in_year = go.Figure()
-    cumulative = go.Figure()
-    in_rows, cum_rows = [], []
+def _agreement_lines(versions: list, in_year: go.Figure, cumulative: go.Figure,
+                     in_rows: list, cum_rows: list) -> None:
+    """Each agreement version's caps (in-year) and cumulative targets: lines while there is room
+    for one scenario at least, and rows of the tables (pence)."""
     for index, version in enumerate(versions):
         targets = sorted(version.targets.all(), key=lambda t: t.year)
         years = [FinancialYear(t.year).label for t in targets]
@@ -135,7 +126,13 @@ def trajectory_charts(runs: list[tuple[str, list]], versions: list,
                             t.in_year_cap_pence])
             cum_rows.append([FinancialYear(t.year).label, f"Target: {version.name}",
                              t.cumulative_target_pence])  # pence here; pounds in the CSV
-    room = MAX_SERIES - len(in_year.data)
+
+
+def _scenario_lines(runs: list[tuple[str, list]], colours: list[str], room: int,
+                    in_year: go.Figure, cumulative: go.Figure, in_rows: list,
+                    cum_rows: list) -> None:
+    """Each scenario's main lines while there is room, the first (baseline) scenario's second
+    lines if they fit, and every series of every scenario in the tables (pence)."""
     second_line = len(runs) + 1 <= room  # the baseline's unmitigated / withheld line fits
     for index, (name, points) in enumerate(runs):
         colour = colours[index]
@@ -166,6 +163,24 @@ def trajectory_charts(runs: list[tuple[str, list]], versions: list,
                              p.cumulative_deficit_pence])
             cum_rows.append([label, f"{name}: at-risk instalments withheld",
                              p.cumulative_deficit_at_risk_pence])
+
+
+def trajectory_charts(runs: list[tuple[str, list]], versions: list,
+                      colours: list[str] | None = None) -> list[Chart]:
+    """In-year deficit and cumulative deficit by year: each scenario against each agreement
+    version's cap and cumulative target. `colours`: each scenario's colour (by its place among
+    all scenarios, so a scenario keeps its colour whichever are chosen).
+
+    At most six lines a chart: the caps or targets, each scenario's main line, and the first
+    (baseline) scenario's second line (unmitigated; at-risk instalments withheld) while there is
+    room. The data table lists every series of every scenario."""
+    colours = colours or [scenario_colour(i) for i in range(len(runs))]
+    in_year = go.Figure()
+    cumulative = go.Figure()
+    in_rows, cum_rows = [], []
+    _agreement_lines(versions, in_year, cumulative, in_rows, cum_rows)
+    room = MAX_SERIES - len(in_year.data)
+    _scenario_lines(runs, colours, room, in_year, cumulative, in_rows, cum_rows)
     for figure in (in_year, cumulative):
         # Lines of deficits: the axis keeps zero in view (below it the deficit is repaid).
         figure.update_layout(**base_layout(yaxis={"title": "£ million", "zeroline": True,
