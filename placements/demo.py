@@ -32,6 +32,7 @@ from placements.models import (
     Comparator,
     Invoice,
     OverpaymentFlag,
+    OverpaymentScan,
     Placement,
     Provider,
 )
@@ -553,23 +554,8 @@ def seed_published_statistics(*, log: Callable[[str], None]) -> None:
             + "".join(f"; {w}" for w in record.warnings))
 
 
-def seed(*, log: Callable[[str], None]) -> None:
-    """Create the placements demo rows once; a second run finds them and changes nothing."""
-    seed_published_statistics(log=log)
-    for order, (name, plural, cost) in enumerate(COMPARATORS):
-        Comparator.objects.get_or_create(
-            name=name, defaults={"plural": plural, "annual_cost_pence": cost, "order": order}
-        )
-    if Provider.objects.filter(ref=MARKER_REF).exists():
-        log("placements: demo cohort already present")
-        return
-    cohort = Cohort()
-    provider_rows = _providers(cohort)
-    cohort.requests()
-    cohort.stock()
-    factor = cohort.calibrate_cost_change()
-    Provider.objects.bulk_create(provider_rows, batch_size=2000)
-    providers = {p.ref: p for p in Provider.objects.all()}
+def _children_and_placements(cohort: Cohort, providers: dict[str, Provider]) -> None:
+    """The cohort's children, their assessments and their placements, in bulk."""
     Child.objects.bulk_create(
         [
             Child(
@@ -606,14 +592,10 @@ def seed(*, log: Callable[[str], None]) -> None:
         ],
         batch_size=5000,
     )
-    placements = {p.ref: p for p in Placement.objects.only("id", "ref")}
-    invoices = _invoices(cohort, placements, providers)
-    Invoice.objects.bulk_create(invoices, batch_size=5000)
-    user = get_user_model().objects.filter(username="finance").first()
-    with_plans = Child.objects.filter(
-        plan_ceased_on__isnull=True, assessments__final_plan_date__isnull=False
-    )
-    _decisions({c.ref: c for c in with_plans.order_by("ref").only("id", "ref")[:400]}, user)
+
+
+def _review_flags(user) -> OverpaymentScan:
+    """Scan the invoices for overpayments and review the first twelve flags, a third each way."""
     scan = overpayment_scan()
     for i, flag in enumerate(OverpaymentFlag.objects.order_by("id")[:12]):
         outcome, note = [
@@ -622,6 +604,36 @@ def seed(*, log: Callable[[str], None]) -> None:
             ("written_off", "Provider closed; not recoverable"),
         ][i % 3]
         overpayment_flag_review(flag=flag, status=outcome, note=note, user=user)
+    return scan
+
+
+def seed(*, log: Callable[[str], None]) -> None:
+    """Create the placements demo rows once; a second run finds them and changes nothing."""
+    seed_published_statistics(log=log)
+    for order, (name, plural, cost) in enumerate(COMPARATORS):
+        Comparator.objects.get_or_create(
+            name=name, defaults={"plural": plural, "annual_cost_pence": cost, "order": order}
+        )
+    if Provider.objects.filter(ref=MARKER_REF).exists():
+        log("placements: demo cohort already present")
+        return
+    cohort = Cohort()
+    provider_rows = _providers(cohort)
+    cohort.requests()
+    cohort.stock()
+    factor = cohort.calibrate_cost_change()
+    Provider.objects.bulk_create(provider_rows, batch_size=2000)
+    providers = {p.ref: p for p in Provider.objects.all()}
+    _children_and_placements(cohort, providers)
+    placements = {p.ref: p for p in Placement.objects.only("id", "ref")}
+    invoices = _invoices(cohort, placements, providers)
+    Invoice.objects.bulk_create(invoices, batch_size=5000)
+    user = get_user_model().objects.filter(username="finance").first()
+    with_plans = Child.objects.filter(
+        plan_ceased_on__isnull=True, assessments__final_plan_date__isnull=False
+    )
+    _decisions({c.ref: c for c in with_plans.order_by("ref").only("id", "ref")[:400]}, user)
+    scan = _review_flags(user)
     log(
         f"placements: {len(provider_rows)} providers, {len(cohort.kids)} children, "
         f"{len(cohort.stays)} placements, {len(invoices)} invoices, "
