@@ -54,6 +54,38 @@ def _axis_range(values: Sequence[float]) -> tuple[float, float, float]:
     return lo, hi, step
 
 
+def _gridlines(lo: float, hi: float, step: float, *, y_at: Callable[[float], float], left: int,
+               plot_w: int, fmt: Callable[[float], str]) -> list[str]:
+    """A horizontal line and its value at each tick, the zero line darker."""
+    parts = []
+    tick = lo
+    while tick <= hi + step / 2:
+        y = y_at(tick)
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
+                     f'stroke="{INK if tick == 0 else GRID}" '
+                     f'stroke-width="{1 if tick == 0 else 0.5}"/>')
+        parts.append(_text(left - 6, y + 4, fmt(tick), size=11, anchor="end"))
+        tick += step
+    return parts
+
+
+def _end_labels(ends: list[list], *, floor: float) -> list[str]:
+    """Direct labels at the line ends ([x, y, lines] each), pushed apart (14 px a text line)
+    where lines end close; the lowest stays above `floor` (the year labels)."""
+    parts = []
+    ends.sort(key=lambda e: -e[1])  # lowest on the page first
+    if ends:
+        ends[0][1] = min(ends[0][1], floor - 7 * (len(ends[0][2]) - 1) - 4)
+    for lower, upper in zip(ends, ends[1:], strict=False):
+        needed = 7 * (len(lower[2]) + len(upper[2]))
+        upper[1] = min(upper[1], lower[1] - needed)
+    for x, y, lines in ends:
+        first = y + 4 - 7 * (len(lines) - 1)
+        for k, line in enumerate(lines):
+            parts.append(_text(x + 8, first + 14 * k, line, size=12))
+    return parts
+
+
 def line_chart(
     *,
     title: str,
@@ -87,14 +119,7 @@ def line_chart(
         f'viewBox="0 0 {width} {height}" role="img">',
         f"<title>{escape(title)}</title>",
     ]
-    tick = lo
-    while tick <= hi + step / 2:
-        y = y_at(tick)
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
-                     f'stroke="{INK if tick == 0 else GRID}" '
-                     f'stroke-width="{1 if tick == 0 else 0.5}"/>')
-        parts.append(_text(left - 6, y + 4, fmt(tick), size=11, anchor="end"))
-        tick += step
+    parts += _gridlines(lo, hi, step, y_at=y_at, left=left, plot_w=plot_w, fmt=fmt)
     for i, label in enumerate(categories):
         parts.append(_text(x_at(i), height - bottom + 18, label, size=11, anchor="middle"))
     ends: list[list] = []
@@ -111,17 +136,7 @@ def line_chart(
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>')
         if points:
             ends.append([points[-1][0], points[-1][1], labels[n]])
-    # Direct labels at the line ends, pushed apart (14 px a text line) where lines end close.
-    ends.sort(key=lambda e: -e[1])  # lowest on the page first
-    if ends:  # the lowest label stays above the year labels
-        ends[0][1] = min(ends[0][1], top + plot_h - 7 * (len(ends[0][2]) - 1) - 4)
-    for lower, upper in zip(ends, ends[1:], strict=False):
-        needed = 7 * (len(lower[2]) + len(upper[2]))
-        upper[1] = min(upper[1], lower[1] - needed)
-    for x, y, lines in ends:
-        first = y + 4 - 7 * (len(lines) - 1)
-        for k, line in enumerate(lines):
-            parts.append(_text(x + 8, first + 14 * k, line, size=12))
+    parts += _end_labels(ends, floor=top + plot_h)
     parts.append("</svg>")
     return "".join(parts)
 
