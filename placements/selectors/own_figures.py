@@ -254,6 +254,54 @@ def _decimal(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
+def _census_figures(figures: dict[str, dict[str, Decimal | int]], first: dt.date,
+                    last: dt.date) -> None:
+    """Plans at each January census in the records, their growth and each setting's share."""
+    days = [
+        census_day(year)
+        for year in range(first.year, last.year + 1)
+        if first <= census_day(year) <= last
+    ]
+    plans_before: int | None = None
+    for day, by_category in _census_counts(days).items():
+        period = academic_period(day.year)
+        plans = sum(by_category.values())
+        figures["plans_january"][period] = plans
+        if plans_before:
+            figures["plans_growth_pct"][period] = _pct(plans - plans_before, plans_before)
+        plans_before = plans
+        for category in SETTING_CATEGORIES:
+            share = _pct(by_category.get(category.code, 0), plans)
+            if category.measure and share is not None:
+                figures[category.measure][period] = share
+
+
+def _calendar_year_figures(figures: dict[str, dict[str, Decimal | int]], first: dt.date,
+                           last: dt.date) -> None:
+    """Requests, decisions to assess, new plans and their timeliness by calendar year."""
+    # Whole calendar years only: the records must run from 1 January to 31 December.
+    first_year = first.year if first <= dt.date(first.year, 1, 1) else first.year + 1
+    last_year = last.year if last >= dt.date(last.year, 12, 31) else last.year - 1
+    if first_year > last_year:
+        return
+    requests, issued = _by_calendar_year(first_year, last_year)
+    for year in range(first_year, last_year + 1):
+        period = str(year)
+        row = requests.get(year)
+        if row:
+            figures["requests"][period] = row["requests"]
+            figures["pc_decided_to_assess"][period] = _pct(row["decided"], row["requests"])
+        if year in issued:
+            timeliness = timeliness_figures(issued[year])
+            figures["new_plans"][period] = timeliness["issued"]
+            for code, key in (
+                ("pc_20wk_incl_exceptions", "within_20_weeks_pct"),
+                ("pc_20wk_excl_exceptions", "within_20_weeks_pct_ex"),
+            ):
+                if timeliness[key] is not None:
+                    figures[code][period] = _decimal(timeliness[key])
+
+
 @cached_selector  # once per data version, not per page
 def council_own_figures() -> dict[str, dict[str, Decimal | int]]:
     """The benchmark measures from the council's records: measure code -> period -> value.
@@ -280,45 +328,8 @@ def council_own_figures() -> dict[str, dict[str, Decimal | int]]:
         return figures
     first, last = span
 
-    days = [
-        census_day(year)
-        for year in range(first.year, last.year + 1)
-        if first <= census_day(year) <= last
-    ]
-    plans_before: int | None = None
-    for day, by_category in _census_counts(days).items():
-        period = academic_period(day.year)
-        plans = sum(by_category.values())
-        figures["plans_january"][period] = plans
-        if plans_before:
-            figures["plans_growth_pct"][period] = _pct(plans - plans_before, plans_before)
-        plans_before = plans
-        for category in SETTING_CATEGORIES:
-            share = _pct(by_category.get(category.code, 0), plans)
-            if category.measure and share is not None:
-                figures[category.measure][period] = share
-
-    # Whole calendar years only: the records must run from 1 January to 31 December.
-    first_year = first.year if first <= dt.date(first.year, 1, 1) else first.year + 1
-    last_year = last.year if last >= dt.date(last.year, 12, 31) else last.year - 1
-    if first_year > last_year:
-        return figures
-    requests, issued = _by_calendar_year(first_year, last_year)
-    for year in range(first_year, last_year + 1):
-        period = str(year)
-        row = requests.get(year)
-        if row:
-            figures["requests"][period] = row["requests"]
-            figures["pc_decided_to_assess"][period] = _pct(row["decided"], row["requests"])
-        if year in issued:
-            timeliness = timeliness_figures(issued[year])
-            figures["new_plans"][period] = timeliness["issued"]
-            for code, key in (
-                ("pc_20wk_incl_exceptions", "within_20_weeks_pct"),
-                ("pc_20wk_excl_exceptions", "within_20_weeks_pct_ex"),
-            ):
-                if timeliness[key] is not None:
-                    figures[code][period] = _decimal(timeliness[key])
+    _census_figures(figures, first, last)
+    _calendar_year_figures(figures, first, last)
     return figures
 
 
