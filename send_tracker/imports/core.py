@@ -319,10 +319,7 @@ def _run_phases(record: ImportRecord, *, kind, data, file_name, user, report, cl
     for index, column, value, reason in cell_problems(frame, expected):
         problems.add(row=int(index) + FIRST_DATA_ROW, column=column, value=value, reason=reason)
     if problems:
-        record.rows_rejected = len(problems.bad_rows)
-        return _finish(record, status=ImportRecord.Status.REJECTED,
-                       problems=shown(problems.sorted()[:MAX_PROBLEMS_STORED]),
-                       total_problems=len(problems))
+        return _rejected(record, problems, shown)
     phase.name = "parsing"
     parsed = parse_frame(frame, fmt, problems)
     clock.lap("parse")
@@ -332,14 +329,26 @@ def _run_phases(record: ImportRecord, *, kind, data, file_name, user, report, cl
     clock.lap("check")
     report(60)
     if problems:
-        record.rows_rejected = len(problems.bad_rows)
-        return _finish(
-            record,
-            status=ImportRecord.Status.REJECTED,
-            problems=shown(problems.sorted()[:MAX_PROBLEMS_STORED]),
-            total_problems=len(problems),
-        )
+        return _rejected(record, problems, shown)
     clean = parsed[[c.name for c in fmt.columns] + [ROW]]
+    return _write(record, fmt, clean, kind=kind, user=user, report=report, clock=clock,
+                  phase=phase)
+
+
+def _rejected(record: ImportRecord, problems: Problems, shown) -> ImportRecord:
+    """Refuse the file: the first MAX_PROBLEMS_STORED problems are kept, and their count."""
+    record.rows_rejected = len(problems.bad_rows)
+    return _finish(
+        record,
+        status=ImportRecord.Status.REJECTED,
+        problems=shown(problems.sorted()[:MAX_PROBLEMS_STORED]),
+        total_problems=len(problems),
+    )
+
+
+def _write(record: ImportRecord, fmt: ImportFormat, clean: pd.DataFrame, *, kind, user, report,
+           clock, phase: _Phase) -> ImportRecord:
+    """Write the clean rows all-or-nothing and record what changed."""
     phase.name = "saving"
     with transaction.atomic():
         fmt.record = record
