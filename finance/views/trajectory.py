@@ -115,11 +115,8 @@ def trajectory(request: HttpRequest) -> HttpResponse:
     )
 
 
-@capability_required("view_aggregates")
-def scenario_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    """A scenario's assumptions (changed by finance officers) and its current trajectory."""
-    scenario = get_object_or_404(Scenario, slug=slug)
-    types = _provision_types()
+def _scenario_initial(scenario: Scenario) -> dict:
+    """The assumptions form's initial values: the scenario's, growth by provision type too."""
     initial = {
         name: getattr(scenario, name)
         for name in (
@@ -133,6 +130,15 @@ def scenario_edit(request: HttpRequest, slug: str) -> HttpResponse:
         )
     }
     initial.update({f"growth_{code}": pct for code, pct in (scenario.growth_by_type or {}).items()})
+    return initial
+
+
+@capability_required("view_aggregates")
+def scenario_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """A scenario's assumptions (changed by finance officers) and its current trajectory."""
+    scenario = get_object_or_404(Scenario, slug=slug)
+    types = _provision_types()
+    initial = _scenario_initial(scenario)
     can_edit = can(request.user, "edit_finance")
     form = ScenarioForm(request.POST or None, initial=initial, provision_types=types)
     if request.method == "POST":
