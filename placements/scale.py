@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from django.db import connection
 from django.utils import timezone
@@ -54,6 +54,47 @@ def _months(start: dt.date, end: dt.date) -> list[dt.date]:
     return months
 
 
+def _stays(rng: random.Random, count: int, *, child_ids: list[int],
+           providers: dict[str, list[int]], now: str) -> list[tuple]:
+    """`count` placement rows for COPY: a random child, provision type, provider and cost."""
+    kinds = sorted(providers)
+    stays = []
+    for n in range(count):
+        kind = rng.choice(kinds)
+        low, high = COSTS.get(kind, (8_000, 30_000))
+        start = FIRST_MONTH + dt.timedelta(days=rng.randint(0, 365))
+        # Most of these are past stays (history); about a third are still open.
+        end = None if rng.random() < 0.35 else start + dt.timedelta(days=rng.randint(900, 1800))
+        if end is not None and end > dt.date(2025, 3, 31):
+            end = None
+        stays.append((
+            f"{MARKER_PREFIX}P{n + 1:06d}", rng.choice(child_ids), rng.choice(providers[kind]),
+            kind, start, end, rng.randint(low, high) * 100, "0", "0",
+            "ended" if end else "active", now, now,
+        ))
+    return stays
+
+
+def _invoice_rows(rng: random.Random, count: int, *, stays: list[tuple], ids: dict[str, int],
+                  now: str) -> Iterator[tuple]:
+    """`count` monthly invoice rows for COPY over the stays, made as COPY reads them."""
+    made = 0
+    # Round the stays again (a later invoice run) if one round falls short of the count.
+    while made < count:
+        for ref, _, provider_id, _, start, end, cost, *_ in stays:
+            for month in _months(max(start, FIRST_MONTH), min(end or LAST_MONTH, LAST_MONTH)):
+                if made >= count:
+                    return
+                month_end = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(
+                    days=1)
+                paid = month_end + dt.timedelta(days=rng.randint(12, 40))
+                paid_ok = paid <= dt.date(2025, 3, 31)
+                made += 1
+                yield (f"{MARKER_PREFIX}I{made:08d}", provider_id, ids[ref], month, month_end,
+                       cost // 12, paid if paid_ok else None,
+                       "paid" if paid_ok else "received", now, now)
+
+
 def seed_scale(
     *, children: int = 15_000, placements: int = 25_000, invoices: int = 600_000,
     seed: int = 20250331, log: Callable[[str], None] = lambda message: None,
@@ -80,23 +121,9 @@ def seed_scale(
     providers: dict[str, list[int]] = {}
     for pk, kind in Provider.objects.values_list("id", "provision_type"):
         providers.setdefault(kind, []).append(pk)
-    kinds = sorted(providers)
 
     missing_placements = max(placements - Placement.objects.count(), 0)
-    stays = []
-    for n in range(missing_placements):
-        kind = rng.choice(kinds)
-        low, high = COSTS.get(kind, (8_000, 30_000))
-        start = FIRST_MONTH + dt.timedelta(days=rng.randint(0, 365))
-        # Most of these are past stays (history); about a third are still open.
-        end = None if rng.random() < 0.35 else start + dt.timedelta(days=rng.randint(900, 1800))
-        if end is not None and end > dt.date(2025, 3, 31):
-            end = None
-        stays.append((
-            f"{MARKER_PREFIX}P{n + 1:06d}", rng.choice(child_ids), rng.choice(providers[kind]),
-            kind, start, end, rng.randint(low, high) * 100, "0", "0",
-            "ended" if end else "active", now, now,
-        ))
+    stays = _stays(rng, missing_placements, child_ids=child_ids, providers=providers, now=now)
     added["placements"] = _copy(
         Placement._meta.db_table,
         ["ref", "child_id", "provider_id", "provision_type", "start_date", "end_date",
@@ -108,29 +135,11 @@ def seed_scale(
         "ref", "id"))
 
     missing_invoices = max(invoices - Invoice.objects.count(), 0)
-
-    def invoice_rows():
-        made = 0
-        # Round the stays again (a later invoice run) if one round falls short of the count.
-        while made < missing_invoices:
-            for ref, _, provider_id, _, start, end, cost, *_ in stays:
-                for month in _months(max(start, FIRST_MONTH), min(end or LAST_MONTH, LAST_MONTH)):
-                    if made >= missing_invoices:
-                        return
-                    month_end = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(
-                        days=1)
-                    paid = month_end + dt.timedelta(days=rng.randint(12, 40))
-                    paid_ok = paid <= dt.date(2025, 3, 31)
-                    made += 1
-                    yield (f"{MARKER_PREFIX}I{made:08d}", provider_id, ids[ref], month, month_end,
-                           cost // 12, paid if paid_ok else None,
-                           "paid" if paid_ok else "received", now, now)
-
     added["invoices"] = _copy(
         Invoice._meta.db_table,
         ["ref", "provider_id", "placement_id", "period_start", "period_end", "amount_pence",
          "paid_date", "status", "created_at", "updated_at"],
-        invoice_rows(),
+        _invoice_rows(rng, missing_invoices, stays=stays, ids=ids, now=now),
     )
     log(f"placements scale data: +{added['children']} children, +{added['placements']} "
         f"placements, +{added['invoices']} invoices (COPY, no history rows)")
