@@ -173,11 +173,12 @@ class _SqlPlan:
             series = series.map(str, na_action="ignore")
         return pa.array(series.where(present, None), type=pa.string())
 
-    def run(self, frame: pd.DataFrame) -> WriteResult:
+    def _upsert_sql(self, temp: str) -> tuple[str, list[Any]]:
+        """INSERT ... ON CONFLICT from the temporary table, changing only rows that differ;
+        RETURNING every row written. Its positional parameters: the constants' values."""
         table = self.model._meta.db_table
         col_sql = {c: f'"{self.types[c].column}"' for c in self.columns}
         columns = ", ".join(col_sql[c] for c in self.columns)
-        temp = f"_upsert_{table}"[:60]
         key_sql = ", ".join(col_sql[k] for k in self.key)
         changing = [c for c in self.columns if c not in self.key]
         insert_columns = columns + "".join(f', "{c}"' for c in self.constants)
@@ -199,6 +200,12 @@ class _SqlPlan:
             f'INSERT INTO "{table}" AS t ({insert_columns}) SELECT {select_values} FROM "{temp}" '
             f"ON CONFLICT ({key_sql}) {conflict} RETURNING t.*, (xmax = 0) AS _inserted"
         )
+        return upsert_sql, constant_params
+
+    def _statement(self, temp: str) -> tuple[str, dict[str, Any]]:
+        """The one statement that upserts, writes the history rows (if the model keeps history)
+        and counts the rows created and updated; with its named parameters."""
+        upsert_sql, constant_params = self._upsert_sql(temp)
         if self.history_model is not None:
             pairs = self._history_columns()
             history_sql = (
@@ -222,7 +229,13 @@ class _SqlPlan:
         for index, value in enumerate(constant_params):
             named[f"c{index}"] = value
         counter = iter(range(len(constant_params)))
-        sql = _number_placeholders(sql, counter)
+        return _number_placeholders(sql, counter), named
+
+    def run(self, frame: pd.DataFrame) -> WriteResult:
+        table = self.model._meta.db_table
+        columns = ", ".join(f'"{self.types[c].column}"' for c in self.columns)
+        temp = f"_upsert_{table}"[:60]
+        sql, named = self._statement(temp)
         with connection.cursor() as cursor:
             cursor.execute(f'DROP TABLE IF EXISTS "{temp}"')
             cursor.execute(
