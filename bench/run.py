@@ -33,6 +33,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -425,21 +426,16 @@ def _session_cookie(username: str) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-def run_load(users: int, seconds: int, port: int) -> dict:
-    import http.client
-    import threading
-
-    import psutil
+def _gunicorn(port: int) -> tuple[subprocess.Popen, IO[str]]:
+    """The production command (Dockerfile CMD), bound to 127.0.0.1 only, with the static files
+    the benchmark collected (bench/out/static); its output in bench/out/gunicorn.log."""
     from django.conf import settings
 
-    cookie = f"{settings.SESSION_COOKIE_NAME}={_session_cookie('admin')}"
     # The same secret key as this process, which signed the session (main() sets it).
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "send_tracker.settings.production",
            "DJANGO_SECRET_KEY": settings.SECRET_KEY, "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
            "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_LOG_LEVEL": "WARNING",
            "DJANGO_STATIC_ROOT": str(settings.STATIC_ROOT)}
-    # The production command (Dockerfile CMD), bound to 127.0.0.1 only, with the static files
-    # the benchmark collected (bench/out/static).
     command = [sys.executable, "-m", "gunicorn", "send_tracker.wsgi:application",
                "--bind", f"127.0.0.1:{port}", "--workers", "3", "--threads", "4",
                "--timeout", "60", "--graceful-timeout", "30", "--keep-alive", "5"]
@@ -447,68 +443,94 @@ def run_load(users: int, seconds: int, port: int) -> dict:
     log = (OUT / "gunicorn.log").open("w")
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,  # noqa: S603
                               stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", "/healthz")
-                conn.getresponse().read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError(
-                        "gunicorn did not start; see bench/out/gunicorn.log") from None
-                time.sleep(0.3)
-        # Warm every worker's caches and connections before the clock starts.
-        for _ in range(3):
-            for path in LOAD_PATHS:
+    return server, log
+
+
+def _wait_and_warm(server: subprocess.Popen, port: int, cookie: str) -> None:
+    """Wait (30 s at most) for /healthz, then warm every worker's caches and connections."""
+    import http.client
+
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/healthz")
+            conn.getresponse().read()
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError(
+                    "gunicorn did not start; see bench/out/gunicorn.log") from None
+            time.sleep(0.3)
+    # Warm every worker's caches and connections before the clock starts.
+    for _ in range(3):
+        for path in LOAD_PATHS:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn.request("GET", path, headers={"Cookie": cookie})
+            conn.getresponse().read()
+
+
+def _user_walk(n: int, *, port: int, cookie: str, stop_at: float, latencies: list[float],
+               errors: list[str], lock) -> None:
+    """One user: the load paths in turn on a keep-alive connection until `stop_at`."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    i = n
+    while time.monotonic() < stop_at:
+        path = LOAD_PATHS[i % len(LOAD_PATHS)]
+        i += 1
+        started = time.perf_counter()
+        try:
+            conn.request("GET", path, headers={"Cookie": cookie})
+            response = conn.getresponse()
+            response.read()
+            ok = response.status == 200
+            if response.getheader("Connection", "").lower() == "close":
+                conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                conn.request("GET", path, headers={"Cookie": cookie})
-                conn.getresponse().read()
+        except (OSError, http.client.HTTPException) as exc:
+            ok = False
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            response = exc
+        elapsed = (time.perf_counter() - started) * 1000
+        with lock:
+            latencies.append(elapsed)
+            if not ok:
+                errors.append(f"{path}: {getattr(response, 'status', response)}")
+
+
+def _sample_memory(proc, *, stop_at: float, peak: dict) -> None:
+    """The server's peak RSS (its worst worker, and all its processes) until `stop_at`."""
+    while time.monotonic() < stop_at:
+        total = sum(p.memory_info().rss for p in [proc, *proc.children()])
+        worst = max(p.memory_info().rss for p in proc.children() or [proc])
+        peak["rss"] = max(peak["rss"], worst)
+        peak["total"] = max(peak.get("total", 0), total)
+        time.sleep(0.5)
+
+
+def run_load(users: int, seconds: int, port: int) -> dict:
+    import threading
+
+    import psutil
+    from django.conf import settings
+
+    cookie = f"{settings.SESSION_COOKIE_NAME}={_session_cookie('admin')}"
+    server, log = _gunicorn(port)
+    try:
+        _wait_and_warm(server, port, cookie)
         latencies: list[float] = []
         errors: list[str] = []
         lock = threading.Lock()
         stop_at = time.monotonic() + seconds
         peak = {"rss": 0}
-
-        def user(n: int) -> None:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            i = n
-            while time.monotonic() < stop_at:
-                path = LOAD_PATHS[i % len(LOAD_PATHS)]
-                i += 1
-                started = time.perf_counter()
-                try:
-                    conn.request("GET", path, headers={"Cookie": cookie})
-                    response = conn.getresponse()
-                    response.read()
-                    ok = response.status == 200
-                    if response.getheader("Connection", "").lower() == "close":
-                        conn.close()
-                        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                except (OSError, http.client.HTTPException) as exc:
-                    ok = False
-                    conn.close()
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                    response = exc
-                elapsed = (time.perf_counter() - started) * 1000
-                with lock:
-                    latencies.append(elapsed)
-                    if not ok:
-                        errors.append(f"{path}: {getattr(response, 'status', response)}")
-
-        def sample() -> None:
-            proc = psutil.Process(server.pid)
-            while time.monotonic() < stop_at:
-                total = sum(p.memory_info().rss for p in [proc, *proc.children()])
-                worst = max(p.memory_info().rss for p in proc.children() or [proc])
-                peak["rss"] = max(peak["rss"], worst)
-                peak["total"] = max(peak.get("total", 0), total)
-                time.sleep(0.5)
-
-        threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
-        threads.append(threading.Thread(target=sample))
+        threads = [threading.Thread(target=_user_walk, args=(n,), kwargs={
+            "port": port, "cookie": cookie, "stop_at": stop_at, "latencies": latencies,
+            "errors": errors, "lock": lock}) for n in range(users)]
+        threads.append(threading.Thread(target=_sample_memory, args=(psutil.Process(server.pid),),
+                                        kwargs={"stop_at": stop_at, "peak": peak}))
         started = time.monotonic()
         for thread in threads:
             thread.start()
@@ -563,7 +585,8 @@ def counts() -> dict:
     return out
 
 
-def report(data: dict) -> str:
+def _pages_section(data: dict) -> list[str]:
+    """The header, then each page's median, p95 and ratio to the trivial view."""
     m, pages = data["machine"], data["pages"]
     trivial = statistics.median(pages["times"]["Trivial view"])
     lines = [
@@ -591,6 +614,12 @@ def report(data: dict) -> str:
             f"{ratio:.1f} | {pages['queries'][label]} | {'yes' if ok else '**no**'} |")
     lines += ["", f"Peak memory of the web process (this benchmark's process): "
               f"{pages['rss_mb']:.0f} MB.", ""]
+    return lines
+
+
+def _jobs_sections(data: dict) -> list[str]:
+    """The recompute, the import against COPY, and the board summary."""
+    lines: list[str] = []
     r = data["recompute"]
     lines += ["## Trajectory recompute (all scenarios, forced)", "",
               f"{r['scenarios']} scenarios: median {statistics.median(r['seconds']) * 1000:.0f} ms"
@@ -613,8 +642,12 @@ def report(data: dict) -> str:
               f"{statistics.median(b['build']) * 1000:.0f} ms; PDF: median "
               f"{statistics.median(b['pdf']) * 1000:.0f} ms ({b['pdf_bytes'] / 1024:.0f} KiB). "
               f"Peak memory: {b['rss_mb']:.0f} MB.", ""]
-    if data.get("hostile"):
-        lines += [hostile_section(data["hostile"])]
+    return lines
+
+
+def _bytes_section(data: dict) -> list[str]:
+    """Bytes of a first and a second load of each page."""
+    lines: list[str] = []
     lines += ["## Bytes transferred (compressed as WhiteNoise serves them)", "",
               "The HTML is counted gzip-compressed (as a reverse proxy would send it); static "
               "files as WhiteNoise serves them to a browser accepting brotli. A second load "
@@ -632,26 +665,41 @@ def report(data: dict) -> str:
     lines += ["", "Files of the first load: " + ", ".join(
         f"`{a['url'].split('/')[-1]}` {a['bytes'] / 1024:.0f} KiB {a['encoding']}"
         for a in sorted(first["assets"], key=lambda a: -a["bytes"])) + ".", ""]
+    return lines
+
+
+def _load_section(data: dict) -> list[str]:
+    """The load test's table (gunicorn under concurrent users)."""
+    lines: list[str] = []
+    L = data["load"]
+    lines += ["## Load: gunicorn, 20 concurrent users", "",
+              "The production command (Dockerfile CMD: 3 workers × 4 threads) on "
+              "127.0.0.1, production settings; each user a thread with a keep-alive "
+              "connection and a signed-in session, walking the main pages and summaries in "
+              f"turn with no think time, for {L['seconds']} s. The load generator shares "
+              "the 2 cores with the server.", "",
+              "| users | requests | throughput | p50 | p95 | p99 | errors | peak RSS per "
+              "worker | all processes |",
+              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+              f"| {L['users']} | {L['requests']:,} | {L['throughput']:.1f} req/s | "
+              f"{L['p50']:.0f} ms | {L['p95']:.0f} ms | {L['p99']:.0f} ms | {L['errors']} | "
+              f"{L['worker_rss_mb']:.0f} MB | {L['all_rss_mb']:.0f} MB |", ""]
+    if L["error_samples"]:
+        lines += ["Errors: " + "; ".join(L["error_samples"]), ""]
+    return lines
+
+
+def report(data: dict) -> str:
+    lines = _pages_section(data) + _jobs_sections(data)
+    if data.get("hostile"):
+        lines += [hostile_section(data["hostile"])]
+    lines += _bytes_section(data)
     if data.get("load"):
-        L = data["load"]
-        lines += ["## Load: gunicorn, 20 concurrent users", "",
-                  "The production command (Dockerfile CMD: 3 workers × 4 threads) on "
-                  "127.0.0.1, production settings; each user a thread with a keep-alive "
-                  "connection and a signed-in session, walking the main pages and summaries in "
-                  f"turn with no think time, for {L['seconds']} s. The load generator shares "
-                  "the 2 cores with the server.", "",
-                  "| users | requests | throughput | p50 | p95 | p99 | errors | peak RSS per "
-                  "worker | all processes |",
-                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-                  f"| {L['users']} | {L['requests']:,} | {L['throughput']:.1f} req/s | "
-                  f"{L['p50']:.0f} ms | {L['p95']:.0f} ms | {L['p99']:.0f} ms | {L['errors']} | "
-                  f"{L['worker_rss_mb']:.0f} MB | {L['all_rss_mb']:.0f} MB |", ""]
-        if L["error_samples"]:
-            lines += ["Errors: " + "; ".join(L["error_samples"]), ""]
+        lines += _load_section(data)
     return "\n".join(lines)
 
 
-def main() -> int:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--part", help=argparse.SUPPRESS)
     parser.add_argument("--rounds", type=int, default=15)
@@ -666,26 +714,25 @@ def main() -> int:
     parser.add_argument("--skip-seed", action="store_true")
     parser.add_argument("--hostile-only", action="store_true",
                         help="only the hostile files, on DATABASE_URL (no scale data needed)")
-    args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
-    if args.hostile_only:
-        os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
-        results = [part(f"hostile:{case}") for _, case in HOSTILE]
-        print(hostile_section(results))  # noqa: T201
-        return 0
-    if args.part:
-        os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
-        if args.part.startswith("hostile:"):
-            result = part_hostile(args.part.removeprefix("hostile:"))
-            print(json.dumps(result))  # noqa: T201 - read by the parent process
-            return 0
-        result = {"recompute": lambda: part_recompute(args.repeats),
-                  "import": lambda: part_import(args.repeats, args.rows),
-                  "board": lambda: part_board(args.repeats)}[args.part]()
+    return parser.parse_args()
+
+
+def _run_part(args: argparse.Namespace) -> int:
+    """One part in this child process; its result as JSON on stdout, read by the parent."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
+    if args.part.startswith("hostile:"):
+        result = part_hostile(args.part.removeprefix("hostile:"))
         print(json.dumps(result))  # noqa: T201 - read by the parent process
         return 0
+    result = {"recompute": lambda: part_recompute(args.repeats),
+              "import": lambda: part_import(args.repeats, args.rows),
+              "board": lambda: part_board(args.repeats)}[args.part]()
+    print(json.dumps(result))  # noqa: T201 - read by the parent process
+    return 0
 
-    started = time.perf_counter()
+
+def _prepare(args: argparse.Namespace) -> None:
+    """The scale data set (seeded if missing), the DfE release, settings, static files."""
     url = scale_url()
     if not args.skip_seed:
         print("Scale data set (seeded if missing)…", flush=True)  # noqa: T201
@@ -705,6 +752,10 @@ def main() -> int:
     print("collectstatic (compressed, fingerprinted)…", flush=True)  # noqa: T201
     manage("collectstatic", "--no-input", "-v", "0", "--settings", SETTINGS)
     django_setup()
+
+
+def _measure(args: argparse.Namespace) -> dict:
+    """Every part the arguments ask for, in turn."""
     data: dict = {"machine": machine(), "counts": counts(), "rounds": args.rounds}
     if not args.load_only:
         print("pages…", flush=True)  # noqa: T201
@@ -722,6 +773,23 @@ def main() -> int:
     if args.load or args.load_only:
         print(f"load: {args.users} users for {args.seconds} s…", flush=True)  # noqa: T201
         data["load"] = run_load(args.users, args.seconds, args.port)
+    return data
+
+
+def main() -> int:
+    args = _arguments()
+    sys.path.insert(0, str(ROOT))
+    if args.hostile_only:
+        os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
+        results = [part(f"hostile:{case}") for _, case in HOSTILE]
+        print(hostile_section(results))  # noqa: T201
+        return 0
+    if args.part:
+        return _run_part(args)
+
+    started = time.perf_counter()
+    _prepare(args)
+    data = _measure(args)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "last.json").write_text(json.dumps(data, indent=1, default=str))
     if args.load_only:
