@@ -87,10 +87,14 @@ def board_summary_build(
             .first()
         )
         if latest is not None and latest.is_draft:
-            if latest.content_hash == digest:
+            # A person's rebuild answers a return to finance (ready for sign-off again); an
+            # automatic refresh (after an earlier month's sign-off) leaves it returned.
+            answered = latest.is_returned and user is not None
+            if latest.content_hash == digest and not answered:
                 return BuildResult(latest, "unchanged")
             latest.content, latest.content_hash, latest.built_at = content, digest, now
-            latest.status = BoardSummary.Status.DRAFT  # rebuilt: ready for sign-off again
+            if user is not None:
+                latest.status = BoardSummary.Status.DRAFT
             latest.updated_by = user
             latest.full_clean()
             latest.save()

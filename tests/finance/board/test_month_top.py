@@ -128,6 +128,21 @@ def test_a_director_returns_a_draft_to_finance_with_comments_and_who_did_it_is_k
     assert summary.return_comments == "Explain the £3.7m rise in outturn."
 
 
+def test_a_persons_rebuild_answers_a_return_and_an_automatic_refresh_does_not(
+        build_summary, director_user, finance_user, small_programme):
+    summary = build_summary().summary
+    services.board_summary_return(summary_id=summary.pk, user=director_user, comments="Redo")
+    small_programme[("pfa", 6)].forecast_pence += 1
+    small_programme[("pfa", 6)].save()
+    assert build_summary().outcome == "updated"  # automatic: no user
+    summary.refresh_from_db()
+    assert summary.status == BoardSummary.Status.RETURNED
+    result = build_summary(user=finance_user)  # the same data, rebuilt by finance
+    assert result.outcome == "updated"
+    summary.refresh_from_db()
+    assert summary.status == BoardSummary.Status.DRAFT
+
+
 def test_returning_needs_comments_a_director_and_a_draft(
         build_summary, director_user, finance_user, sign_off_summary):
     summary = build_summary().summary
