@@ -34,6 +34,7 @@ LINE_CODES = list(S251_LINES)
 class LedgerFormat(ImportFormat):
     kind = "ledger"
     label = "Monthly ledger (budget monitoring)"
+    cadence = "monthly"
     description = (
         "One row per High Needs line per period: the budget, spend to date and the "
         "forecast outturn for the year, in pounds."

@@ -26,7 +26,7 @@ class HeadlineRow:
     @property
     def measure(self) -> str:
         """The registry code of this figure, or ''."""
-        return HEADLINE_MEASURES.get(self.key, "")
+        return TOP_MEASURES.get(self.key, "")
 
     @property
     def shown(self) -> str:
@@ -54,6 +54,21 @@ class HeadlineRow:
         return f"{'up' if self.change > 0 else 'down'} {abs(self.change):,}"
 
     @property
+    def verdict(self) -> str:
+        """`better`, `worse` or '' (no change, no comparison, or a figure with no good way)."""
+        lower_is_better = LOWER_IS_BETTER.get(self.key)
+        if not self.change or lower_is_better is None:
+            return ""
+        return "worse" if (self.change > 0) == lower_is_better else "better"
+
+    @property
+    def verdict_words(self) -> str:
+        """`down £0.4m — better`: the change and whether it is good, in words."""
+        if not self.words:
+            return ""
+        return f"{self.words} — {self.verdict}" if self.verdict else self.words
+
+    @property
     def change_words(self) -> str:
         """`▲ up £1.2m`, `▼ down 120`, `▶ no change`: the arrow and the words together."""
         return f"{self.arrow} {self.words}" if self.words else ""
@@ -66,6 +81,52 @@ HEADLINE_MEASURES = {
     "variance_after_mitigations_pence": "deficit_after_mitigations_identified",
     "plans": "plans",
 }
+
+
+# Whether a fall is good news, by headline key; a key not here has no better way (the target).
+LOWER_IS_BETTER = {
+    "savings_forecast_pence": False,
+    "savings_shortfall_pence": True,
+    "savings_delivered_pence": False,
+    "forecast_outturn_pence": True,
+    "variance_to_cap_pence": True,
+    "mitigations_pence": False,
+    "variance_after_mitigations_pence": True,
+    # More plans and dearer plans are the pressures the programme exists to slow.
+    "plans": True,
+    "avg_cost_change_pence": True,
+    "avg_cost_per_plan_pence": True,
+}
+
+# The six figures at the top of a month's page, each also on the Overview with the same value
+# (four are measures of the registry): headline key, or the cohort key for the cost per plan.
+TOP_FIGURES = [
+    ("savings_forecast_pence", "Savings forecast"),
+    ("forecast_outturn_pence", "High Needs forecast outturn"),
+    ("variance_to_cap_pence", "Over the cap before mitigations"),
+    ("variance_after_mitigations_pence", "Over the cap after mitigations identified"),
+    ("plans", "EHC plans"),
+    ("avg_cost_per_plan_pence", "Average annual cost per plan"),
+]
+TOP_MEASURES = {**HEADLINE_MEASURES, "avg_cost_per_plan_pence": "avg_cost_per_plan"}
+
+
+def top_figures(content: dict, previous: dict | None) -> list[HeadlineRow]:
+    """The six figures at the top of the month, each with its change since the month it is
+    compared with (`previous`: that summary's content, or None) and whether that is better."""
+    def figures(snapshot: dict) -> dict[str, Any]:
+        cohort = snapshot.get("cohort") or {}
+        return {**snapshot.get("headline", {}),
+                "avg_cost_per_plan_pence": cohort.get("avg_cost_per_plan_pence")}
+
+    now, then = figures(content), figures(previous) if previous else {}
+    rows = []
+    for key, label in TOP_FIGURES:
+        value, before = now.get(key), then.get(key)
+        change = int(value) - int(before) if value is not None and before is not None else None
+        unit = "count" if key == "plans" else "pence"
+        rows.append(HeadlineRow(key, label, unit, value, before, change))
+    return rows
 
 
 def show(value: Any, unit: str) -> str:

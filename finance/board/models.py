@@ -22,7 +22,13 @@ class BoardSummary(AuditedModel):
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        # A director sent the draft back with comments; a rebuild or a text edit makes it a
+        # draft again (the comments stay on the row and in its history).
+        RETURNED = "returned", "Returned to finance"
         SIGNED_OFF = "signed_off", "Signed off"
+
+    # Not signed off yet: the month's one open version, which may still change.
+    OPEN_STATUSES = (Status.DRAFT, Status.RETURNED)
 
     year = models.PositiveSmallIntegerField(help_text="start year (2024 = 2024/25)")
     period = models.PositiveSmallIntegerField()
@@ -40,6 +46,14 @@ class BoardSummary(AuditedModel):
     # The signer's name as it was at sign-off: kept even if the user is renamed or removed.
     signed_off_by_name = models.CharField(max_length=200, blank=True)
     signed_off_at = models.DateTimeField(null=True, blank=True)
+    # The last time a director returned this draft to finance: who, when and why.
+    return_comments = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    returned_by_name = models.CharField(max_length=200, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -54,11 +68,11 @@ class BoardSummary(AuditedModel):
             ),
             # At most one draft per month: two racing builds cannot both insert one.
             models.UniqueConstraint(
-                fields=["year", "period"], condition=Q(status="draft"),
+                fields=["year", "period"], condition=Q(status__in=["draft", "returned"]),
                 name="board_summary_one_draft_per_month",
             ),
             models.CheckConstraint(
-                condition=Q(status="draft")
+                condition=Q(status__in=["draft", "returned"])
                 | (Q(signed_off_at__isnull=False) & ~Q(signed_off_by_name="")),
                 name="board_summary_signed_off_has_signer",
             ),
@@ -77,7 +91,12 @@ class BoardSummary(AuditedModel):
 
     @property
     def is_draft(self) -> bool:
-        return self.status == self.Status.DRAFT
+        """Not signed off (a draft, or one returned to finance): it may still change."""
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == self.Status.RETURNED
 
     @property
     def pack_key(self) -> str:

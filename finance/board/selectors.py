@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -156,3 +157,41 @@ def month_versions(*, year: int, period: int, user) -> list[BoardSummary]:
     return list(
         summaries_for(user).filter(year=year, period=period).defer("content").order_by("-version")
     )
+
+
+def compared_content(content: dict) -> dict | None:
+    """The content of the signed-off summary a snapshot measures its changes against, or None."""
+    other = content.get("compared_with")
+    if not other:
+        return None
+    return (
+        BoardSummary.objects.filter(year=FinancialYear.parse(other["year"]).start_year,
+                                    period=other["period"], version=other["version"])
+        .values_list("content", flat=True).first()
+    )
+
+
+def awaiting_sign_off() -> list[BoardSummary]:
+    """Drafts a director has still to sign off (returned ones wait for finance), oldest first."""
+    return list(
+        BoardSummary.objects.filter(status=BoardSummary.Status.DRAFT)
+        .defer("content").order_by("year", "period")
+    )
+
+
+def returned_to_finance() -> list[BoardSummary]:
+    """Drafts a director returned to finance with comments, oldest first."""
+    return list(
+        BoardSummary.objects.filter(status=BoardSummary.Status.RETURNED)
+        .defer("content").order_by("year", "period")
+    )
+
+
+def decisions_list(text: str) -> list[str]:
+    """The decisions needed, one per line, without the office's numbering or bullets."""
+    items = []
+    for line in (text or "").splitlines():
+        item = re.sub(r"^\s*(?:\d+[.)]|[-*•])\s*", "", line).strip()
+        if item:
+            items.append(item)
+    return items

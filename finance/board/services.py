@@ -87,9 +87,14 @@ def board_summary_build(
             .first()
         )
         if latest is not None and latest.is_draft:
-            if latest.content_hash == digest:
+            # A person's rebuild answers a return to finance (ready for sign-off again); an
+            # automatic refresh (after an earlier month's sign-off) leaves it returned.
+            answered = latest.is_returned and user is not None
+            if latest.content_hash == digest and not answered:
                 return BuildResult(latest, "unchanged")
             latest.content, latest.content_hash, latest.built_at = content, digest, now
+            if user is not None:
+                latest.status = BoardSummary.Status.DRAFT
             latest.updated_by = user
             latest.full_clean()
             latest.save()
@@ -162,6 +167,7 @@ def board_summary_update_text(
         )
     summary.commentary = commentary.strip()
     summary.decisions_needed = decisions_needed.strip()
+    summary.status = BoardSummary.Status.DRAFT  # revised: ready for sign-off again
     summary.updated_by = user
     summary.full_clean()
     summary.save()
@@ -190,11 +196,41 @@ def board_summary_sign_off(*, summary_id: int, user, distribute: bool = True) ->
     if distribute:
         _enqueue("send_board_summary", summary.pk)
     # Later months' drafts measure their changes against the last signed-off month: refresh them.
-    later = BoardSummary.objects.filter(status=BoardSummary.Status.DRAFT).filter(
+    later = BoardSummary.objects.filter(status__in=BoardSummary.OPEN_STATUSES).filter(
         Q(year__gt=summary.year) | Q(year=summary.year, period__gt=summary.period)
     )
     for year, period in later.values_list("year", "period"):
         _enqueue("build_board_summary", year, period)
+    return summary
+
+
+RETURN_COMMENTS_REQUIRED = "Say what finance should change before you sign the month off."
+
+
+@transaction.atomic
+def board_summary_return(*, summary_id: int, user, comments: str) -> BoardSummary:
+    """A director returns a draft to finance with comments instead of signing it off.
+
+    The draft becomes "Returned to finance" (finance officers see it in their tasks); finance's
+    next text edit or rebuild makes it a draft again. Who, when and why stay on the row and in
+    its history (the audit trail names the director).
+    """
+    if not can(user, "sign_off_board"):
+        raise PermissionDenied("Only a director may return a board summary to finance.")
+    comments = (comments or "").strip()
+    if not comments:
+        raise ValidationError({"comments": RETURN_COMMENTS_REQUIRED})
+    summary = _editable(summary_id)
+    summary.status = BoardSummary.Status.RETURNED
+    summary.return_comments = comments
+    summary.returned_by = user
+    summary.returned_by_name = _display_name(user)
+    summary.returned_at = timezone.now()
+    summary.updated_by = user
+    summary._history_user = user  # the audit trail names the director, not "system"
+    summary._change_reason = "Returned to finance with comments"
+    summary.full_clean()
+    summary.save()
     return summary
 
 

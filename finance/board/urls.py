@@ -12,6 +12,7 @@ urlpatterns = [
     path("<str:year>/<int:period>/", views.board_detail, name="detail"),
     path("<str:year>/<int:period>/text/", views.board_text, name="text"),
     path("<str:year>/<int:period>/sign-off/", views.board_sign_off, name="sign_off"),
+    path("<str:year>/<int:period>/return/", views.board_return, name="return"),
     path("<str:year>/<int:period>/v<int:version>/pack.<str:kind>", views.board_pack,
          name="pack"),
 ]

@@ -4,6 +4,8 @@ side-by-side comparison of two months. Thin: reads through selectors, writes thr
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from finance.board import charts, selectors, services
-from finance.board.display import compared_label, headline_rows
+from finance.board.display import compared_label, headline_rows, top_figures
 from finance.board.models import BoardPack, BoardSummary
 from send_tracker.charts import chart_csv_response
 from send_tracker.fiscal import FinancialYear, parse_period, period_end
@@ -25,6 +27,10 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+# Risks and overdue milestones listed at the top of a month (the rest follow in the detail).
+TOP_SCREEN_ITEMS = 3
 
 
 def _month(year: str, period: int | str) -> tuple[int, int]:
@@ -42,6 +48,15 @@ def _summary_or_404(request, year: str, period: int, version: int | None = None)
         # Leads asking for a draft get the same answer as for a month that does not exist.
         raise Http404("No board summary you can read for that month.")
     return summary
+
+
+def _dated(milestones: dict) -> dict[str, list[dict]]:
+    """The snapshot's milestones with their dates as dates (the JSON keeps ISO text)."""
+    return {
+        key: [{**m, **{f: dt.date.fromisoformat(m[f]) for f in ("forecast_date", "baseline_date")
+                       if m.get(f)}} for m in milestones.get(key, [])]
+        for key in ("due", "overdue")
+    }
 
 
 def _detail_url(summary: BoardSummary) -> str:
@@ -132,9 +147,18 @@ def board_detail(request: HttpRequest, year: str, period: int) -> HttpResponse:
         return csv
     versions = selectors.month_versions(year=summary.year, period=summary.period,
                                         user=request.user)
+    milestones = _dated(content.get("milestones") or {})
+    overdue = milestones["overdue"]
     return render(request, "board/detail.html", {
         "summary": summary,
         "content": content,
+        # The month on one screen: the six figures, decisions, top risks, overdue milestones.
+        "top": top_figures(content, selectors.compared_content(content)),
+        "decisions": selectors.decisions_list(summary.decisions_needed),
+        "top_risks": (content.get("top_risks") or [])[:TOP_SCREEN_ITEMS],
+        "overdue": overdue[:TOP_SCREEN_ITEMS],
+        "overdue_more": max(len(overdue) - TOP_SCREEN_ITEMS, 0),
+        "milestones": milestones,
         "headline": headline_rows(content),
         "as_at": period_end(FinancialYear(summary.year), summary.period),
         "compared_label": compared_label(content),
@@ -199,6 +223,30 @@ def board_sign_off(request: HttpRequest, year: str, period: int) -> HttpResponse
         messages.success(request, f"Signed off {summary.fy.label} P{summary.period} version "
                          f"{summary.version}. The board pack is being sent to the board.")
     return redirect(_detail_url(summary))
+
+
+@capability_required("sign_off_board")
+def board_return(request: HttpRequest, year: str, period: int) -> HttpResponse:
+    """A director returns the month's draft to finance with comments instead of signing off."""
+    summary = _summary_or_404(request, year, period)
+    if not summary.is_draft:
+        messages.error(request, "This summary is signed off: it cannot be returned to finance.")
+        return redirect(_detail_url(summary))
+    comments, errors = "", []
+    if request.method == "POST":
+        comments = request.POST.get("comments", "")
+        try:
+            services.board_summary_return(summary_id=summary.pk, user=request.user,
+                                          comments=comments)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, f"Returned {summary.fy.label} {summary.period_name} to "
+                             "finance with your comments. It comes back to you for sign-off.")
+            return redirect(_detail_url(summary))
+    return render(request, "board/return.html", {
+        "summary": summary, "comments": comments, "errors": errors,
+    }, status=400 if errors else 200)
 
 
 @capability_required("view_aggregates")

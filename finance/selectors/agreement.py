@@ -16,7 +16,25 @@ from finance.models import (
 
 def agreement_get() -> SafetyValveAgreement | None:
     """The council's agreement (one per council; the newest if several were entered)."""
-    return SafetyValveAgreement.objects.order_by("-signed_on", "-pk").first()
+    return _newest_agreement().first()
+
+
+def _newest_agreement() -> QuerySet[SafetyValveAgreement]:
+    return SafetyValveAgreement.objects.order_by("-signed_on", "-pk")
+
+
+def agreement_overdue(*, as_at) -> dict[str, list]:
+    """The agreement's monitoring returns not submitted and instalments still due, whose due
+    date is before `as_at` (the end of the reporting month): two queries, no agreement read."""
+    newest = _newest_agreement().values("pk")[:1]
+    returns = list(MonitoringReturn.objects.filter(
+        agreement__in=newest, submitted_on__isnull=True, due_on__lt=as_at).order_by("due_on"))
+    instalments = [
+        i for i in Instalment.objects.filter(agreement__in=newest, status=Instalment.Status.DUE,
+                                             due_on__lt=as_at).order_by("year")
+        if i.status_as_at(as_at) == "Overdue"  # the agreement page's rule; the query narrows
+    ]
+    return {"returns": returns, "instalments": instalments}
 
 
 def current_version(agreement: SafetyValveAgreement | None = None) -> AgreementVersion | None:

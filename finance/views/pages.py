@@ -15,6 +15,7 @@ from django.shortcuts import render
 from finance import charts, selectors
 from finance.selectors import crossapp
 from finance.selectors.summary import describe_variance
+from finance.selectors.tasks import NOTHING, tasks_for
 from finance.views.common import chosen_period
 from send_tracker import measures
 from send_tracker.charts import chart_csv_response
@@ -28,7 +29,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     latest = selectors.latest_period()
     periods = [latest] if latest else []  # the newest is all chosen_period and the as-at need
     chosen = chosen_period(request, periods)
-    context: dict = {"chosen": chosen}
+    # The page starts with what the signed-in user has to do this month.
+    context: dict = {"chosen": chosen, "task_groups": tasks_for(request.user),
+                     "no_tasks_words": NOTHING}
     chart_list = []
     if chosen is not None:
         year, period = chosen

@@ -215,6 +215,7 @@ class AssessmentFormat(ImportFormat):
 class PlacementFormat(ImportFormat):
     kind = "placements"
     label = "Placements"
+    cadence = "monthly"
     description = (
         "One row per placement, keyed on placement_ref: annual cost in pounds, health "
         "and social care contributions as percentages of it."
@@ -303,6 +304,7 @@ def _pct(series: pd.Series) -> pd.Series:
 class InvoiceFormat(ImportFormat):
     kind = "invoices"
     label = "Invoices"
+    cadence = "monthly"
     description = (
         "One row per invoice, keyed on invoice_ref: the provider, the placement, the "
         "service period, the amount in pounds and the date paid (empty if unpaid)."

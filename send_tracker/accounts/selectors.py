@@ -95,3 +95,14 @@ def invitation_for_token(token: str) -> Invitation | None:
         return None
     return (Invitation.objects.select_related("user")
             .filter(token_hash=token_hash(token)).first())
+
+
+def expired_invitations(*, now: dt.datetime) -> list[Invitation]:
+    """Each active user's latest invitation where it expired unused (a new link is needed),
+    oldest first: the administrator's tasks on the home page."""
+    latest = (
+        Invitation.objects.filter(user__is_active=True).order_by("user_id", "-created_at", "-id")
+        .distinct("user_id").select_related("user")
+    )
+    found = [i for i in latest if invitation_state(i, now) == "expired" and i.sent_at]
+    return sorted(found, key=lambda i: i.expires_at or now)

@@ -31,6 +31,7 @@ from send_tracker.imports.core import (
     WriteResult,
     all_formats,
     get_format,
+    imports_due,
     register,
     run_import,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "WriteResult",
     "all_formats",
     "get_format",
+    "imports_due",
     "read_table",
     "register",
     "run_import",

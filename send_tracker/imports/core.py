@@ -8,6 +8,7 @@ the same file twice changes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 import logging
@@ -18,6 +19,8 @@ from typing import Any, ClassVar
 
 import pandas as pd
 from django.db import transaction
+from django.db.models import Max
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from send_tracker.imports.columns import Column, bounds_masks, column_bounds, parse_column
@@ -101,6 +104,10 @@ class ImportFormat:
     # An example row for the downloadable template (column name → text as a user would type it).
     example: ClassVar[dict[str, str]] = {}
     description: ClassVar[str] = ""
+    # How often the council loads this kind ("monthly"), or "" for a kind loaded only when it
+    # changes: a kind whose last successful import is older than its cadence is due
+    # (`imports_due`, the finance officer's tasks on the home page).
+    cadence: ClassVar[str] = ""
 
     # The import being run, set by run_import before `write` (a format that records where
     # its rows came from links them to it).
@@ -140,6 +147,27 @@ def get_format(kind: str) -> ImportFormat:
 def all_formats() -> list[ImportFormat]:
     _load_app_formats()
     return [REGISTRY[k]() for k in sorted(REGISTRY)]
+
+
+CADENCES: dict[str, dt.timedelta] = {"monthly": dt.timedelta(days=31)}
+
+
+def imports_due(*, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Each kind with a cadence whose last successful import is older than it (or that was
+    never imported): the format, and when it last succeeded (None if never)."""
+    now = now or timezone.now()
+    with_cadence = [fmt for fmt in all_formats() if fmt.cadence]
+    last = dict(
+        ImportRecord.objects.filter(kind__in=[f.kind for f in with_cadence],
+                                    status=ImportRecord.Status.SUCCEEDED)
+        .values("kind").annotate(last=Max(Coalesce("finished_at", "created_at")))
+        .values_list("kind", "last")
+    )
+    return [
+        {"format": fmt, "last": last.get(fmt.kind)}
+        for fmt in with_cadence
+        if last.get(fmt.kind) is None or last[fmt.kind] < now - CADENCES[fmt.cadence]
+    ]
 
 
 def _load_app_formats() -> None:

@@ -9,6 +9,7 @@ from django.db import connection
 
 from finance import services
 from finance.models import Mitigation, Scenario
+from finance.selectors.tasks import TASKS_QUERY_ALLOWANCE
 from finance.services import recompute
 
 
@@ -40,12 +41,13 @@ def test_every_role_reads_the_finance_pages_in_a_fixed_number_of_queries(
     services.trajectory_recompute()
     clients = [client_for(make_user(role)) for role in
                ("Programme lead", "Director", "Finance officer")]
+    budget = 20 + (TASKS_QUERY_ALLOWANCE if page == "/" else 0)  # the home page's task list
     for client in clients:
-        with django_assert_max_num_queries(20):
+        with django_assert_max_num_queries(budget):
             assert client.get(page).status_code == 200
     _grow(15)
     services.trajectory_recompute()
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(budget):
         assert clients[0].get(page).status_code == 200
 
 

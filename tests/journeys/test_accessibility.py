@@ -25,6 +25,9 @@ RAG_WORDS = ("Red", "Amber", "Green", "Blue", "Not rated", "Delivered", "On trac
 PAGES = [
     (None, "/login/"),
     ("director", "/"),
+    ("finance", "/"),  # each role's home page starts with its own task list
+    ("lead-sufficiency", "/"),
+    ("manager", "/"),
     ("director", "/programme/?year=2024-25&period=6"),
     ("director", "/programme/strands/sufficiency/?year=2024-25&period=6"),
     ("lead-sufficiency", "/programme/update/"),
@@ -50,6 +53,7 @@ PAGES = [
     ("finance", "/imports/record/{import}/"),
     ("director", "/board/"),
     ("director", "/board/2024-25/6/"),
+    ("director", "/board/2024-25/6/return/"),
     ("director", "/board/compare/?a=2024-25-5&b=2024-25-6"),
     ("admin", "/audit/"),
     ("manager", "/setup/"),

@@ -21,9 +21,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from finance.selectors.tasks import TASKS_QUERY_ALLOWANCE
 from send_tracker.permissions import ADMIN, DIRECTOR
 
 BUDGET = 20
+# The home page's figures keep the budget; the signed-in user's task list above them has its own
+# fixed allowance, whatever the data (finance/selectors/tasks.py TASKS_QUERY_ALLOWANCE).
+ALLOWANCE = {"/": TASKS_QUERY_ALLOWANCE}
 # Patterns with arguments, filled with rows of the demo data set (after seeding).
 FILL = {
     "programme/strands/<slug:slug>/": lambda: ["/programme/strands/sufficiency/",
@@ -57,7 +61,7 @@ NOT_MEASURED = {
 # page, exports): their queries do not scale with the data; the list pages above cover the data.
 PER_RECORD = re.compile(
     r"<int:pk>|<int:version>|\(\?P<pk>|\(\?P<slug>|/new/|/add/|/enter/|/edit/|/build/|/scan/"
-    r"|/derive/|/sign-off/|/text/|/convert|/status|/template\.|/export/|/compare/"
+    r"|/derive/|/sign-off/|/return/|/text/|/convert|/status|/template\.|/export/|/compare/"
     r"|/outturn/|<slug:kind>/|<int:year>/"
 )
 
@@ -151,7 +155,7 @@ def test_query_counts_stay_within_budget_and_do_not_grow_with_the_data(client_fo
     assert Invoice.objects.count() >= invoices + 30_000
     large = _walk(clients, paths)
 
-    over = {key: n for key, n in large.items() if n > BUDGET}
+    over = {key: n for key, n in large.items() if n > BUDGET + ALLOWANCE.get(key[1], 0)}
     grew = {key: (small[key], n) for key, n in large.items() if n > small[key]}
     assert len(large) >= 40
     assert not over, f"over the budget of {BUDGET} queries: {over}"
