@@ -425,21 +425,31 @@ class KpiReading(AuditedModel):
 
 
 class ReminderSent(models.Model):
-    """A progress reminder e-mailed to a lead for a period: the unique key stops a second one."""
+    """A progress reminder e-mailed to a lead for a period: the automatic one (at most one per
+    lead and period, claimed by its unique key) or one a programme manager chose to send."""
 
     lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
     period = models.PositiveSmallIntegerField()
     sent_at = models.DateTimeField(auto_now_add=True)
     projects = models.PositiveSmallIntegerField(default=0)
+    # Who chose to send it: empty for the automatic reminder.
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    # When the mail went (a chosen reminder is mailed by the worker after its request commits).
+    mailed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["lead", "year", "period"], name="one_reminder_per_lead_period"
+                fields=["lead", "year", "period"], condition=Q(sent_by__isnull=True),
+                name="one_reminder_per_lead_period"
             ),
             models.CheckConstraint(condition=PERIOD_RANGE, name="reminder_period_1_to_12"),
         ]
+        verbose_name = "progress reminder"
 
     def __str__(self) -> str:
-        return f"reminder to {self.lead_id} for {self.year} P{self.period}"
+        lead = self.lead.get_full_name() or self.lead.get_username()
+        return f"to {lead} for P{self.period} {self.year}/{(self.year + 1) % 100:02d}"
