@@ -120,3 +120,11 @@ def test_directors_see_who_was_reminded_but_cannot_send(in_october_2024, leads, 
     assert lead_client.post(REMIND, {"leads": [leads["late"].pk]}).status_code == 403
     assert not ReminderSent.objects.exists()
 
+
+
+def test_the_reminder_is_in_the_audit_trail_with_who_sent_it(in_october_2024, leads, manager,
+                                                             client_for, admin_user, eager):
+    client_for(manager).post(REMIND, {"leads": [leads["slow"].pk]})
+    html = client_for(admin_user).get("/audit/").content.decode()
+    assert "Progress reminder: to Sol Slow for P6 2024/25" in html
+    assert "Pat Office (pmo)" in html
