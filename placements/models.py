@@ -341,7 +341,7 @@ class OverpaymentFlag(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_rule_display()}: {self.invoice_id}"
+        return f"invoice {self.invoice}, {self.get_rule_display().lower()}"
 
     def get_absolute_url(self) -> str:
         return reverse("placements:overpayment_review", args=[self.pk])

@@ -261,3 +261,12 @@ def test_the_filtered_queue_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(20) as large:
         finance_client.get(f"{URL}?q=C1&setting=fe_college&sort=provider&dir=asc&page=2")
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_audit_trail_names_and_links_each_flag_of_a_bulk_outcome(
+    finance_client, admin_user, client_for, queue
+):
+    finance_client.post(URL, {"flags": [queue["INV-C"].pk], "status": "valid", "note": "ok"})
+    html = client_for(admin_user).get("/audit/").content.decode()
+    assert (f'<a class="govuk-link" href="/placements/overpayments/{queue["INV-C"].pk}/">'
+            "Overpayment flag: invoice INV-C, duplicate of an earlier invoice</a>") in html
