@@ -128,3 +128,36 @@ def test_the_reminder_is_in_the_audit_trail_with_who_sent_it(in_october_2024, le
     html = client_for(admin_user).get("/audit/").content.decode()
     assert "Progress reminder: to Sol Slow for P6 2024/25" in html
     assert "Pat Office (pmo)" in html
+
+
+@pytest.fixture
+def mail_to_files(monkeypatch, tmp_path):
+    """The worker (started after this) writes its e-mails as files here."""
+    monkeypatch.setenv("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+    monkeypatch.setenv("EMAIL_FILE_PATH", str(tmp_path))
+    return tmp_path
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_mails_a_chosen_reminder_after_the_request_commits(
+    mail_to_files, leads, manager, celery_worker_process
+):
+    import time
+
+    from programme.services import progress_reminders_request
+    from send_tracker.fiscal import FinancialYear
+
+    (reminder,) = progress_reminders_request(lead_ids=[leads["slow"].pk],
+                                             year=FinancialYear(2024), period=6, by=manager)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        reminder.refresh_from_db()
+        if reminder.mailed_at is not None:
+            break
+        time.sleep(0.2)
+    assert reminder.mailed_at is not None
+    sent = "".join(path.read_text() for path in mail_to_files.iterdir())
+    assert "To: slow@example.org" in sent
+    assert "Early help hubs" in sent
+    assert "Travel training" not in sent
