@@ -7,8 +7,10 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from send_tracker.fiscal import FinancialYear
 from send_tracker.models import FREE_TEXT_MAX_LENGTH, AuditedModel
 from send_tracker.money import PenceBound, pence_bound_check
 
@@ -41,6 +43,9 @@ class BudgetLine(AuditedModel):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("finance:dashboard")
+
 
 class Budget(AuditedModel):
     """The approved budget of a line for a financial year."""
@@ -53,6 +58,11 @@ class Budget(AuditedModel):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["line", "year"], name="budget_line_year")]
 
+    def __str__(self) -> str:
+        return f"{self.line} {FinancialYear(self.year).label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("finance:dashboard")
 
 class MonthlyForecast(AuditedModel):
     """One period's ledger for a line: budget as reported, actual to date, forecast outturn."""
@@ -81,6 +91,11 @@ class MonthlyForecast(AuditedModel):
         ]
         indexes = [models.Index(fields=["year", "period"])]
 
+    def __str__(self) -> str:
+        return f"{self.line} P{self.period} {FinancialYear(self.year).label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("finance:dashboard")
 
 class HighNeedsIncome(AuditedModel):
     """The High Needs Block allocation for a year (after recoupment and block transfers)."""
@@ -92,6 +107,11 @@ class HighNeedsIncome(AuditedModel):
     class Meta:
         ordering = ["year"]
 
+    def __str__(self) -> str:
+        return FinancialYear(self.year).label
+
+    def get_absolute_url(self) -> str:
+        return reverse("finance:income")
 
 class DeficitOutturn(AuditedModel):
     """Actual in-year DSG deficit and the cumulative deficit at 31 March, from the accounts."""
@@ -106,6 +126,11 @@ class DeficitOutturn(AuditedModel):
     class Meta:
         ordering = ["year"]
 
+    def __str__(self) -> str:
+        return FinancialYear(self.year).label
+
+    def get_absolute_url(self) -> str:
+        return reverse("finance:income")
 
 # ---- Pressures and mitigations ------------------------------------------------------------
 class Pressure(AuditedModel):
@@ -131,6 +156,11 @@ class Pressure(AuditedModel):
         ordering = ["year", "kind"]
         constraints = [models.UniqueConstraint(fields=["year", "kind"], name="pressure_year_kind")]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {FinancialYear(self.year).label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("finance:pressures")
 
 class Mitigation(AuditedModel):
     """An in-year mitigation identified against the overspend."""
@@ -155,6 +185,11 @@ class Mitigation(AuditedModel):
             models.UniqueConstraint(fields=["year", "name"], name="mitigation_year_name")
         ]
 
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("finance:mitigation-edit", args=[self.pk])
 
 # ---- The Safety Valve agreement -------------------------------------------------------------
 class SafetyValveAgreement(AuditedModel):
@@ -171,6 +206,8 @@ class SafetyValveAgreement(AuditedModel):
     def __str__(self) -> str:
         return f"Safety Valve agreement, {self.authority}, signed {self.signed_on:%B %Y}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("finance:agreement")
 
 class AgreementVersion(AuditedModel):
     """The original agreement or a reprofile of it: both stay, comparable."""
@@ -205,6 +242,8 @@ class AgreementVersion(AuditedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("finance:agreement")
 
 class AgreementTarget(AuditedModel):
     """A version's targets for one year: in-year deficit cap and cumulative deficit target."""
@@ -225,6 +264,11 @@ class AgreementTarget(AuditedModel):
             models.UniqueConstraint(fields=["version", "year"], name="target_version_year")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.version}, {FinancialYear(self.year).label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("finance:agreement")
 
 class Instalment(AuditedModel):
     """A DfE payment towards the historic deficit, for a year."""
@@ -258,6 +302,11 @@ class Instalment(AuditedModel):
             return "Overdue"
         return self.get_status_display()
 
+    def __str__(self) -> str:
+        return FinancialYear(self.year).label
+
+    def get_absolute_url(self) -> str:
+        return reverse("finance:instalment-edit", args=[self.pk])
 
 class Condition(AuditedModel):
     """A condition of the agreement, with its RAG and evidence."""
@@ -274,6 +323,11 @@ class Condition(AuditedModel):
     class Meta:
         ordering = ["agreement", "order", "pk"]
 
+    def __str__(self) -> str:
+        return self.text if len(self.text) <= 80 else self.text[:79] + "…"
+
+    def get_absolute_url(self) -> str:
+        return reverse("finance:condition-edit", args=[self.pk])
 
 class MonitoringReturn(AuditedModel):
     """A monitoring return to the DfE: due, submitted, feedback."""
@@ -290,6 +344,11 @@ class MonitoringReturn(AuditedModel):
     class Meta:
         ordering = ["agreement", "due_on"]
 
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("finance:return-edit", args=[self.pk])
 
 # ---- Scenarios and the trajectory ---------------------------------------------------------
 _PCT = [MinValueValidator(Decimal("-100")), MaxValueValidator(Decimal("1000"))]
@@ -334,6 +393,8 @@ class Scenario(AuditedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("finance:scenario", args=[self.slug])
 
 class TrajectoryRun(models.Model):
     """One recompute of a scenario's trajectory; the newest finished one is current."""

@@ -10,7 +10,11 @@ from django import forms
 
 from placements.codes import ProvisionType
 from placements.models import Child, OverpaymentFlag
+from placements.selectors.overpayment_queue import DEFAULT_SORT as DEFAULT_QUEUE_SORT
+from placements.selectors.overpayment_queue import SORTS as QUEUE_SORTS
+from placements.selectors.overpayment_queue import QueueQuery
 from send_tracker.fiscal import date_out_of_range
+from send_tracker.forms import PoundsField, TrackerDateField
 from send_tracker.money import to_pence
 
 OPTION_SLOTS = 4
@@ -195,14 +199,16 @@ class DecisionForm(DateParts):
 class FlagReviewForm(forms.Form):
     """A finance officer's outcome for an overpayment flag."""
 
+    OUTCOMES = [
+        (OverpaymentFlag.Status.RECOVERED, "Overpaid, and the money has been recovered"),
+        (OverpaymentFlag.Status.VALID, "Valid: not an overpayment"),
+        (OverpaymentFlag.Status.WRITTEN_OFF, "Overpaid, and written off"),
+    ]
+
     status = forms.ChoiceField(
         label="What did you find?",
         widget=forms.RadioSelect,
-        choices=[
-            (OverpaymentFlag.Status.RECOVERED, "Overpaid, and the money has been recovered"),
-            (OverpaymentFlag.Status.VALID, "Valid: not an overpayment"),
-            (OverpaymentFlag.Status.WRITTEN_OFF, "Overpaid, and written off"),
-        ],
+        choices=OUTCOMES,
         error_messages={"required": "Select what you found"},
     )
     version = forms.CharField(widget=forms.HiddenInput)
@@ -255,3 +261,84 @@ class StatisticsUploadForm(forms.Form):
         if not upload.name.lower().endswith((".zip", ".csv")):
             raise forms.ValidationError("The file must be a .zip or a .csv file.")
         return upload
+
+
+def _queue_date(label: str) -> forms.DateField:
+    return TrackerDateField(
+        label=label, required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10",
+                                      "autocomplete": "off"}),
+        error_messages={"invalid": f"{label} must be a real date, like 30/09/2024"})
+
+
+class OverpaymentQueueForm(forms.Form):
+    """The overpayment queue's filters, search and sort, read from the query string. A value
+    that does not clean is reported and left out; the rest still apply."""
+
+    status = forms.ChoiceField(label="Outcome", required=False, choices=[
+        *OverpaymentFlag.Status.choices, ("all", "Any outcome")])
+    rule = forms.ChoiceField(label="Check", required=False,
+                             choices=[("", "Any check"), *OverpaymentFlag.Rule.choices])
+    provider = forms.TypedChoiceField(label="Provider", required=False, coerce=int,
+                                      empty_value=None)
+    setting = forms.ChoiceField(label="Setting type", required=False,
+                                choices=[("", "Any setting type"), *ProvisionType.choices])
+    min_amount = PoundsField(label="Thought overpaid, from (£)", required=False,
+                             min_value=0)
+    max_amount = PoundsField(label="Thought overpaid, up to (£)", required=False,
+                             min_value=0)
+    period_from = _queue_date("Service period from")
+    period_to = _queue_date("Service period to")
+    q = forms.CharField(label="Search", required=False, max_length=100, strip=True)
+    sort = forms.ChoiceField(required=False, choices=[(k, k) for k in QUEUE_SORTS])
+    dir = forms.ChoiceField(required=False, choices=[("asc", "asc"), ("desc", "desc")])
+
+    def __init__(self, *args, providers: list[tuple[int, str]] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [("", "Any provider"), *providers]
+
+    def query(self) -> QueueQuery:
+        """The cleaned filters as a QueueQuery (call after is_valid(); bad fields are unset)."""
+        data = getattr(self, "cleaned_data", {})
+        sort = data.get("sort") or DEFAULT_QUEUE_SORT[0]
+        low, high = data.get("min_amount"), data.get("max_amount")
+        return QueueQuery(
+            status=data.get("status") or OverpaymentFlag.Status.OPEN,
+            rule=data.get("rule") or "", provider_id=data.get("provider"),
+            provision_type=data.get("setting") or "", min_pence=low, max_pence=high,
+            period_from=data.get("period_from"), period_to=data.get("period_to"),
+            search=data.get("q") or "", sort=sort,
+            direction=data.get("dir") or ("desc" if sort in ("found", "amount") else "asc"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_amount"), data.get("max_amount")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_amount", "The 'up to' amount must not be less than the 'from' "
+                                         "amount")
+        start, end = data.get("period_from"), data.get("period_to")
+        if start and end and start > end:
+            self.add_error("period_to", "The 'to' date must be on or after the 'from' date")
+        return data
+
+
+class BulkOutcomeForm(forms.Form):
+    """One outcome and note for the flags ticked in the queue."""
+
+    flags = forms.Field(widget=forms.MultipleHiddenInput,
+                        error_messages={"required": "Select at least one flag"})
+    status = forms.ChoiceField(
+        label="Outcome for the selected flags", choices=[("", "Choose an outcome"),
+                                                         *FlagReviewForm.OUTCOMES],
+        error_messages={"required": "Choose an outcome for the selected flags"})
+    note = forms.CharField(
+        label="Note (the reason)", max_length=2000,
+        error_messages={"required": "Enter a note saying why"})
+
+    def clean_flags(self) -> list[int]:
+        ids = self.cleaned_data["flags"] or []
+        if not all(isinstance(v, str) and v.isascii() and v.isdigit() and len(v) < 10
+                   for v in ids):
+            raise forms.ValidationError("Select flags from the list")
+        return sorted({int(v) for v in ids})

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from placements.codes import NCY_MAX, NCY_MIN, PrimaryNeed, ProvisionType
@@ -206,6 +207,9 @@ class PlacementDecision(AuditedModel):
     def __str__(self) -> str:
         return f"Panel {self.panel_date} for {self.child_id}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("placements:decision", args=[self.pk])
+
     def alternative(self) -> PlacementOption | None:
         """The cheapest other suitable option: what the saving is measured against."""
         others = [o for o in self.options.all() if o.suitable and not o.chosen]
@@ -213,7 +217,6 @@ class PlacementDecision(AuditedModel):
 
     def chosen_option(self) -> PlacementOption | None:
         return next((o for o in self.options.all() if o.chosen), None)
-
 
 class PlacementOption(models.Model):
     """One option a panel considered, with its annual cost; exactly one is chosen."""
@@ -338,8 +341,10 @@ class OverpaymentFlag(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_rule_display()}: {self.invoice_id}"
+        return f"invoice {self.invoice}, {self.get_rule_display().lower()}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("placements:overpayment_review", args=[self.pk])
 
 class OverpaymentScan(models.Model):
     """One run of the overpayment checks: when, and how many new flags each rule raised."""

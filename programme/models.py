@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from send_tracker.models import FREE_TEXT_MAX_LENGTH, AuditedModel
@@ -73,6 +74,9 @@ class Strand(AuditedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("programme:strand", args=[self.slug])
+
 
 class Project(AuditedModel):
     """A project within a strand; its monthly updates carry the savings forecast."""
@@ -110,6 +114,9 @@ class Project(AuditedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("setup:project_edit", args=[self.pk])
 
 
 class SavingsTarget(AuditedModel):
@@ -158,6 +165,10 @@ class SavingsTarget(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.level} target {self.year}: {self.amount_pence}p"
+
+    def get_absolute_url(self) -> str:
+        return (reverse("setup:project_targets", args=[self.project_id]) if self.project_id
+                else reverse("setup:programme_targets"))
 
 
 class ProgressUpdate(AuditedModel):
@@ -214,7 +225,10 @@ class ProgressUpdate(AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.project} {self.year} P{self.period}"
+        return f"{self.project}, P{self.period} {self.year}/{(self.year + 1) % 100:02d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("setup:project_edit", args=[self.project_id])
 
 
 class Milestone(AuditedModel):
@@ -254,6 +268,9 @@ class Milestone(AuditedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("setup:milestone_edit", args=[self.pk])
+
 
 class MilestoneBaseline(AuditedModel):
     """One baseline a milestone has had: the original, then each rebaseline with its reason."""
@@ -268,6 +285,9 @@ class MilestoneBaseline(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.milestone} baseline {self.baseline_date}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("setup:milestone_edit", args=[self.milestone_id])
 
 
 class RaidItem(AuditedModel):
@@ -347,6 +367,9 @@ class RaidItem(AuditedModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("programme:raid_edit", args=[self.pk])
+
 
 class Kpi(AuditedModel):
     """A performance measure with a baseline, a target, dated milestone targets and actuals."""
@@ -398,6 +421,9 @@ class Kpi(AuditedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("setup:kpi_edit", args=[self.pk])
+
 
 class KpiReading(AuditedModel):
     """A dated value of a KPI: an actual, or a milestone target on the way to the target."""
@@ -423,23 +449,40 @@ class KpiReading(AuditedModel):
     def __str__(self) -> str:
         return f"{self.kpi} {self.get_kind_display()} {self.date}: {self.value}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("setup:kpi_edit", args=[self.kpi_id])
+
 
 class ReminderSent(models.Model):
-    """A progress reminder e-mailed to a lead for a period: the unique key stops a second one."""
+    """A progress reminder e-mailed to a lead for a period: the automatic one (at most one per
+    lead and period, claimed by its unique key) or one a programme manager chose to send."""
 
     lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
     period = models.PositiveSmallIntegerField()
     sent_at = models.DateTimeField(auto_now_add=True)
     projects = models.PositiveSmallIntegerField(default=0)
+    # Who chose to send it: empty for the automatic reminder.
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    # When the mail went (a chosen reminder is mailed by the worker after its request commits).
+    mailed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["lead", "year", "period"], name="one_reminder_per_lead_period"
+                fields=["lead", "year", "period"], condition=Q(sent_by__isnull=True),
+                name="one_reminder_per_lead_period"
             ),
             models.CheckConstraint(condition=PERIOD_RANGE, name="reminder_period_1_to_12"),
         ]
+        verbose_name = "progress reminder"
 
     def __str__(self) -> str:
-        return f"reminder to {self.lead_id} for {self.year} P{self.period}"
+        lead = self.lead.get_full_name() or self.lead.get_username()
+        return f"to {lead} for P{self.period} {self.year}/{(self.year + 1) % 100:02d}"
+
+    def get_absolute_url(self) -> str:
+        year = f"{self.year}-{(self.year + 1) % 100:02d}"
+        return f"{reverse('programme:compliance')}?year={year}&period={self.period}"

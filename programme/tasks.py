@@ -22,3 +22,21 @@ def send_progress_reminders() -> int:
     from programme.services import progress_reminders_send
 
     return progress_reminders_send()
+
+
+@shared_task(
+    name="programme.tasks.send_progress_reminder",
+    acks_late=True,
+    # Safe to run twice: the reminder row is locked and marked mailed in the transaction that
+    # sends it. Only transient mail-server failures are retried.
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=30,
+    retry_backoff_max=900,
+    max_retries=6,
+    ignore_result=True,
+)
+def send_progress_reminder(reminder_id: int) -> bool:
+    """E-mail one reminder a programme manager chose to send."""
+    from programme.services import progress_reminder_send
+
+    return progress_reminder_send(reminder_id=reminder_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 # Free text people type (commentary, descriptions, notes, evidence): the one maximum, the same in
@@ -132,6 +133,10 @@ class ColumnMapping(AuditedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("import_mappings:detail", args=[self.pk])
+
 class Invitation(AuditedModel):
     """A set-password link sent to a user by e-mail: single use, expiring.
 
@@ -160,6 +165,8 @@ class Invitation(AuditedModel):
     def __str__(self) -> str:
         return f"Invitation to {self.email}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:detail", args=[self.user_id])
 
 class UserChange(AuditedModel):
     """One change an administrator made to a user account: who did what to whom.
@@ -192,6 +199,8 @@ class UserChange(AuditedModel):
     def __str__(self) -> str:
         return self.description
 
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:detail", args=[self.user_id])
 
 class ReportingPeriod(AuditedModel):
     """One month of the reporting calendar: its deadlines and whether it is open or closed.
@@ -240,8 +249,12 @@ class ReportingPeriod(AuditedModel):
     def __str__(self) -> str:
         return f"P{self.period} {self.fy.label}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("calendar-edit", args=[self.fy.slug, self.period])
+
     @property
     def fy(self):
         from send_tracker.fiscal import FinancialYear
 
         return FinancialYear(self.year)
+

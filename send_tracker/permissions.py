@@ -35,6 +35,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Leads edit their own strands' projects (see can_edit_strand); administrators any.
     "edit_programme": frozenset({LEAD, ADMIN}),
     "view_compliance": frozenset({DIRECTOR, PROGRAMME_MANAGER, ADMIN}),  # "who has not updated"
+    # ... and from that page, remind the chosen leads by e-mail: the programme office.
+    "send_reminders": frozenset({PROGRAMME_MANAGER, ADMIN}),
     # Milestones: leads add and date their own strands' (can_edit_strand), the programme office
     # any (and only it rebaselines).
     "edit_milestones": frozenset({LEAD, PROGRAMME_MANAGER, ADMIN}),

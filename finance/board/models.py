@@ -11,6 +11,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from send_tracker.fiscal import FinancialYear, period_label
@@ -79,7 +80,11 @@ class BoardSummary(AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Board summary {self.fy.label} P{self.period} v{self.version} ({self.status})"
+        state = self.get_status_display().lower()
+        return f"P{self.period} {self.fy.label}, version {self.version} ({state})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("board:detail", args=[self.fy.slug, self.period])
 
     @property
     def fy(self) -> FinancialYear:
@@ -106,7 +111,6 @@ class BoardSummary(AuditedModel):
             self.signed_off_by_name, self.signed_off_at.isoformat() if self.signed_off_at else "",
         ]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-
 
 class BoardPack(models.Model):
     """An exported board pack (PDF or Excel) of one summary as it stood (`pack_key`)."""

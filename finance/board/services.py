@@ -96,6 +96,8 @@ def board_summary_build(
             if user is not None:
                 latest.status = BoardSummary.Status.DRAFT
             latest.updated_by = user
+            if user is not None:  # see board_summary_sign_off
+                latest._history_user = user
             latest.full_clean()
             latest.save()
             _request_packs(latest)
@@ -108,6 +110,8 @@ def board_summary_build(
             year=year, period=period, version=(latest.version + 1) if latest else 1,
             content=content, content_hash=digest, built_at=now, created_by=user, updated_by=user,
         )
+        if user is not None:
+            summary._history_user = user
         if latest is not None:
             # The office's text carries over to the new draft, to be revised before sign-off.
             summary.commentary = latest.commentary
@@ -169,6 +173,7 @@ def board_summary_update_text(
     summary.decisions_needed = decisions_needed.strip()
     summary.status = BoardSummary.Status.DRAFT  # revised: ready for sign-off again
     summary.updated_by = user
+    summary._history_user = user  # see board_summary_sign_off
     summary.full_clean()
     summary.save()
     _request_packs(summary)
@@ -190,6 +195,10 @@ def board_summary_sign_off(*, summary_id: int, user, distribute: bool = True) ->
     summary.signed_off_by_name = _display_name(user)
     summary.signed_off_at = timezone.now()
     summary.updated_by = user
+    # The history names the director whoever calls this: a request (where simple_history's
+    # middleware would), the API's token sign-in (authenticated after that middleware ran), or
+    # the demo's seeding and the shell (no request at all: "system" before this).
+    summary._history_user = user
     summary.full_clean()
     summary.save()
     _request_packs(summary)

@@ -31,6 +31,12 @@ from placements.selectors.cohort import (
     within_20_weeks_pct_rolling_12_months,
     within_20_weeks_pct_rolling_12_months_series,
 )
+from placements.selectors.overpayment_queue import (
+    QueueQuery,
+    overpayment_providers,
+    overpayment_queue,
+    overpayment_queue_flags,
+)
 from placements.selectors.own_figures import (
     SETTING_CATEGORIES,
     census_day,
@@ -57,6 +63,10 @@ from placements.selectors.records import (
 from placements.selectors.series import cohort_overview, cohort_series
 
 __all__ = [
+    "QueueQuery",
+    "overpayment_providers",
+    "overpayment_queue",
+    "overpayment_queue_flags",
     "SETTING_CATEGORIES",
     "benchmark_api",
     "benchmark_board_panel",

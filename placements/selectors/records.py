@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, F, Prefetch, QuerySet, Sum, Window
 
+from placements.codes import PROVISION_TYPE_LABELS
 from placements.models import (
     Assessment,
     Comparator,
@@ -115,10 +116,13 @@ def overpayment_flags(*, status: str | None = None) -> QuerySet[OverpaymentFlag]
 
 
 # What the review queue's table (templates/placements/overpayments.html) shows of each flag.
-QUEUE_COLUMNS = ("id", "rule", "detail", "amount_pence", "status")
+QUEUE_COLUMNS = ("id", "rule", "detail", "amount_pence", "status", "found_at", "note")
 QUEUE_INVOICE_COLUMNS = {
     "invoice_ref": F("invoice__ref"), "provider_name": F("invoice__provider__name"),
-    "placement_ref": F("invoice__placement__ref"), "period_start": F("invoice__period_start"),
+    "placement_ref": F("invoice__placement__ref"),
+    "child_ref": F("invoice__placement__child__ref"),
+    "provision_type": F("invoice__placement__provision_type"),
+    "paid_date": F("invoice__paid_date"), "period_start": F("invoice__period_start"),
     "period_end": F("invoice__period_end"), "invoice_amount_pence": F("invoice__amount_pence"),
 }
 _RULE_LABELS = dict(OverpaymentFlag.Rule.choices)
@@ -134,7 +138,9 @@ def overpayment_queue_rows(flags: QuerySet[OverpaymentFlag]) -> QuerySet[dict[st
 def overpayment_queue_row(row: dict[str, Any]) -> dict[str, Any]:
     """A row of `overpayment_queue_rows` with its check's and outcome's labels."""
     return {**row, "rule_label": _RULE_LABELS.get(row["rule"], row["rule"]),
-            "status_label": _STATUS_LABELS.get(row["status"], row["status"])}
+            "status_label": _STATUS_LABELS.get(row["status"], row["status"]),
+            "setting_label": PROVISION_TYPE_LABELS.get(row["provision_type"] or "",
+                                                       row["provision_type"] or "")}
 
 
 @cached_selector

@@ -170,3 +170,57 @@ def overpayment_flag_review(
     flag.full_clean()
     flag.save(update_fields=["status", "note", "reviewed_by", "reviewed_at"])
     return flag
+
+
+class BulkReviewRefused(ValidationError):
+    """A bulk outcome that was not recorded: `rows` maps each refused flag's id to the reason
+    (the other rows were fine, and nothing was written for them either)."""
+
+    def __init__(self, message: str, *, rows: dict[int, str] | None = None) -> None:
+        super().__init__(message)
+        self.rows = rows or {}
+
+
+@transaction.atomic
+def overpayment_flags_review(
+    *, flag_ids: list[int], status: str, note: str, user: Any
+) -> list[OverpaymentFlag]:
+    """Record one outcome, with one note, for several open flags at once: all or none.
+
+    Each chosen flag must still be open (one that someone has reviewed since the page was read
+    is refused, with why); a single refused row writes nothing. Each flag's history records the
+    user and that it was a bulk outcome, as a review of one flag would.
+    """
+    if not flag_ids:
+        raise ValidationError({"flags": "Select at least one flag."})
+    if status not in {s.value for s in REVIEW_OUTCOMES}:
+        raise ValidationError({"status": "Choose recovered, valid or written off."})
+    if not note.strip():
+        raise ValidationError({"note": "Enter a note saying what was found."})
+    wanted = sorted(set(flag_ids))
+    # Locked in id order, so two bulk outcomes over overlapping rows cannot deadlock.
+    flags = {f.pk: f for f in OverpaymentFlag.objects.select_for_update(of=("self",))
+             .select_related("invoice").filter(pk__in=wanted).order_by("pk")}
+    refused: dict[int, str] = {}
+    for pk in wanted:
+        flag = flags.get(pk)
+        if flag is None:
+            refused[pk] = "This flag no longer exists."
+        elif flag.status != OverpaymentFlag.Status.OPEN:
+            refused[pk] = (f"Invoice {flag.invoice.ref} already has an outcome "
+                           f"({flag.get_status_display().lower()}): change it on its own page.")
+    if refused:
+        raise BulkReviewRefused(
+            f"No outcome was recorded: {len(refused)} of the {len(wanted)} selected flags "
+            f"cannot take one.", rows=refused)
+    now = timezone.now()
+    reason = f"Outcome recorded for {len(wanted)} flags at once"
+    for pk in wanted:
+        flag = flags[pk]
+        flag.status, flag.note = status, note.strip()
+        flag.reviewed_by, flag.reviewed_at = user, now
+        flag.full_clean()
+        flag._history_user = user  # the history names the user, whoever calls the service
+        flag._change_reason = reason
+        flag.save(update_fields=["status", "note", "reviewed_by", "reviewed_at"])
+    return [flags[pk] for pk in wanted]

@@ -6,9 +6,9 @@ from placements.views.pages import (
     decision_new,
     decisions,
     overpayment_review,
-    overpayments,
     overpayments_scan,
 )
+from placements.views.queue import overpayments
 
 __all__ = [
     "cohort",

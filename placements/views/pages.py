@@ -14,12 +14,10 @@ from django.views.decorators.http import require_POST
 from placements import charts, selectors, services
 from placements.codes import PROVISION_TYPE_LABELS
 from placements.forms import CohortDateForm, DecisionForm, FlagReviewForm
-from placements.models import OverpaymentFlag
 from send_tracker import measures
 from send_tracker.charts import chart_csv_response
 from send_tracker.fiscal import FinancialYear
 from send_tracker.forms import service_errors
-from send_tracker.paging import paginate
 from send_tracker.permissions import capability_required
 
 logger = logging.getLogger(__name__)
@@ -160,33 +158,6 @@ def decision_new(request: HttpRequest) -> HttpResponse:
         if error["href"] == "#id_chosen":
             error["href"] = "#id_chosen_0"
     return render(request, "placements/decision_form.html", {"form": form, "errors": errors})
-
-
-@capability_required("review_overpayments")
-def overpayments(request: HttpRequest) -> HttpResponse:
-    """The review queue: flags by outcome (counts and totals over every flag), the chosen
-    outcome's flags a page at a time, and the last scan."""
-    status = request.GET.get("status", OverpaymentFlag.Status.OPEN)
-    if status not in OverpaymentFlag.Status.values and status != "all":
-        status = OverpaymentFlag.Status.OPEN
-    by_status = selectors.overpayment_by_status()
-    flags = selectors.overpayment_flags(status=None if status == "all" else status)
-    count = sum(row["count"] for value, row in by_status.items() if status in ("all", value))
-    page = paginate(request, selectors.overpayment_queue_rows(flags), query={"status": status},
-                    count=count, row=selectors.overpayment_queue_row)
-    return render(
-        request,
-        "placements/overpayments.html",
-        {
-            "page": page,
-            "status": status,
-            "statuses": [
-                {"value": s.value, "label": s.label, **by_status[s.value]}
-                for s in OverpaymentFlag.Status
-            ],
-            "scan": selectors.latest_overpayment_scan(),
-        },
-    )
 
 
 @require_POST

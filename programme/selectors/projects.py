@@ -8,7 +8,14 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from programme.models import Milestone, ProgressUpdate, Project, SavingsTarget, Strand
+from programme.models import (
+    Milestone,
+    ProgressUpdate,
+    Project,
+    ReminderSent,
+    SavingsTarget,
+    Strand,
+)
 from send_tracker.dataversion import cached
 from send_tracker.fiscal import FinancialYear, period_end, period_start
 from send_tracker.permissions import ADMIN, LEAD, has_role
@@ -89,6 +96,25 @@ def missing_updates(
     if strand_ids is not None:
         qs = qs.filter(strand_id__in=strand_ids)
     return [{"project": p, "has_draft": p.pk in drafts} for p in qs]
+
+
+def missing_by_lead(missing: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of `missing_updates` gathered by who is asked to update them (the strand's
+    lead, else the project's), in the order they first appear; projects with neither last."""
+    leads: dict[int | None, dict[str, Any]] = {}
+    for row in missing:
+        project = row["project"]
+        lead = project.strand.lead or project.lead
+        entry = leads.setdefault(lead.pk if lead else None, {"lead": lead, "projects": []})
+        entry["projects"].append(project)
+    return sorted(leads.values(), key=lambda e: e["lead"] is None)
+
+
+def reminders_sent(*, year: FinancialYear, period: int) -> list[ReminderSent]:
+    """Reminders e-mailed (or queued) for the period, newest first, with who was reminded and
+    who chose to."""
+    return list(ReminderSent.objects.filter(year=year.start_year, period=period)
+                .select_related("lead", "sent_by").order_by("-sent_at", "-id"))
 
 
 def milestones_due(*, year: FinancialYear, period: int) -> dict[str, list[dict[str, Any]]]:

@@ -33,6 +33,7 @@ from send_tracker.fiscal import FinancialYear, period_label
 from send_tracker.permissions import (
     ADMIN,
     NOT_A_PERSON,
+    can,
     can_edit_strand,
     has_role,
     is_person_with_role,
@@ -267,6 +268,36 @@ def _reminder_periods(today) -> list[tuple[FinancialYear, int]]:
         year, period) else []
 
 
+def _reminder_mail(*, lead: Any, projects: list[Project], year: FinancialYear,
+                   period: int) -> None:
+    """The reminder e-mail: the lead's projects without a submitted update, and the deadline."""
+    due = update_deadline(year, period).strftime("%A %d %B %Y")
+    names = "\n".join(f"- {p.name} ({p.strand.name})" for p in projects)
+    send_mail(
+        subject=f"SEND programme: updates for {period_label(period)} {year.label} "
+        f"are due by {due}",
+        message=(
+            f"Dear {who(lead)},\n\nThese projects have no submitted update for "
+            f"{period_label(period)} {year.label}:\n{names}\n\nPlease submit them "
+            f"by {due} on the tracker's monthly update page.\n"
+        ),
+        from_email=None,
+        recipient_list=[lead.email],
+    )
+
+
+def _missing_by_lead(year: FinancialYear, period: int) -> dict[Any, list[Project]]:
+    """Each lead (the strand's, else the project's) → their projects still without a submitted
+    update for the period."""
+    by_lead: dict[Any, list[Project]] = defaultdict(list)
+    for row in missing_updates(year=year, period=period):
+        project = row["project"]
+        lead = project.strand.lead or project.lead
+        if lead is not None:
+            by_lead[lead].append(project)
+    return by_lead
+
+
 def progress_reminders_send(*, today=None) -> int:
     """E-mail each strand lead whose projects lack a submitted update, from five working days
     before the open period's deadline in the reporting calendar; once per lead per period.
@@ -278,36 +309,81 @@ def progress_reminders_send(*, today=None) -> int:
     today = today or local_today()
     sent = 0
     for year, period in _reminder_periods(today):
-        by_lead: dict[Any, list[Project]] = defaultdict(list)
-        for row in missing_updates(year=year, period=period):
-            project = row["project"]
-            lead = project.strand.lead or project.lead
-            if lead is not None and lead.email:
-                by_lead[lead].append(project)
-        due = update_deadline(year, period).strftime("%A %d %B %Y")
-        for lead, projects in by_lead.items():
+        for lead, projects in _missing_by_lead(year, period).items():
+            if not lead.email:
+                continue
             try:
                 with transaction.atomic():
                     ReminderSent.objects.create(
-                        lead=lead, year=year.start_year, period=period, projects=len(projects)
+                        lead=lead, year=year.start_year, period=period, projects=len(projects),
+                        mailed_at=timezone.now(),
                     )
-                    names = "\n".join(f"- {p.name} ({p.strand.name})" for p in projects)
-                    send_mail(
-                        subject=f"SEND programme: updates for {period_label(period)} {year.label} "
-                        f"are due by {due}",
-                        message=(
-                            f"Dear {who(lead)},\n\nThese projects have no submitted update for "
-                            f"{period_label(period)} {year.label}:\n{names}\n\nPlease submit them "
-                            f"by {due} on the tracker's monthly update page.\n"
-                        ),
-                        from_email=None,
-                        recipient_list=[lead.email],
-                    )
+                    _reminder_mail(lead=lead, projects=projects, year=year, period=period)
             except IntegrityError:
                 continue  # already reminded for this period (or another run is doing it now)
             sent += 1
             logger.info("progress reminder sent lead=%s year=%s period=%s", lead.pk, year, period)
     return sent
+
+
+@transaction.atomic
+def progress_reminders_request(*, lead_ids: Iterable[int], year: FinancialYear, period: int,
+                               by: Any) -> list[ReminderSent]:
+    """A programme manager reminds the chosen leads of their missing updates for the period:
+    each reminder is recorded (and in the audit trail) now, and mailed by the worker after
+    commit. A lead with nothing missing, or no e-mail address, refuses the whole request."""
+    if not can(by, "send_reminders"):
+        raise PermissionDenied("Only the programme office sends reminders.")
+    wanted = set(lead_ids)
+    if not wanted:
+        raise ValidationError({"leads": "Select at least one lead to remind."})
+    by_lead = {lead.pk: (lead, projects)
+               for lead, projects in _missing_by_lead(year, period).items()}
+    problems = [f"{who(by_lead[pk][0])} has no e-mail address." for pk in sorted(wanted)
+                if pk in by_lead and not by_lead[pk][0].email]
+    if wanted - set(by_lead):
+        problems.append("A chosen lead has no project missing its update: reload the page.")
+    if problems:
+        raise ValidationError({"leads": problems})
+    reminders = []
+    for pk in sorted(wanted):
+        lead, projects = by_lead[pk]
+        reminder = ReminderSent(lead=lead, year=year.start_year, period=period,
+                                projects=len(projects), sent_by=by)
+        reminder._history_user = by
+        reminder.save()
+        reminders.append(reminder)
+        _enqueue_reminder(reminder.pk)
+    return reminders
+
+
+def _enqueue_reminder(reminder_id: int) -> None:
+    def enqueue() -> None:
+        from programme import tasks
+
+        tasks.send_progress_reminder.delay(reminder_id)
+
+    # After commit, so the worker finds the row; a broker outage is logged, never a failed
+    # request (the reminder shows as not yet sent, and can be sent again).
+    transaction.on_commit(enqueue, robust=True)
+
+
+@transaction.atomic
+def progress_reminder_send(*, reminder_id: int) -> bool:
+    """E-mail a chosen reminder, once: the row is locked and marked mailed in the transaction
+    that sends it, so a second run sends nothing and a failed send is retried."""
+    reminder = (ReminderSent.objects.select_for_update(of=("self",)).select_related("lead")
+                .filter(pk=reminder_id).first())
+    if reminder is None or reminder.mailed_at is not None or not reminder.lead.email:
+        return False
+    year = FinancialYear(reminder.year)
+    projects = _missing_by_lead(year, reminder.period).get(reminder.lead, [])
+    if not projects:
+        return False  # updated since it was asked for: nothing to remind them of
+    _reminder_mail(lead=reminder.lead, projects=projects, year=year, period=reminder.period)
+    reminder.mailed_at = timezone.now()
+    reminder.save(update_fields=["mailed_at"])
+    return True
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ urlpatterns = [
     path("update/check/", views.update_check, name="update_check"),
     path("update/done/", views.update_done, name="update_done"),
     path("compliance/", views.compliance, name="compliance"),
+    path("compliance/remind/", views.compliance_remind, name="compliance_remind"),
     path("raid/", views.raid_log, name="raid"),
     path("raid/new/", views.raid_edit, name="raid_new"),
     path("raid/<int:pk>/edit/", views.raid_edit, name="raid_edit"),

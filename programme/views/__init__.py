@@ -3,6 +3,7 @@
 from programme.views.edit import milestone_edit, raid_edit
 from programme.views.pages import (
     compliance,
+    compliance_remind,
     kpi_page,
     overview_export,
     programme_overview,
@@ -14,6 +15,7 @@ from programme.views.update import update_check, update_done, update_form
 
 __all__ = [
     "compliance",
+    "compliance_remind",
     "kpi_page",
     "milestone_edit",
     "overview_export",

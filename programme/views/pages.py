@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -24,7 +25,14 @@ from send_tracker.dataversion import cached
 from send_tracker.exports import csv_response, safe_cell
 from send_tracker.fiscal import period_end
 from send_tracker.paging import paginate
-from send_tracker.permissions import ADMIN, LEAD, can_edit_strand, capability_required, has_role
+from send_tracker.permissions import (
+    ADMIN,
+    LEAD,
+    can,
+    can_edit_strand,
+    capability_required,
+    has_role,
+)
 from send_tracker.reporting import reporting_month_end
 from send_tracker.templatetags.tracker import RAG_WORDS
 
@@ -241,15 +249,53 @@ def kpi_page(request: HttpRequest) -> HttpResponse:
     })
 
 
-@require_GET
-@capability_required("view_compliance")
-def compliance(request: HttpRequest) -> HttpResponse:
-    """Who has not updated: open projects without a submitted update for the period."""
+def _compliance_page(request: HttpRequest, *, errors: list[dict] | None = None,
+                     chosen_ids: set[int] | None = None) -> HttpResponse:
     chosen = year_period_from(request, default="open")
     missing = selectors.missing_updates(year=chosen.year, period=chosen.period)
+    reminders = selectors.reminders_sent(year=chosen.year, period=chosen.period)
+    last = {}
+    for reminder in reminders:  # newest first: the first seen is each lead's last reminder
+        last.setdefault(reminder.lead_id, reminder)
+    leads = [{**entry, "last_reminder": last.get(entry["lead"].pk) if entry["lead"] else None,
+              "chosen": entry["lead"] is not None and entry["lead"].pk in (chosen_ids or ())}
+             for entry in selectors.missing_by_lead(missing)]
     return render(request, "programme/compliance.html", {
         "chosen": chosen,
         "missing": missing,
+        "leads": leads,
+        "reminders": reminders,
+        "can_remind": can(request.user, "send_reminders"),
+        "remind_errors": errors or [],
         "deadline": update_deadline(chosen.year, chosen.period),
         "period_choices": period_choices(),
     })
+
+
+@require_GET
+@capability_required("view_compliance")
+def compliance(request: HttpRequest) -> HttpResponse:
+    """Who has not updated: open projects without a submitted update for the period, by lead,
+    and the reminders sent for it."""
+    return _compliance_page(request)
+
+
+@require_POST
+@capability_required("send_reminders")
+def compliance_remind(request: HttpRequest) -> HttpResponse:
+    """E-mail a reminder to each lead chosen on the "who has not updated" page."""
+    chosen = year_period_from(request, default="open")
+    ids = {int(v) for v in request.POST.getlist("leads") if v.isascii() and v.isdigit()
+           and len(v) < 10}
+    if chosen.errors:
+        return _compliance_page(request, chosen_ids=ids)
+    try:
+        reminders = services.progress_reminders_request(
+            lead_ids=ids, year=chosen.year, period=chosen.period, by=request.user)
+    except ValidationError as exc:
+        errors = [{"href": "#leads", "text": text} for text in exc.messages]
+        return _compliance_page(request, errors=errors, chosen_ids=ids)
+    names = [services.who(r.lead) for r in reminders]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    messages.success(request, f"Reminder sent to {listed} for {chosen.label}.")
+    return redirect(f"{reverse('programme:compliance')}?{chosen.query}")

@@ -53,9 +53,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         rows = audit_entries(filters=filters, offset=0, limit=CSV_MAX_ROWS)
         return csv_response(
             f"audit-{timezone.localdate():%Y-%m-%d}.csv",
-            ["When", "User", "Action", "Item", "Item id", "Area", "Reason"],
+            ["When", "User", "Action", "Item", "Item id", "Area", "Reason", "Name", "Page"],
             ([timezone.localtime(r["when"]).isoformat(timespec="seconds"), r["user"],
-              r["action"], r["item"], r["item_id"], r["area"], r["reason"]] for r in rows),
+              r["action"], r["item"], r["item_id"], r["area"], r["reason"], r["name"],
+              request.build_absolute_uri(r["url"]) if r["url"] else ""] for r in rows),
         )
     # No count of every change (a UNION over all history tables): pages run to 9,999.
     page = page_number(request.GET.get("page"), 9_999)

@@ -41,7 +41,7 @@ PAGE_RULES: dict[str, frozenset[str]] = {
     "programme:update": LEADS, "programme:update_check": LEADS, "programme:update_done": LEADS,
     "programme:raid_new": LEADS, "programme:raid_edit": LEADS,
     "programme:raid_convert": LEADS, "programme:milestone_edit": LEADS,
-    "programme:compliance": DIR,
+    "programme:compliance": DIR, "programme:compliance_remind": PMS,
     "programme:kpi_reading": ALL,  # the KPI's owner (object rule: can_record_kpi), else 403
     **{f"setup:{name}": PMS for name in (
         "index", "years", "programme_targets", "strand_new", "strand_edit", "project_new",

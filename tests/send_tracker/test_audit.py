@@ -113,3 +113,58 @@ def test_the_csv_export_has_every_filtered_change_and_escapes_formulae(client_fo
 def test_administrators_have_the_audit_trail_in_the_menu(client_for, make_user):
     assert 'href="/audit/"' in client_for(make_user(ADMIN)).get("/").content.decode()
     assert 'href="/audit/"' not in client_for(make_user(DIRECTOR)).get("/").content.decode()
+
+
+def test_each_change_names_its_item_and_links_to_its_page(client_for, make_user):
+    from programme.models import Project
+
+    admin = make_user(ADMIN)
+    strand = change_strand(admin, "Sufficiency")
+    project = Project(strand=strand, name="SEN transport re-procurement")
+    project._history_user = admin
+    project.save()
+    html = client_for(admin).get("/audit/").content.decode()
+    assert (f'<a class="govuk-link" href="/setup/projects/{project.pk}/">'
+            "Project: SEN transport re-procurement</a>") in html
+    assert '<a class="govuk-link" href="/programme/strands/sufficiency/">Strand: Sufficiency</a>' \
+        in html
+    assert "programme.project" not in html
+
+
+def test_a_deleted_item_keeps_its_name_and_loses_its_link(client_for, make_user):
+    admin = make_user(ADMIN)
+    strand = change_strand(admin, "Gone soon")
+    strand._history_user = admin
+    strand.delete()
+    page = client_for(admin).get("/audit/")
+    deleted, created = page.context["entries"][:2]
+    assert (deleted["action"], deleted["name"], deleted["url"]) == ("Deleted", "Gone soon", "")
+    assert (created["action"], created["name"]) == ("Created", "Gone soon")
+    assert created["url"] == "/programme/strands/gone-soon/"  # a 404 now: the item's old page
+
+
+def test_naming_items_costs_one_query_per_kind_of_item_not_per_row(client_for, make_user):
+    from programme.models import Project
+
+    admin = make_user(ADMIN)
+    client = client_for(admin)
+    strand = change_strand(admin, "One")
+    client.get("/audit/")
+    Project.objects.create(strand=strand, name="p0")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/audit/")
+    for n in range(40):
+        Project.objects.create(strand=strand, name=f"p{n + 1}")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/audit/")
+    assert len(many) == len(few)
+    assert page.context["entries"][0]["name"] == "p40"
+
+
+def test_the_csv_names_and_links_each_item(client_for, make_user):
+    admin = make_user(ADMIN)
+    change_strand(admin, "Named")
+    rows = list(csv.reader(io.StringIO(
+        client_for(admin).get("/audit/?csv=1").content.decode("utf-8-sig"))))
+    assert rows[0][7:] == ["Name", "Page"]
+    assert rows[1][7:] == ["Named", "http://testserver/programme/strands/named/"]

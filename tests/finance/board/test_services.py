@@ -238,3 +238,23 @@ def test_each_months_summary_shows_the_kpi_readings_up_to_that_months_end(build_
     html = client_for(director_user).get("/board/2024-25/5/").content.decode()
     assert "readings up to the end of the period" in html
     assert f"as recorded when this summary was built ({august.built_at:%-d %B %Y})" in html
+
+
+def test_the_sign_off_is_recorded_in_the_history_as_the_director_not_the_system(
+    build_summary, make_user, admin_user, client_for
+):
+    from send_tracker.permissions import DIRECTOR
+
+    director = make_user(DIRECTOR, username="dana", first_name="Dana", last_name="Director")
+    summary = build_summary().summary
+    # No request here, as in the demo's seeding, the shell or a token-authenticated API call
+    # (simple_history's middleware sees no signed-in user): the service names the user itself.
+    services.board_summary_sign_off(summary_id=summary.pk, user=director, distribute=False)
+    latest = summary.history.latest()
+    assert latest.status == "signed_off"
+    assert latest.history_user == director
+    entries = client_for(admin_user).get("/audit/").context["entries"]
+    sign_off = next(e for e in entries if e["item"] == "Board summary" and e["action"] == "Changed")
+    assert sign_off["user"] == "Dana Director (dana)"
+    assert sign_off["name"] == "P6 2024/25, version 1 (signed off)"
+    assert sign_off["url"] == "/board/2024-25/6/"
