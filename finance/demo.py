@@ -217,9 +217,9 @@ def seed(*, log: Callable[[str], None]) -> None:
 
 
 def after_commit(*, log: Callable[[str], None]) -> None:
-    """Queue the trajectory recompute now the demo data is committed."""
-    from finance.services.recompute import trajectory_recompute_enqueue
+    """Ask for the trajectory recompute now the demo data is committed."""
+    from finance.services.recompute import trajectory_recompute_request
 
-    queued = trajectory_recompute_enqueue()
-    log("finance: trajectory recompute " + ("queued" if queued else (
-        "already pending (or Redis is down: run `manage.py recompute_trajectory --wait`)")))
+    queued = trajectory_recompute_request()
+    log("finance: trajectory recompute " + ("queued" if queued else "already asked for") +
+        " (if no worker runs it: `manage.py recompute_trajectory --wait`)")

@@ -428,6 +428,28 @@ class TrajectoryRun(models.Model):
         return f"{self.scenario} run {self.pk} ({self.status})"
 
 
+class RecomputeRequest(models.Model):
+    """A scenario's durable "recompute requested" row, claimed by the task that does it.
+
+    requested_at: the newest request not yet met (None when the current run is up to date).
+    claimed_at/claimed_by: the task computing it now (a conditional UPDATE claims it).
+    Times are the database's clock, so every process compares the same clock.
+    """
+
+    # Bookkeeping, not data: its writes do not move the data version (send_tracker.dataversion),
+    # or the sweeper that follows the version would chase its own claims.
+    data_versioned = False
+
+    scenario = models.OneToOneField(Scenario, on_delete=models.CASCADE,
+                                    related_name="recompute_request")
+    requested_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.scenario_id}: requested {self.requested_at}, claimed {self.claimed_at}"
+
+
 class TrajectoryPoint(models.Model):
     """One year of a run: spend, income, deficits, the agreement's targets and the variance."""
 

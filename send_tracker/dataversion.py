@@ -162,7 +162,7 @@ def clear() -> None:
 def tracked_tables() -> list[str]:
     """Tables whose changes move the version: every concrete model of the tracked apps (their
     AppConfig's `data_versioned`, and auth) except the change-history tables (written only
-    alongside their tracked rows)."""
+    alongside their tracked rows) and models that say `data_versioned = False` (bookkeeping)."""
     tables = []
     configs = [c for c in apps.get_app_configs()
                if getattr(c, "data_versioned", False) or c.label in ALSO_TRACKED]
@@ -170,7 +170,7 @@ def tracked_tables() -> list[str]:
         for model in config.get_models():
             meta = model._meta
             if meta.proxy or not meta.managed or meta.db_table.split("_", 1)[-1].startswith(
-                    "historical"):
+                    "historical") or getattr(model, "data_versioned", True) is False:
                 continue
             tables.append(meta.db_table)
     return sorted(set(tables))

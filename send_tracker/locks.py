@@ -1,7 +1,8 @@
 """PostgreSQL advisory locks: one holder at a time across web processes and workers.
 
-A session-level advisory lock is released when its connection closes, so a worker killed
-mid-task (SIGKILL) never leaves a lock behind for the redelivered task.
+The one helper for mutual exclusion (imports, the board's month, a scenario's trajectory). A
+session-level advisory lock is released on exit, or when its connection closes, so a worker
+killed mid-task (SIGKILL) never leaves a lock behind for the redelivered task.
 """
 
 from __future__ import annotations
@@ -19,12 +20,16 @@ def _key(name: str) -> int:
 
 
 @contextmanager
-def advisory_lock(name: str) -> Iterator[bool]:
-    """Try to take the named lock; yields True if this process holds it, False if another does."""
+def advisory_lock(name: str, *, wait: bool = False) -> Iterator[bool]:
+    """Take the named lock: yields True once held. Without `wait`, yields False at once if
+    another session holds it (the caller then does not do the work)."""
     key = _key(name)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
-        acquired = bool(cursor.fetchone()[0])
+        if wait:
+            cursor.execute("SELECT pg_advisory_lock(%s), true", [key])
+        else:
+            cursor.execute("SELECT NULL, pg_try_advisory_lock(%s)", [key])
+        acquired = bool(cursor.fetchone()[1])
     try:
         yield acquired
     finally:

@@ -1,12 +1,26 @@
-"""Project-wide Celery tasks: the worker heartbeat and the echo used to check the queue."""
+"""Project-wide Celery tasks: the worker heartbeat, the minute sweep, imports, invitations and
+the echo used to check the queue."""
 
 from __future__ import annotations
 
 import smtplib
 import time
+from collections.abc import Callable
 
 from celery import shared_task
 from django.conf import settings
+
+# What the minute sweep does for the apps, each registered by its AppConfig.ready (send_tracker
+# knows no app): called with data_moved=True when the data version moved since the last sweep.
+SWEEPS: list[Callable[..., None]] = []
+# The data version the last sweep saw.
+SWEPT_VERSION_KEY = "send:sweep:data-version"
+
+
+def sweep_register(function: Callable[..., None]) -> None:
+    """Add an app's part to the minute sweep (once, however often the app is made ready)."""
+    if function not in SWEEPS:
+        SWEEPS.append(function)
 
 
 @shared_task(name="send_tracker.tasks.heartbeat", ignore_result=True)
@@ -15,6 +29,27 @@ def heartbeat() -> None:
     from send_tracker.health import record_heartbeat
 
     record_heartbeat()
+
+
+@shared_task(name="send_tracker.tasks.sweep", ignore_result=True, expires=120)
+def sweep() -> bool:
+    """Every minute: write off imports whose worker died, then each app's part (the
+    trajectory's: follow the data, re-queue lost requests, write off dead runs). Returns
+    whether the data version had moved. Expires rather than piling up while the workers are
+    down: the next minute's sweep does it."""
+    from send_tracker.dataversion import data_version
+    from send_tracker.health import shared_redis
+    from send_tracker.imports.service import imports_stale_write_off
+
+    imports_stale_write_off()
+    version = data_version()
+    client = shared_redis()
+    moved = version is None or client.get(SWEPT_VERSION_KEY) != version.encode()
+    for function in SWEEPS:
+        function(data_moved=moved)
+    if version is not None:
+        client.set(SWEPT_VERSION_KEY, version)
+    return moved
 
 
 @shared_task(name="send_tracker.tasks.echo")

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from finance.board import selectors
 from finance.board.models import BoardEmail, BoardPack, BoardSummary
 from send_tracker.fiscal import FinancialYear, add_working_days, period_end
+from send_tracker.locks import advisory_lock
 from send_tracker.permissions import can
 from send_tracker.reporting import reporting_month
 
@@ -37,26 +37,11 @@ class BuildResult:
         return self.outcome in ("created", "updated")
 
 
-def _lock_month(year: int, period: int) -> None:
-    """Wait for the month's transaction-level advisory lock (released at commit or rollback).
-
-    Blocking, not try-and-skip: a second build of the same month waits, then sees the first
-    one's draft and finds nothing to change.
-    """
-    key = zlib.crc32(f"board-summary:{year}:{period}".encode()) - 2**31
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
-
-
 def _enqueue(task_name: str, *args) -> None:
     """Queue a board task after commit; a broker outage is logged, never a failed request."""
+    from finance.board import tasks
 
-    def send() -> None:
-        from finance.board import tasks
-
-        getattr(tasks, task_name).delay(*args)
-
-    transaction.on_commit(send, robust=True)
+    getattr(tasks, task_name).delay_on_commit(*args)
 
 
 def _request_packs(summary: BoardSummary) -> None:
@@ -78,8 +63,9 @@ def board_summary_build(
     content = selectors.board_content(year=year, period=period)
     digest = selectors.content_hash(content)
     now = timezone.now()
-    with transaction.atomic():
-        _lock_month(year, period)
+    # The month's lock, held until the draft is committed: a second build of the same month
+    # waits, then sees the first one's draft and finds nothing to change.
+    with advisory_lock(f"board-summary:{year}:{period}", wait=True), transaction.atomic():
         latest = (
             BoardSummary.objects.select_for_update()
             .filter(year=year, period=period)

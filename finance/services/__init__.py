@@ -26,9 +26,8 @@ from finance.services.budget import (  # noqa: F401
 )
 from finance.services.recompute import (  # noqa: F401
     trajectory_recompute,
-    trajectory_recompute_enqueue,
-    trajectory_recompute_pending,
     trajectory_recompute_request,
+    trajectory_recompute_state,
 )
 from finance.services.scenario import (  # noqa: F401
     scenario_create,

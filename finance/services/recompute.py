@@ -1,236 +1,158 @@
-"""The trajectory recompute: debounced requests, one run per scenario, atomic replacement.
+"""The trajectory recompute, in five lines:
 
-Safety: a session-level PostgreSQL advisory lock per scenario makes two recomputes of the same
-scenario take turns (the second then finds the fingerprint unchanged and does nothing). A run's
-points are written and the run flipped to current in one transaction, so a run that fails or is
-killed leaves the previous result in place.
+1. A write asks for it: each scenario's RecomputeRequest row is stamped `requested_at` in the
+   writer's transaction, and the task is queued with `apply_async_on_commit` unless a request
+   was already outstanding (a queued task, or the task running now, will meet it).
+2. The task claims each row with a conditional UPDATE (unclaimed, stale, or its own), then reads
+   the inputs; a scenario whose inputs' fingerprint is unchanged gets no new run.
+3. Holding the scenario's advisory lock (send_tracker.locks), it writes the points and makes the
+   run current in one transaction, so a failed or killed run leaves the last result in place.
+4. Releasing the claim clears the requests it met; a request made meanwhile sends it round again.
+5. The minute sweep (send_tracker.tasks.sweep) calls `trajectory_sweep`: it asks for a
+   recompute when the data version moved, re-queues requests whose task was lost, and writes
+   off the runs and claims of dead workers.
+
+Request and claim times are the database's clock, so every process compares the same clock.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from contextlib import contextmanager
+import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import redis
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Case, DateTimeField, ExpressionWrapper, F, Min, Q, When
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from finance import trajectory as core
-from finance.models import Scenario, TrajectoryPoint, TrajectoryRun
+from finance.models import RecomputeRequest, Scenario, TrajectoryPoint, TrajectoryRun
 from finance.selectors.trajectory import base_inputs, inputs_fingerprint, with_scenario
+from send_tracker.locks import advisory_lock
 
 log = logging.getLogger(__name__)
 
-PENDING_KEY = "send:finance:trajectory-pending"
-# The data version the trajectory was last brought up to date with (trajectory_follow_data).
-FOLLOW_KEY = "send:finance:trajectory-data-version"
-# Tasks in progress (token → start time), so the status never has a gap between the two.
-RUNNING_KEY = "send:finance:trajectory-running"
 # A burst of edits within this many seconds gives one recompute.
 DEBOUNCE_SECONDS = getattr(settings, "TRAJECTORY_DEBOUNCE_SECONDS", 3)
-_LOCK_NAMESPACE = 0x5E4D  # first key of the two-int advisory lock: "finance trajectory"
+# No task outlives its hard time limit: a claim older than that is taken over.
+STALE = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+# Requested and unclaimed this long: its task was lost (Redis down at commit, queue purged).
+# Claimed this long with the scenario's lock free: its worker died.
+LOST = timedelta(minutes=1)
+# Queued this long and not picked up: the workers are probably down (the page says so).
+STUCK = timedelta(minutes=2)
+# Rounds a task makes when requests keep arriving while it computes (the sweep does the rest).
+MAX_PASSES = 3
+INTERRUPTED = "Interrupted (worker stopped)."
 
 
-def _redis() -> redis.Redis:
-    # The process's shared client: the trajectory and scenario pages ask on every request.
-    from send_tracker.health import shared_redis
-
-    return shared_redis()
+def _ago(delta: timedelta) -> ExpressionWrapper:
+    return ExpressionWrapper(Now() - delta, output_field=DateTimeField())
 
 
-def trajectory_recompute_request() -> None:
-    """Ask for a recompute once the current transaction commits (debounced).
-
-    Registered once per transaction: a bulk write (the demo seed, a reprofile) asks once.
-    """
-    pending = getattr(connection, "run_on_commit", [])
-    if any(entry[1] is trajectory_recompute_enqueue for entry in pending):
-        return
-    transaction.on_commit(trajectory_recompute_enqueue)
+def _lock_name(scenario_id: int) -> str:
+    return f"trajectory:{scenario_id}"
 
 
-def trajectory_recompute_enqueue() -> bool:
-    """Queue one recompute unless one is already pending; True if this call queued it.
+def _rows_ensure() -> None:
+    """Every scenario has its request row (a new scenario gets one on its first request)."""
+    missing = Scenario.objects.filter(recompute_request=None).values_list("pk", flat=True)
+    RecomputeRequest.objects.bulk_create(
+        [RecomputeRequest(scenario_id=pk) for pk in missing], ignore_conflicts=True)
 
-    The pending marker is set with NX, so of ten edits in a burst only the first queues a task
-    (with a countdown); the task clears the marker when it starts, so later edits queue again.
-    If Redis is down the request is dropped with a warning: the nightly run catches up.
+
+def trajectory_recompute_request(*, scenario_id: int | None = None,
+                                 queue_anyway: bool = False) -> bool:
+    """Ask for a recompute of every scenario (or one) once this transaction commits; True if
+    this call queued the task.
+
+    The rows are locked in scenario order until commit, so a claim waits for this writer's data.
+    Only a row with no request outstanding (or one outstanding so long its task must have been
+    lost) queues the task: a bulk write asks once.
+    `queue_anyway`: the user's "Recompute now", after a request whose task was lost.
     """
     from finance.tasks import recompute_trajectory
 
-    try:
-        client = _redis()
-        now = timezone.now()
-        if not client.set(PENDING_KEY, now.isoformat(), nx=True, ex=DEBOUNCE_SECONDS + 600):
-            since = trajectory_pending_since()
-            # A marker older than its task's countdown plus a minute belongs to a task that was
-            # lost (queue purged, broker restarted): take it over rather than miss this edit.
-            if since is None or now - since < timedelta(seconds=DEBOUNCE_SECONDS + 60):
-                return False
-            client.set(PENDING_KEY, now.isoformat(), ex=DEBOUNCE_SECONDS + 600)
-        try:
-            recompute_trajectory.apply_async(countdown=DEBOUNCE_SECONDS, retry=False)
-        except Exception:
-            client.delete(PENDING_KEY)  # nothing was queued: the next edit must try again
-            raise
-        return True
-    except Exception as exc:  # noqa: BLE001 - any broker failure: the page says it is stale
-        log.warning(
-            "trajectory recompute not queued (%s); the nightly run will catch up",
-            type(exc).__name__,
-        )
-        return False
-
-
-def trajectory_recompute_pending() -> bool:
-    """True while a queued recompute has not started yet (False if Redis cannot say)."""
-    return trajectory_pending_since() is not None
-
-
-def trajectory_pending_since() -> datetime | None:
-    """When the recompute now waiting was queued (None if none is, or Redis cannot say)."""
-    try:
-        value = _redis().get(PENDING_KEY)
-    except redis.RedisError:
-        return None
-    if value is None:
-        return None
-    try:
-        return datetime.fromisoformat(value.decode())
-    except ValueError:
-        return timezone.now()
-
-
-def trajectory_pending_mark() -> None:
-    """A recompute is coming (a task's retry): pages wait for it, and edits need not queue."""
-    try:
-        _redis().set(PENDING_KEY, timezone.now().isoformat(), ex=DEBOUNCE_SECONDS + 600)
-    except redis.RedisError:
-        pass
-
-
-def trajectory_pending_clear() -> None:
-    """Edits from now on queue a fresh recompute (tests and tools; the task uses the pair below)."""
-    try:
-        _redis().delete(PENDING_KEY)
-    except redis.RedisError:
-        pass
-
-
-def trajectory_task_started(token: str, *, clear_pending: bool = True) -> None:
-    """Called by a task as it starts: it is in progress, and (the queued recompute) no longer
-    pending.
-
-    Both in one MULTI, so a page polling the status never sees 'neither pending nor running'
-    while the task gathers its inputs (before its run row exists) and stops waiting too soon.
-    """
-    try:
-        pipe = _redis().pipeline(transaction=True)
-        pipe.zadd(RUNNING_KEY, {token: time.time()})
-        pipe.expire(RUNNING_KEY, settings.CELERY_TASK_TIME_LIMIT)
-        if clear_pending:
-            pipe.delete(PENDING_KEY)
-        pipe.execute()
-    except redis.RedisError:
-        pass
-
-
-def trajectory_task_finished(token: str) -> None:
-    """Called by the task as it ends, after its run (if any) is committed and current."""
-    try:
-        _redis().zrem(RUNNING_KEY, token)
-    except redis.RedisError:
-        pass
-
-
-def trajectory_in_progress(scenario_ids: list[int] | None = None) -> bool:
-    """True while a recompute is under way: a task between its start and end, or a scenario's
-    computation holding its lock (the command line takes it too).
-
-    The lock, not the run's 'running' status, is the proof of life: a killed worker's session,
-    and with it the lock, ends with it, while its run row would say 'running' for ever.
-    """
-    if trajectory_task_in_progress():
-        return True
-    sql = (
-        "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
-        "AND objsubid = 2 AND classid::bigint = %s"
-    )
-    params: list = [_LOCK_NAMESPACE]
-    if scenario_ids is not None:
-        sql += " AND objid::bigint = ANY(%s)"
-        params.append(list(scenario_ids))
+    _rows_ensure()
+    table = RecomputeRequest._meta.db_table
+    where, params = ("WHERE scenario_id = %s", [scenario_id]) if scenario_id else ("", [])
     with connection.cursor() as cursor:
-        cursor.execute(sql + ")", params)
-        return cursor.fetchone()[0]
+        cursor.execute(
+            f"WITH old AS (SELECT id, requested_at FROM {table} {where} "  # noqa: S608
+            "ORDER BY scenario_id FOR UPDATE) "
+            f"UPDATE {table} r SET requested_at = statement_timestamp() FROM old "
+            "WHERE r.id = old.id RETURNING old.requested_at IS NULL "
+            "OR old.requested_at < statement_timestamp() - %s", [*params, LOST])
+        new = any(row[0] for row in cursor.fetchall())
+    if new or queue_anyway:
+        recompute_trajectory.apply_async_on_commit(countdown=DEBOUNCE_SECONDS)
+    return new or queue_anyway
 
 
-def trajectory_task_in_progress() -> bool:
-    """True while a recompute task is between its start and its end (False if Redis cannot say).
-
-    An entry older than the task's hard time limit belongs to a worker that was killed: dropped.
-    """
-    try:
-        client = _redis()
-        client.zremrangebyscore(RUNNING_KEY, 0, time.time() - settings.CELERY_TASK_TIME_LIMIT)
-        return client.zcard(RUNNING_KEY) > 0
-    except redis.RedisError:
-        return False
+def _claim(scenario_id: int, token: str) -> bool:
+    """Claim the scenario's row; False if a live task holds it (its loop meets our request)."""
+    return RecomputeRequest.objects.filter(scenario_id=scenario_id).filter(
+        Q(claimed_at=None) | Q(claimed_at__lt=_ago(STALE)) | Q(claimed_by=token)
+    ).update(claimed_at=Now(), claimed_by=token) == 1
 
 
-def trajectory_follow_data() -> list[TrajectoryRun] | None:
-    """Recompute if any tracked data changed since the last look; None if nothing had.
+def _release(scenario_id: int, token: str) -> bool:
+    """Release the claim, clearing the requests made before it; True if a newer one waits."""
+    RecomputeRequest.objects.filter(scenario_id=scenario_id, claimed_by=token).update(
+        requested_at=Case(When(requested_at__lte=F("claimed_at"), then=None),
+                          default=F("requested_at"), output_field=DateTimeField()),
+        claimed_at=None, claimed_by="")
+    return RecomputeRequest.objects.filter(
+        scenario_id=scenario_id, claimed_at=None, requested_at__isnull=False).exists()
 
-    Run every minute by beat. The services that write finance data ask for a recompute on
-    commit; this catches every other input of the trajectory, whichever way it was written: a
-    lead's monthly savings forecast, programme targets, placements and their costs, an import,
-    the admin. Cheap when nothing moved (one query), and a recompute whose inputs did not
-    change writes nothing (fingerprints), so the version settles after one extra look.
-    """
-    from send_tracker.dataversion import data_version
 
-    version = data_version()
-    client = _redis()
-    if version is not None and client.get(FOLLOW_KEY) == version.encode():
-        return None
-    runs = trajectory_recompute()
-    if version is not None:
-        client.set(FOLLOW_KEY, version)
+def trajectory_recompute(*, scenario_id: int | None = None, force: bool = False,
+                         token: str | None = None) -> list[TrajectoryRun]:
+    """Recompute every scenario (or one) this caller can claim; returns the runs created (none
+    if nothing changed). `token` names the claimant (the task's id, so a redelivered or retried
+    task takes back its own claim)."""
+    token = token or uuid.uuid4().hex
+    _rows_ensure()
+    ids = [scenario_id] if scenario_id is not None else list(
+        Scenario.objects.order_by("pk").values_list("pk", flat=True))
+    runs: list[TrajectoryRun] = []
+    for _ in range(MAX_PASSES):
+        claimed = [pk for pk in ids if _claim(pk, token)]
+        if not claimed:
+            break
+        try:
+            runs += _recompute_claimed(claimed, force=force)
+        finally:
+            ids = [pk for pk in claimed if _release(pk, token)]
+        force = False
     return runs
 
 
-@contextmanager
-def _scenario_lock(scenario_id: int):
-    """Session advisory lock: concurrent recomputes of one scenario take turns."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, scenario_id])
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_NAMESPACE, scenario_id])
-
-
-def trajectory_recompute(
-    *, scenario_id: int | None = None, force: bool = False
-) -> list[TrajectoryRun]:
-    """Recompute every scenario (or one); returns the runs created (none if nothing changed)."""
-    base = base_inputs()
+def _recompute_claimed(scenario_ids: list[int], *, force: bool) -> list[TrajectoryRun]:
+    base = base_inputs()  # read after the claims: every request they met is in it
     if base is None:
         log.info("trajectory not computed: no ledger or no agreement yet")
         return []
-    scenarios = Scenario.objects.all()
-    if scenario_id is not None:
-        scenarios = scenarios.filter(pk=scenario_id)
     runs = []
-    for scenario in scenarios:
+    for scenario in Scenario.objects.filter(pk__in=scenario_ids):
         run = scenario_trajectory_recompute(scenario=scenario, base=base, force=force)
         if run is not None:
             runs.append(run)
     return runs
+
+
+def _interrupted_write_off(scenario_id: int) -> None:
+    """Record the scenario's runs left 'running' as interrupted (call holding its lock: whoever
+    left them is dead). Checked first: an UPDATE of no rows still moves the data version."""
+    interrupted = TrajectoryRun.objects.filter(
+        scenario_id=scenario_id, status=TrajectoryRun.Status.RUNNING)
+    if interrupted.exists():
+        interrupted.update(status=TrajectoryRun.Status.FAILED, finished_at=timezone.now(),
+                           error=INTERRUPTED)
 
 
 def scenario_trajectory_recompute(
@@ -243,19 +165,8 @@ def scenario_trajectory_recompute(
     """
     inputs = with_scenario(base, scenario)
     fingerprint = inputs_fingerprint(inputs)
-    with _scenario_lock(scenario.pk):
-        # Holding the scenario's lock, any run still 'running' lost its process (the lock is
-        # released with the connection of a killed worker): record it as interrupted.
-        # (Checked first: an UPDATE of no rows would still move the data version on.)
-        interrupted = TrajectoryRun.objects.filter(
-            scenario=scenario, status=TrajectoryRun.Status.RUNNING
-        )
-        if interrupted.exists():
-            interrupted.update(
-                status=TrajectoryRun.Status.FAILED,
-                finished_at=timezone.now(),
-                error="Interrupted (worker stopped).",
-            )
+    with advisory_lock(_lock_name(scenario.pk), wait=True):
+        _interrupted_write_off(scenario.pk)
         current = TrajectoryRun.objects.filter(scenario=scenario, is_current=True).first()
         if current is not None and current.fingerprint == fingerprint and not force:
             return None
@@ -288,3 +199,45 @@ def scenario_trajectory_recompute(
             )
             raise
         return run
+
+
+def trajectory_sweep(*, data_moved: bool) -> None:
+    """The minute sweep's part for the trajectory (registered by FinanceConfig.ready)."""
+    from finance.tasks import recompute_trajectory
+
+    dead = set(TrajectoryRun.objects.filter(status=TrajectoryRun.Status.RUNNING)
+               .values_list("scenario_id", flat=True))
+    dead |= set(RecomputeRequest.objects.filter(claimed_at__lt=_ago(LOST))
+                .values_list("scenario_id", flat=True))
+    for scenario_id in sorted(dead):
+        with advisory_lock(_lock_name(scenario_id)) as free:
+            if free:  # nobody is computing it: what says otherwise was left by a dead worker
+                _interrupted_write_off(scenario_id)
+                RecomputeRequest.objects.filter(
+                    scenario_id=scenario_id, claimed_at__lt=_ago(LOST)
+                ).update(claimed_at=None, claimed_by="")
+    if data_moved:  # a lead's forecast, a placement, an import: whoever wrote it
+        trajectory_recompute_request()
+    if RecomputeRequest.objects.filter(claimed_at=None, requested_at__lt=_ago(LOST)).exists():
+        recompute_trajectory.delay_on_commit()
+
+
+@dataclass(frozen=True)
+class RecomputeState:
+    pending_since: datetime | None  # the oldest request no task has claimed yet
+    stuck: bool  # one of them has waited longer than STUCK
+    running: bool  # a task has claimed a scenario and is computing it
+
+
+def trajectory_recompute_state(scenario_ids: list[int] | None = None) -> RecomputeState:
+    """Whether a recompute of these scenarios (or any) is waiting or running: one query."""
+    rows = RecomputeRequest.objects.all()
+    if scenario_ids is not None:
+        rows = rows.filter(scenario_id__in=scenario_ids)
+    found = rows.aggregate(
+        since=Min("requested_at", filter=Q(claimed_at=None)),
+        stuck=Min("requested_at", filter=Q(claimed_at=None, requested_at__lt=_ago(STUCK))),
+        running=Min("claimed_at", filter=Q(claimed_at__gte=_ago(STALE))),
+    )
+    return RecomputeState(pending_since=found["since"], stuck=found["stuck"] is not None,
+                          running=found["running"] is not None)

@@ -1,19 +1,18 @@
 """The trajectory pages: scenarios against the agreement, the scenario editor, the status poll.
 
-No request waits on the computation: an edit queues a debounced recompute and the page polls
-a small JSON endpoint (static/js/finance-trajectory.js) until the new run is current.
+No request waits on the computation: an edit asks for a recompute (finance.services.recompute)
+and the page polls a small JSON endpoint (static/js/finance-trajectory.js) until the new run is
+current, or the request is met with nothing to change, or it gives up after five minutes.
 """
 
 from __future__ import annotations
 
 import functools
-from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from finance import charts, selectors, services
@@ -22,7 +21,6 @@ from finance.models import Scenario
 from finance.selectors.history import history_rows
 from finance.selectors.measures import BASELINE
 from finance.services import recompute
-from finance.services.recompute import trajectory_pending_since
 from finance.views.common import form_page
 from placements.codes import ProvisionType
 from send_tracker import health
@@ -37,22 +35,19 @@ def _provision_types() -> list[tuple[str, str]]:
     return list(ProvisionType.choices)
 
 
-STUCK_AFTER = timedelta(minutes=2)
-
-
 def _status(scenario_ids: list[int] | None = None) -> dict:
     """Whether a recompute is queued or running, and each scenario's current run."""
     # Once per data version (a new run moves it on), shared with the page's own tables.
     current = selectors.current_runs(scenario_ids).values()
-    broker = health.broker_available()
-    since = trajectory_pending_since() if broker else None
+    state = recompute.trajectory_recompute_state(scenario_ids)
+    since = state.pending_since
     return {
-        "broker_available": broker,
+        "broker_available": health.broker_available(),
         "pending": since is not None,
         # Queued but not started for minutes: the workers are probably down.
-        "stuck": since is not None and timezone.now() - since > STUCK_AFTER,
+        "stuck": state.stuck,
         "pending_since": since.isoformat() if since else None,
-        "running": recompute.trajectory_in_progress(scenario_ids),
+        "running": state.running,
         "runs": {
             run.scenario.slug: {"run_id": run.pk, "finished_at": run.finished_at.isoformat()}
             for run in current
@@ -146,7 +141,7 @@ def scenario_edit(request: HttpRequest, slug: str) -> HttpResponse:
             raise PermissionDenied
         if "recompute" in request.POST:
             # Asked for after an edit whose recompute was lost (Redis down, queue purged).
-            recompute.trajectory_recompute_enqueue()
+            recompute.trajectory_recompute_request(scenario_id=scenario.pk, queue_anyway=True)
             return redirect(f"{reverse('finance:scenario', args=[slug])}?queued=1")
         if form.is_valid():
             try:
@@ -162,6 +157,7 @@ def scenario_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect(f"{reverse('finance:scenario', args=[slug])}?saved=1")
     run = selectors.current_runs([scenario.pk]).get(scenario.pk)
     status = _status([scenario.pk])
+    outdated = run is not None and not selectors.run_reflects_assumptions(run, scenario)
     return render(
         request,
         "finance/scenario.html",
@@ -171,7 +167,10 @@ def scenario_edit(request: HttpRequest, slug: str) -> HttpResponse:
             "can_edit": can_edit,
             "run": run,
             **_baseline_measure([scenario] if run else []),
-            "outdated": run is not None and not selectors.run_reflects_assumptions(run, scenario),
+            "outdated": outdated,
+            # Nothing will bring them up to date: no request, or its task was lost.
+            "offer_recompute": outdated and not status["running"]
+            and (not status["pending"] or status["stuck"]),
             "status": status,
             "stale": not status["broker_available"] or status["stuck"],
             "saved": request.GET.get("saved") == "1",

@@ -90,13 +90,10 @@ def _invitation_create(*, user: Any, site_url: str, by: Any) -> Invitation:
     invitation.full_clean()
     invitation.save()
 
-    def enqueue() -> None:
-        from send_tracker import tasks
-
-        tasks.send_invitation.delay(invitation.pk)
+    from send_tracker import tasks
 
     # A broker outage is logged, never a failed request: "Send a new invitation" tries again.
-    transaction.on_commit(enqueue, robust=True)
+    tasks.send_invitation.delay_on_commit(invitation.pk)
     return invitation
 
 

@@ -71,7 +71,7 @@ def import_start(*, kind: str, data: bytes, file_name: str, user) -> ImportRecor
         )
         from send_tracker.tasks import run_import_task
 
-        transaction.on_commit(lambda: run_import_task.delay(record.pk))
+        run_import_task.delay_on_commit(record.pk)
     return record
 
 

@@ -265,10 +265,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "placements.tasks.scan_overpayments",
         "schedule": crontab(hour=2, minute=0),
     },
-    # The trajectory follows its inputs: recomputed within a minute of any change to the data
-    # (a lead's forecast, placements, an import), whoever wrote it; a no-op when nothing moved.
-    "trajectory-follow-data": {
-        "task": "finance.tasks.follow_data",
+    # The minute sweep: dead imports and trajectory runs written off, lost requests re-queued,
+    # and a trajectory recompute asked for when the data moved (a lead's forecast, placements,
+    # an import), whoever wrote it; a no-op when nothing moved.
+    "sweep": {
+        "task": "send_tracker.tasks.sweep",
         "schedule": 60.0,
         "options": {"expires": 120},
     },

@@ -43,8 +43,9 @@ def live_queue_idle(live_stack) -> bool:
     import redis
 
     client = redis.Redis.from_url(live_stack.redis.url)
-    return not (client.exists("send:finance:trajectory-pending") or client.llen("celery")
-                or client.zcard("unacked_index"))
+    return not (live_stack.db.scalar(
+        "SELECT count(*) FROM finance_recomputerequest WHERE claimed_at IS NOT NULL")
+        or client.llen("celery") or client.zcard("unacked_index"))
 
 
 def test_a_trajectory_recompute_killed_mid_run_is_redelivered_and_completes(live_stack,

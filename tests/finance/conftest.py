@@ -63,10 +63,26 @@ def small_finance(db, finance_user):
     return {"lines": lines, "agreement": agreement, "version": version, "scenario": scenario}
 
 
-@pytest.fixture(autouse=True)
-def _no_pending_recompute_left_behind():
-    """A test that commits (transaction=True) may leave the debounce marker set in Redis."""
-    yield
-    from finance.services.recompute import trajectory_pending_clear
+@pytest.fixture
+def queued(monkeypatch) -> list[dict]:
+    """The recompute task's enqueues (their options), recorded instead of sent to the broker."""
+    from finance.tasks import recompute_trajectory
 
-    trajectory_pending_clear()
+    calls: list[dict] = []
+    monkeypatch.setattr(recompute_trajectory, "apply_async",
+                        lambda *args, **kwargs: calls.append(kwargs))
+    return calls
+
+
+@pytest.fixture
+def no_queue(queued) -> list[dict]:
+    return queued
+
+
+def requests_met() -> None:
+    """As if a task had met every recompute request so far (the fixtures' writes ask for one
+    in the test's own, never committed, transaction): the next edit's request is its own."""
+    from finance.models import RecomputeRequest
+
+    RecomputeRequest.objects.update(requested_at=None, claimed_at=None, claimed_by="")
+

@@ -6,12 +6,6 @@ import pytest
 
 from finance import services
 from finance.models import Mitigation, Pressure, Scenario
-from finance.services import recompute
-
-
-@pytest.fixture
-def no_queue(monkeypatch):
-    monkeypatch.setattr(recompute, "trajectory_recompute_enqueue", lambda: False)
 
 
 @pytest.mark.django_db

@@ -6,16 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.db import connection
 
-from finance.services import recompute
 from finance.tasks import recompute_trajectory
 
 
 @pytest.mark.django_db
 def test_a_finance_officer_reads_month_2_and_changes_a_scenario(small_finance, finance_client,
-                                                                monkeypatch):
-    monkeypatch.setattr(recompute, "trajectory_recompute_enqueue", lambda: True)
+                                                                no_queue):
     recompute_trajectory()  # what the nightly run (or the worker) did
 
     page = finance_client.get("/finance/").content.decode()
@@ -30,7 +27,6 @@ def test_a_finance_officer_reads_month_2_and_changes_a_scenario(small_finance, f
     assert "At risk" in page
     before = finance_client.get("/finance/trajectory/status/").json()["runs"]["baseline"]
 
-    connection.run_on_commit.clear()  # the fixture's own writes are not this edit
     response = finance_client.post("/finance/scenarios/baseline/", {
         "version": "1", "default_growth_pct": "5", "unit_cost_inflation_pct": "2",
         "income_growth_pct": "3", "savings_delivery_pct": "100",

@@ -12,14 +12,7 @@ from django.core.exceptions import ValidationError
 from finance import selectors, services
 from finance.models import AgreementVersion, Scenario, TrajectoryPoint, TrajectoryRun
 from finance.services import recompute
-
-
-@pytest.fixture
-def no_queue(monkeypatch):
-    """Record enqueue attempts instead of talking to the broker."""
-    calls = []
-    monkeypatch.setattr(recompute, "trajectory_recompute_enqueue", lambda: calls.append(1))
-    return calls
+from tests.finance.conftest import requests_met
 
 
 @pytest.mark.django_db
@@ -120,31 +113,33 @@ def test_a_failure_while_writing_points_rolls_back_the_half_written_run(small_fi
 
 
 @pytest.mark.django_db(transaction=True)
-def test_ten_edits_in_a_burst_queue_one_recompute(small_finance, monkeypatch):
+def test_ten_edits_in_a_burst_queue_one_recompute(no_queue, small_finance):
     from finance.tasks import recompute_trajectory
 
-    recompute.trajectory_pending_clear()
-    sent = []
-    monkeypatch.setattr(recompute_trajectory, "apply_async", lambda **kw: sent.append(kw))
+    recompute_trajectory()  # meets the fixture's own request
+    no_queue.clear()
     scenario = Scenario.objects.get()
     for n in range(10):  # ten separate, committed edits
         scenario = services.scenario_update(scenario=scenario, version=scenario.version,
                                             unit_cost_inflation_pct=Decimal(n))
 
-    assert len(sent) == 1
-    assert sent[0]["countdown"] == recompute.DEBOUNCE_SECONDS
-    assert services.trajectory_recompute_pending() is True
-    # The task clears the marker as it starts, so the next edit queues again.
-    recompute.trajectory_pending_clear()
+    assert no_queue == [{"countdown": recompute.DEBOUNCE_SECONDS}]
+    assert recompute.trajectory_recompute_state().pending_since is not None
+    # The task meets the request (its run has the last edit's inputs), so the next edit
+    # queues again.
+    recompute_trajectory()
+    run = TrajectoryRun.objects.get(is_current=True)
+    assert Decimal(run.inputs["scenario"]["inflation"]) == Decimal("0.09")
+    assert recompute.trajectory_recompute_state().pending_since is None
     services.scenario_update(scenario=scenario, version=scenario.version,
                              income_growth_pct=Decimal(1))
-    assert len(sent) == 2
-    recompute.trajectory_pending_clear()
+    assert len(no_queue) == 2
 
 
 @pytest.mark.django_db
 def test_many_writes_in_one_transaction_ask_for_one_recompute(small_finance, no_queue,
                                                              django_capture_on_commit_callbacks):
+    requests_met()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         from django.db import transaction
 
@@ -156,20 +151,27 @@ def test_many_writes_in_one_transaction_ask_for_one_recompute(small_finance, no_
 
 
 @pytest.mark.django_db
-def test_when_redis_is_down_an_edit_still_saves(small_finance, monkeypatch,
-                                               django_capture_on_commit_callbacks):
-    import redis
+def test_when_redis_is_down_an_edit_still_saves_and_its_request_waits(
+        small_finance, monkeypatch, django_capture_on_commit_callbacks, caplog):
+    from kombu.exceptions import OperationalError
 
-    monkeypatch.setattr(recompute, "_redis",
-                        lambda: redis.Redis.from_url("redis://127.0.0.1:1/0",
-                                                     socket_connect_timeout=0.2))
+    from finance.tasks import recompute_trajectory
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(recompute_trajectory, "apply_async", broker_down)
     scenario = Scenario.objects.get()
-    with django_capture_on_commit_callbacks(execute=True):
+    requests_met()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.scenario_update(scenario=scenario, version=scenario.version,
                                  savings_delivery_pct=Decimal(80))
 
+    assert len(callbacks) == 1  # the enqueue was tried, failed, and was only logged
+    assert "Connection refused" in caplog.text
     assert Scenario.objects.get().savings_delivery_pct == Decimal(80)
-    assert recompute.trajectory_recompute_enqueue() is False
+    # The request is durable: the minute sweep re-queues it once Redis is back.
+    assert recompute.trajectory_recompute_state().pending_since is not None
 
 
 @pytest.mark.django_db

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db.models.functions import Now
 
 from finance import services
-from finance.models import Mitigation, Scenario
+from finance.models import Mitigation, RecomputeRequest, Scenario
 from finance.selectors.tasks import TASKS_QUERY_ALLOWANCE
-from finance.services import recompute
-
-
-@pytest.fixture
-def no_queue(monkeypatch):
-    monkeypatch.setattr(recompute, "trajectory_recompute_enqueue", lambda: False)
+from tests.finance.conftest import requests_met
 
 
 def _grow(n_lines: int) -> None:
@@ -125,17 +121,13 @@ def test_directors_and_leads_cannot_change_finance_data(role, small_finance, no_
 
 @pytest.mark.django_db
 def test_a_finance_officer_changes_a_scenario_and_the_page_waits_for_the_recompute(
-        small_finance, finance_client, monkeypatch, django_capture_on_commit_callbacks):
-    queued = []
-    monkeypatch.setattr(recompute, "trajectory_recompute_enqueue", lambda: queued.append(1))
+        small_finance, finance_client, queued, django_capture_on_commit_callbacks):
     form = {"version": "1", "description": "", "default_growth_pct": "7.5",
             "unit_cost_inflation_pct": "2", "income_growth_pct": "3",
             "savings_delivery_pct": "90", "mitigation_delivery_pct": "50",
             "growth_special_independent": "12"}
 
-    # The fixture's writes asked for a recompute in the same (never committed) test
-    # transaction; drop that request so this edit's own request is the one observed.
-    connection.run_on_commit.clear()
+    requests_met()
     with django_capture_on_commit_callbacks(execute=True):
         response = finance_client.post("/finance/scenarios/baseline/", form)
 
@@ -144,12 +136,8 @@ def test_a_finance_officer_changes_a_scenario_and_the_page_waits_for_the_recompu
     scenario = Scenario.objects.get()
     assert (scenario.default_growth_pct, scenario.version) == (Decimal("7.5"), 2)
     assert scenario.growth_by_type == {"special_independent": "12"}
-    assert queued == [1]
-    recompute._redis().set(recompute.PENDING_KEY, "queued")  # as the real enqueue would
-    try:
-        html = finance_client.get(response["Location"]).content.decode()
-    finally:
-        recompute.trajectory_pending_clear()
+    assert len(queued) == 1
+    html = finance_client.get(response["Location"]).content.decode()
     assert 'data-waiting="true"' in html
     assert "js/finance-trajectory.js" in html
     assert "A recompute is queued" in html
@@ -226,18 +214,10 @@ def test_a_finance_officer_starts_a_reprofile_and_sees_the_differences(small_fin
 @pytest.mark.django_db
 def test_a_recompute_queued_for_minutes_marks_the_result_stale(small_finance, no_queue,
                                                                finance_client):
-    import datetime as dt
-
-    from django.utils import timezone
-
     services.trajectory_recompute()
-    queued_at = timezone.now() - dt.timedelta(minutes=5)
-    recompute._redis().set(recompute.PENDING_KEY, queued_at.isoformat())
-    try:
-        html = finance_client.get("/finance/scenarios/baseline/").content.decode()
-        status = finance_client.get("/finance/trajectory/status/?scenario=baseline").json()
-    finally:
-        recompute.trajectory_pending_clear()
+    RecomputeRequest.objects.update(requested_at=Now() - dt.timedelta(minutes=5))
+    html = finance_client.get("/finance/scenarios/baseline/").content.decode()
+    status = finance_client.get("/finance/trajectory/status/?scenario=baseline").json()
 
     assert "no worker has picked it up" in html
     assert status["pending"] is True
@@ -321,21 +301,23 @@ def test_the_scenario_page_shows_who_changed_what_from_old_to_new(small_finance,
 
 @pytest.mark.django_db
 def test_figures_computed_before_the_last_edit_are_marked_out_of_date_until_recomputed(
-        small_finance, finance_client, director_client, monkeypatch):
-    queued = []
-    monkeypatch.setattr(recompute, "trajectory_recompute_enqueue", lambda: queued.append(1))
+        small_finance, finance_client, director_client, queued,
+        django_capture_on_commit_callbacks):
     services.trajectory_recompute()
     page = finance_client.get("/finance/scenarios/baseline/").content.decode()
     assert 'id="outdated"' not in page
     assert "Out of date" not in finance_client.get("/finance/trajectory/").content.decode()
 
-    # An edit whose recompute never ran (Redis was down when it was saved).
+    # An edit whose recompute never ran (Redis was down when it was saved, and has been for
+    # minutes, so the sweep could not queue it either).
     scenario = Scenario.objects.get()
     services.scenario_update(scenario=scenario, version=scenario.version,
                              mitigation_delivery_pct=Decimal("10"))
+    RecomputeRequest.objects.update(requested_at=Now() - dt.timedelta(minutes=5))
 
     page = finance_client.get("/finance/scenarios/baseline/").content.decode()
     assert "computed before these assumptions were last changed" in page
+    assert "no worker has picked up the recompute" in page
     assert 'name="recompute"' in page
     assert "Out of date" in finance_client.get("/finance/trajectory/").content.decode()
     # A director is told, but has no button and may not post one.
@@ -346,10 +328,11 @@ def test_figures_computed_before_the_last_edit_are_marked_out_of_date_until_reco
                                 {"recompute": "1"}).status_code == 403
 
     queued.clear()
-    response = finance_client.post("/finance/scenarios/baseline/", {"recompute": "1"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = finance_client.post("/finance/scenarios/baseline/", {"recompute": "1"})
     assert response.status_code == 302
     assert response["Location"] == "/finance/scenarios/baseline/?queued=1"
-    assert queued == [1]
+    assert len(queued) == 1  # although the lost request was still outstanding
     assert Scenario.objects.get().version == scenario.version + 1  # the button changes nothing
 
     services.trajectory_recompute()
@@ -359,18 +342,30 @@ def test_figures_computed_before_the_last_edit_are_marked_out_of_date_until_reco
 
 
 @pytest.mark.django_db
+def test_a_fresh_request_shows_the_wait_not_the_button(small_finance, finance_client,
+                                                       no_queue):
+    services.trajectory_recompute()
+    scenario = Scenario.objects.get()
+    services.scenario_update(scenario=scenario, version=scenario.version,
+                             mitigation_delivery_pct=Decimal("10"))
+
+    page = finance_client.get("/finance/scenarios/baseline/").content.decode()
+    assert "A recompute is queued" in page
+    assert 'name="recompute"' not in page
+    assert 'id="outdated"' not in page
+
+
+@pytest.mark.django_db
 def test_a_finance_officer_adds_a_scenario_from_another_and_it_is_computed(
-        small_finance, finance_client, director_client, monkeypatch,
+        small_finance, finance_client, director_client, queued,
         django_capture_on_commit_callbacks):
-    queued = []
-    monkeypatch.setattr(recompute, "trajectory_recompute_enqueue", lambda: queued.append(1))
     assert "Add a scenario" in finance_client.get("/finance/trajectory/").content.decode()
     assert "Add a scenario" not in director_client.get("/finance/trajectory/").content.decode()
     assert director_client.get("/finance/scenarios/add/").status_code == 403
     page = finance_client.get("/finance/scenarios/add/").content.decode()
     assert '<option value="baseline" selected>Baseline</option>' in page
 
-    connection.run_on_commit.clear()
+    requests_met()
     with django_capture_on_commit_callbacks(execute=True):
         response = finance_client.post("/finance/scenarios/add/", {
             "name": "  High   growth ", "copy_from": "baseline", "description": ""})
@@ -385,7 +380,7 @@ def test_a_finance_officer_adds_a_scenario_from_another_and_it_is_computed(
                   "savings_delivery_pct", "mitigation_delivery_pct", "growth_by_type",
                   "description"):
         assert getattr(new, field) == getattr(baseline, field), field
-    assert queued == [1]  # its trajectory is computed after commit
+    assert len(queued) == 1  # its trajectory is computed after commit
     services.trajectory_recompute()
     page = finance_client.get("/finance/scenarios/high-growth/").content.decode()
     assert "Scenario: High growth" in page

@@ -32,8 +32,9 @@ def recompute_settled(live_stack) -> bool:
 
     client = redis.Redis.from_url(live_stack.redis.url)
     # A task waiting for its countdown or in a worker's hands is in the unacked set.
-    return not (client.exists("send:finance:trajectory-pending") or client.llen("celery")
-                or client.zcard("unacked_index"))
+    return not (live_stack.db.scalar(
+        "SELECT count(*) FROM finance_recomputerequest WHERE claimed_at IS NOT NULL")
+        or client.llen("celery") or client.zcard("unacked_index"))
 
 
 def good_ledger(live_stack, extra_pence: int) -> bytes:

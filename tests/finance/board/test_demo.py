@@ -17,19 +17,8 @@ def board_rows() -> dict[str, int]:
             for m in apps.get_app_config("board").get_models()}
 
 
-@pytest.fixture
-def no_pending_recompute():
-    """seed_demo queues a trajectory recompute and marks it pending in Redis; the rollback
-    drops the data but not that mark, which would make a later test's edit skip its enqueue."""
-    from finance.services.recompute import trajectory_pending_clear
-
-    yield
-    trajectory_pending_clear()
-
-
 @pytest.mark.slow
 @pytest.mark.django_db
-@pytest.mark.usefixtures("no_pending_recompute")
 def test_the_demo_p6_summary_carries_the_briefings_figures_and_a_second_seed_changes_nothing(
     settings, client_for, django_assert_max_num_queries
 ):
