@@ -9,6 +9,8 @@ from programme.services.delivery import (  # noqa: F401
     RAID_FIELDS,
     StaleVersionError,
     milestone_update,
+    progress_reminder_send,
+    progress_reminders_request,
     progress_reminders_send,
     progress_update_save,
     raid_item_convert_to_issue,
@@ -27,4 +29,5 @@ from programme.services.setup import (  # noqa: F401
     savings_target_set,
     savings_targets_set,
     strand_save,
+    who,
 )

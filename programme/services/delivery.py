@@ -358,14 +358,11 @@ def progress_reminders_request(*, lead_ids: Iterable[int], year: FinancialYear, 
 
 
 def _enqueue_reminder(reminder_id: int) -> None:
-    def enqueue() -> None:
-        from programme import tasks
-
-        tasks.send_progress_reminder.delay(reminder_id)
+    from programme import tasks
 
     # After commit, so the worker finds the row; a broker outage is logged, never a failed
-    # request (the reminder shows as not yet sent, and can be sent again).
-    transaction.on_commit(enqueue, robust=True)
+    # request (the reminder shows as not yet sent).
+    tasks.send_progress_reminder.delay_on_commit(reminder_id)
 
 
 @transaction.atomic

@@ -12,7 +12,6 @@ from django.utils import timezone
 from finance import services
 from finance.models import Instalment, MonitoringReturn, Scenario
 from finance.selectors.tasks import TASKS_QUERY_ALLOWANCE, admin_tasks, finance_tasks, tasks_for
-from finance.services import recompute
 from placements.services import overpayment_flag_review, overpayment_scan
 from send_tracker.imports import imports_due
 from send_tracker.models import ImportRecord
@@ -90,8 +89,7 @@ def test_dfe_returns_and_instalments_past_due_at_the_reporting_months_end_are_ov
 
 
 def test_a_scenario_is_a_task_while_its_trajectory_predates_its_assumptions(
-        small_finance, monkeypatch):
-    monkeypatch.setattr(recompute, "trajectory_recompute_enqueue", lambda: None)
+        small_finance, no_queue):
     services.trajectory_recompute()
     assert not [t for t in finance_tasks(now=NOW) if "scenario" in t["title"]]
     scenario = Scenario.objects.get()
