@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from programme.models import Milestone, ProgressUpdate, Project, RaidItem, ReminderSent, Strand
@@ -48,16 +48,14 @@ from send_tracker.permissions import (
     has_role,
     is_person_with_role,
 )
+from send_tracker.versioning import StaleEditError, version_claim
 
 logger = logging.getLogger(__name__)
 
 
-class StaleVersionError(ValidationError):
-    """Saving over a newer version: nothing was written; `current` is the row as it now is."""
-
-    def __init__(self, message: str, *, current: ProgressUpdate | None) -> None:
-        super().__init__(message, code="stale")
-        self.current = current
+class StaleVersionError(StaleEditError):
+    """Saving over a newer update: nothing was written; `current` is the row as it now is, and
+    the message says who changed what since the version the lead read."""
 
 
 def _stale_message(current: ProgressUpdate, read_version: int | None) -> str:
@@ -134,12 +132,11 @@ def progress_update_save(
             project=project, year=year.start_year, period=period, version=1, created_by=user
         )
     else:
-        claimed = 0
-        if read_version is not None:
-            claimed = ProgressUpdate.objects.filter(pk=existing.pk, version=read_version).update(
-                version=F("version") + 1
-            )
-        if claimed != 1:
+        # A form read before the first save (read_version None) is stale once a row exists.
+        claimed = read_version is not None and version_claim(
+            ProgressUpdate, pk=existing.pk, read_version=read_version
+        )
+        if not claimed:
             current = ProgressUpdate.objects.select_related("project", "updated_by").get(
                 pk=existing.pk
             )

@@ -113,9 +113,9 @@ class MitigationViewSet(
         )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        read_at = data.pop("updated_at", None)
+        read_version = data.pop("version", None)
         mitigation = services.mitigation_update(
-            mitigation=self.get_object(), fields=data, read_at=read_at, user=request.user
+            mitigation=self.get_object(), fields=data, read_version=read_version, user=request.user
         )
         return Response(s.MitigationSerializer(mitigation).data)
 

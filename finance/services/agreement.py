@@ -141,7 +141,7 @@ def agreement_target_set(
     year: int,
     in_year_cap_pence: int,
     cumulative_target_pence: int,
-    read_at: dt.datetime | None = None,
+    read_version: int | None = None,
     user: Any = None,
 ) -> AgreementTarget:
     """Set a version's targets for a year (a superseded version is kept as it was)."""
@@ -155,7 +155,7 @@ def agreement_target_set(
     }
     if target is None:
         return save_audited(AgreementTarget(version=version, year=year, **values), user=user)
-    return update_audited(target, fields=values, read_at=read_at, user=user)
+    return update_audited(target, fields=values, read_version=read_version, user=user)
 
 
 @transaction.atomic
@@ -167,7 +167,7 @@ def instalment_set(
     due_on: dt.date,
     status: str,
     paid_on: dt.date | None = None,
-    read_at: dt.datetime | None = None,
+    read_version: int | None = None,
     user: Any = None,
 ) -> Instalment:
     """Create or change the instalment of a year (status due, paid, withheld, back-paid)."""
@@ -175,7 +175,7 @@ def instalment_set(
     values = {"amount_pence": amount_pence, "due_on": due_on, "status": status, "paid_on": paid_on}
     if instalment is None:
         return save_audited(Instalment(agreement=agreement, year=year, **values), user=user)
-    return update_audited(instalment, fields=values, read_at=read_at, user=user)
+    return update_audited(instalment, fields=values, read_version=read_version, user=user)
 
 
 @transaction.atomic
@@ -187,14 +187,16 @@ def condition_save(
     evidence: str = "",
     order: int = 0,
     condition: Condition | None = None,
-    read_at: dt.datetime | None = None,
+    read_version: int | None = None,
     user: Any = None,
 ) -> Condition:
     """Add a condition, or change one (its RAG and evidence as it is met)."""
     values = {"text": text, "rag": rag, "evidence": evidence, "order": order}
     if condition is None:
         return save_audited(Condition(agreement=agreement, **values), user=user, recompute=False)
-    return update_audited(condition, fields=values, read_at=read_at, user=user, recompute=False)
+    return update_audited(
+        condition, fields=values, read_version=read_version, user=user, recompute=False
+    )
 
 
 @transaction.atomic
@@ -206,7 +208,7 @@ def monitoring_return_save(
     submitted_on: dt.date | None = None,
     feedback: str = "",
     monitoring_return: MonitoringReturn | None = None,
-    read_at: dt.datetime | None = None,
+    read_version: int | None = None,
     user: Any = None,
 ) -> MonitoringReturn:
     """Add a monitoring return, or record its submission and the DfE's feedback."""
@@ -216,5 +218,5 @@ def monitoring_return_save(
             MonitoringReturn(agreement=agreement, **values), user=user, recompute=False
         )
     return update_audited(
-        monitoring_return, fields=values, read_at=read_at, user=user, recompute=False
+        monitoring_return, fields=values, read_version=read_version, user=user, recompute=False
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -172,9 +171,9 @@ def mitigation_update(
     *,
     mitigation: Mitigation,
     fields: dict[str, Any],
-    read_at: dt.datetime | None = None,
+    read_version: int | None = None,
     user: Any = None,
 ) -> Mitigation:
     """Change a mitigation; refused if someone saved it since the form was read."""
-    return update_audited(mitigation, fields=fields, read_at=read_at, user=user)
+    return update_audited(mitigation, fields=fields, read_version=read_version, user=user)
 

@@ -3,8 +3,6 @@ changed by finance officers."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +15,7 @@ from finance.models import DeficitOutturn, HighNeedsIncome, Mitigation
 from finance.selectors.history import history_rows
 from finance.views.common import chosen_period, form_page
 from send_tracker.fiscal import FinancialYear
+from send_tracker.money import to_pounds
 from send_tracker.permissions import capability_required
 
 
@@ -87,7 +86,7 @@ def mitigation_add(request: HttpRequest) -> HttpResponse:
 
     def save(f) -> None:
         data = dict(f.cleaned_data)
-        data.pop("read_at")
+        data.pop("read_version")
         services.mitigation_create(year=year, user=request.user, **data)
 
     return form_page(
@@ -112,14 +111,15 @@ def mitigation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         name: getattr(mitigation, name)
         for name in ("name", "value_pence", "confidence", "status", "owner")
     }
-    initial["value_pence"] = Decimal(mitigation.value_pence) / 100
-    initial["read_at"] = mitigation.updated_at
+    initial["value_pence"] = to_pounds(mitigation.value_pence)
+    initial["read_version"] = mitigation.version
     form = MitigationForm(request.POST or None, initial=initial)
 
     def save(f) -> None:
         data = dict(f.cleaned_data)
         services.mitigation_update(
-            mitigation=mitigation, read_at=data.pop("read_at"), fields=data, user=request.user
+            mitigation=mitigation, read_version=data.pop("read_version"), fields=data,
+            user=request.user,
         )
 
     return form_page(

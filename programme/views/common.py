@@ -49,5 +49,3 @@ def year_period_from(request: HttpRequest, *, default: str = "reporting_month") 
     return YearPeriod(year=year, period=period, errors=errors)
 
 
-def period_choices() -> list[tuple[int, str]]:
-    return [(p, period_label(p)) for p in range(1, 13)]

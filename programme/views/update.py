@@ -27,18 +27,15 @@ from programme.forms import (
 )
 from programme.models import ProgressUpdate, Project
 from programme.periods import is_period_closed, update_deadline
-from programme.views.common import YearPeriod, period_choices, year_period_from
+from programme.views.common import YearPeriod, year_period_from
+from send_tracker.fiscal import period_choices
 from send_tracker.forms import mark_errors, service_errors
-from send_tracker.money import format_pounds
+from send_tracker.money import pounds_input
 from send_tracker.permissions import ADMIN, can_edit_strand, capability_required, has_role
 
 # Service error keys → the form field that shows them.
 FIELD_OF = {"delivered_pence": "delivered", "forecast_pence": "forecast",
             "confidence": "confidence", "commentary": "commentary"}
-
-
-def _pounds_text(pence: int | None) -> str:
-    return "" if pence is None else format_pounds(pence, places=2).replace("£", "").replace(",", "")
 
 
 def _initial(row: dict[str, Any], kept: dict[str, dict[str, Any]] | None = None
@@ -57,8 +54,8 @@ def _initial(row: dict[str, Any], kept: dict[str, dict[str, Any]] | None = None
     initial: dict[str, Any] = {"project": row["project"].pk,
                                "version": update.version if update else None}
     if source is not None:
-        initial.update(forecast=_pounds_text(source.forecast_pence),
-                       delivered=_pounds_text(source.delivered_pence),
+        initial.update(forecast=pounds_input(source.forecast_pence),
+                       delivered=pounds_input(source.delivered_pence),
                        confidence=source.confidence,
                        commentary=source.commentary)
     return initial

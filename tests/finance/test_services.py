@@ -189,13 +189,46 @@ def test_a_stale_mitigation_edit_is_refused(small_finance, no_queue):
     from finance.models import Mitigation
 
     mitigation = Mitigation.objects.get(name="AP")
-    read_at = mitigation.updated_at
-    services.mitigation_update(mitigation=mitigation, fields={"value_pence": 1}, read_at=read_at)
+    read = mitigation.version
+    services.mitigation_update(mitigation=mitigation, fields={"value_pence": 1},
+                               read_version=read)
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Someone else saved") as caught:
         services.mitigation_update(mitigation=mitigation, fields={"value_pence": 2},
-                                   read_at=read_at)
-    assert Mitigation.objects.get(name="AP").value_pence == 1
+                                   read_version=read)
+    assert "version" in caught.value.message_dict  # the hidden field: shown above the form
+    saved = Mitigation.objects.get(name="AP")
+    assert (saved.value_pence, saved.version) == (1, read + 1)
+
+
+@pytest.mark.django_db
+def test_an_unchanged_save_writes_nothing_and_keeps_the_version(small_finance, no_queue):
+    from finance.models import Mitigation
+
+    mitigation = Mitigation.objects.get(name="AP")
+    before = (mitigation.version, mitigation.history.count())
+    services.mitigation_update(mitigation=mitigation,
+                               fields={"value_pence": mitigation.value_pence},
+                               read_version=mitigation.version)
+    mitigation.refresh_from_db()
+    assert (mitigation.version, mitigation.history.count()) == before
+
+
+@pytest.mark.django_db
+def test_a_stale_agreement_target_edit_is_refused(small_finance, no_queue):
+    from finance.models import AgreementTarget
+
+    target = AgreementTarget.objects.filter(version=small_finance["version"]).first()
+    read = target.edit_version
+    services.agreement_target_set(version=target.version, year=target.year,
+                                  in_year_cap_pence=1, cumulative_target_pence=2,
+                                  read_version=read)
+    with pytest.raises(ValidationError, match="Someone else saved"):
+        services.agreement_target_set(version=target.version, year=target.year,
+                                      in_year_cap_pence=3, cumulative_target_pence=4,
+                                      read_version=read)
+    target.refresh_from_db()
+    assert (target.in_year_cap_pence, target.edit_version) == (1, read + 1)
 
 
 @pytest.mark.django_db

@@ -432,3 +432,24 @@ def test_an_instalment_past_its_due_date_is_overdue_as_at_the_reporting_month(
     response = finance_client.get("/finance/agreement/")
     assert [i.shown_status for i in response.context["instalments"]] == ["Overdue", "Due"]
     assert "govuk-tag--red\">Overdue" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_stale_mitigation_form_says_so_above_the_form_and_saves_nothing(small_finance, no_queue,
+                                                                          finance_client):
+    mitigation = Mitigation.objects.get(name="AP")
+    page = finance_client.get(f"/finance/mitigations/{mitigation.pk}/").content.decode()
+    assert f'name="read_version" value="{mitigation.version}"' in page
+    form = {"name": "AP", "value_pence": "300", "confidence": "amber", "status": "identified",
+            "owner": "", "read_version": str(mitigation.version)}
+    first = finance_client.post(f"/finance/mitigations/{mitigation.pk}/", {**form,
+                                                                          "value_pence": "400"})
+    stale = finance_client.post(f"/finance/mitigations/{mitigation.pk}/", {**form,
+                                                                          "value_pence": "500"})
+
+    assert first.status_code == 302
+    assert stale.status_code == 400
+    html = stale.content.decode()
+    assert "govuk-error-summary" in html
+    assert "Someone else saved" in html
+    assert Mitigation.objects.get(name="AP").value_pence == 40_000
