@@ -28,9 +28,9 @@ from finance.models import (
     Instalment,
     MonitoringReturn,
 )
-from finance.selectors.history import history_rows
 from finance.views.common import form_page
 from send_tracker.fiscal import FinancialYear
+from send_tracker.history import item_history
 from send_tracker.money import to_pounds
 from send_tracker.permissions import capability_required
 from send_tracker.reporting import reporting_month_end
@@ -166,7 +166,7 @@ def instalment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         context={
             "title": f"Instalment for {FinancialYear(instalment.year).label}",
             "back": reverse("finance:agreement"),
-            "history": history_rows(instalment, limit=20),
+            "history": item_history(instalment, limit=20),
         },
         save=lambda f: services.instalment_set(
             agreement=instalment.agreement,
@@ -201,7 +201,7 @@ def condition_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         context={
             "title": "Change a condition" if condition else "Add a condition",
             "back": reverse("finance:agreement"),
-            "history": history_rows(condition, limit=20) if condition else None,
+            "history": item_history(condition, limit=20) if condition else None,
         },
         save=lambda f: services.condition_save(
             agreement=found, condition=condition, user=request.user, **f.cleaned_data
@@ -233,7 +233,7 @@ def return_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         context={
             "title": "Change a monitoring return" if item else "Add a monitoring return",
             "back": reverse("finance:agreement"),
-            "history": history_rows(item, limit=20) if item else None,
+            "history": item_history(item, limit=20) if item else None,
         },
         save=lambda f: services.monitoring_return_save(
             agreement=found, monitoring_return=item, user=request.user, **f.cleaned_data

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 from finance import selectors, services
 from finance.forms import IncomeForm, MitigationForm, OutturnForm, PressureForm
 from finance.models import DeficitOutturn, HighNeedsIncome, Mitigation
-from finance.selectors.history import history_rows
 from finance.views.common import chosen_period, form_page
 from send_tracker.fiscal import FinancialYear
+from send_tracker.history import item_history
 from send_tracker.money import to_pounds
 from send_tracker.permissions import capability_required
 
@@ -129,7 +129,7 @@ def mitigation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         context={
             "title": f"Change “{mitigation.name}”",
             "back": reverse("finance:pressures"),
-            "history": history_rows(mitigation, limit=20),
+            "history": item_history(mitigation, limit=20),
         },
         save=save,
         success_url=reverse("finance:pressures"),

@@ -19,6 +19,7 @@ from send_tracker import measures
 from send_tracker.charts import chart_csv_response
 from send_tracker.fiscal import FinancialYear
 from send_tracker.forms import service_errors
+from send_tracker.history import item_history
 from send_tracker.paging import paginate
 from send_tracker.permissions import capability_required
 
@@ -127,9 +128,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "equivalents": selectors.equivalents(
                 saving_pence=decision.saving_pence, comparators=selectors.comparator_list()
             ),
-            "history": decision.history.select_related("history_user").order_by("-history_date")[
-                :20
-            ],
+            "history": item_history(decision, limit=20),
         },
     )
 

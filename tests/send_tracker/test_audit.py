@@ -113,3 +113,22 @@ def test_the_csv_export_has_every_filtered_change_and_escapes_formulae(client_fo
 def test_administrators_have_the_audit_trail_in_the_menu(client_for, make_user):
     assert 'href="/audit/"' in client_for(make_user(ADMIN)).get("/").content.decode()
     assert 'href="/audit/"' not in client_for(make_user(DIRECTOR)).get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_item_history_says_who_changed_what_from_old_to_new_in_words(finance_user):
+    from finance.models import Mitigation
+    from send_tracker.history import item_history
+
+    mitigation = Mitigation.objects.create(year=2024, name="AP", value_pence=30_000,
+                                           confidence="amber")
+    mitigation.value_pence, mitigation.confidence = 45_000, "red"
+    mitigation._history_user = finance_user
+    mitigation.save()
+    mitigation.save()  # a save that changes nothing
+
+    newest, changed, created = item_history(mitigation)
+    assert changed["what"] == ("value pence: £300 → £450; "
+                               "confidence: Amber – at risk → Red – off track")
+    assert changed["who"] == (finance_user.get_full_name() or finance_user.get_username())
+    assert (newest["what"], created["what"]) == ("Saved", "Created")
