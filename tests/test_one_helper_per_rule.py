@@ -62,3 +62,8 @@ def test_stale_edits_are_caught_by_the_version_claim_not_by_comparing_times():
     assert offending_lines(times, allowed=()) == []
     claims = r"version\s*=\s*read_version\)\s*\.update\("
     assert offending_lines(claims, allowed=("send_tracker/versioning.py",)) == []
+
+
+def test_pages_read_year_and_period_from_the_query_only_through_send_tracker_yearperiod():
+    reads = r"\bGET(\.get\(|\[)[\"'](year|period)[\"']|[\"'](year|period)[\"']\s+in\s+request\.GET"
+    assert offending_lines(reads, allowed=("send_tracker/yearperiod.py",)) == []

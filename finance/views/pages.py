@@ -31,7 +31,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     context: dict = {"chosen": chosen}
     chart_list = []
     if chosen is not None:
-        year, period = chosen
+        year, period = chosen.year.start_year, chosen.period
         fy = FinancialYear(year)
         programme = crossapp.programme_summary(year=year, period=period)
         summary = selectors.finance_summary(year=year, period=period, programme=programme)
@@ -74,7 +74,7 @@ def finance_dashboard(request: HttpRequest) -> HttpResponse:
     chosen = chosen_period(request, periods)
     if chosen is None:
         return render(request, "finance/dashboard.html", {"chosen": None})
-    year, period = chosen
+    year, period = chosen.year.start_year, chosen.period
     fy = FinancialYear(year)
     programme = crossapp.programme_summary(year=year, period=period)
     summary = selectors.finance_summary(year=year, period=period, programme=programme)

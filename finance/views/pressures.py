@@ -21,14 +21,15 @@ from send_tracker.permissions import capability_required
 
 def _year(request: HttpRequest) -> int | None:
     chosen = chosen_period(request)
-    return chosen[0] if chosen else None
+    return chosen.year.start_year if chosen else None
 
 
 @capability_required("view_aggregates")
 def pressures(request: HttpRequest) -> HttpResponse:
     """The year's pressures (with their basis) and mitigations."""
-    year = _year(request)
-    context = {"year": year}
+    chosen = chosen_period(request)
+    year = chosen.year.start_year if chosen else None
+    context = {"year": year, "chosen": chosen}
     if year is not None:
         context.update(
             year_label=FinancialYear(year).label,
@@ -66,7 +67,8 @@ def pressures_derive(request: HttpRequest) -> HttpResponse:
     """Recompute the pressures that the placements data can give."""
     chosen = chosen_period(request)
     if chosen is not None:
-        derived = services.pressures_derive(year=chosen[0], period=chosen[1], user=request.user)
+        derived = services.pressures_derive(year=chosen.year.start_year, period=chosen.period,
+                                           user=request.user)
         messages.success(
             request,
             f"{len(derived)} pressure(s) derived from the placements data."

@@ -12,7 +12,6 @@ from programme import charts, selectors, services
 from programme.forms import RaidFilterForm
 from programme.models import RaidItem
 from programme.periods import reporting_period, update_deadline
-from programme.views.common import YearPeriod, year_period_from
 from send_tracker import measures
 from send_tracker.charts import chart_csv_response
 from send_tracker.dataversion import cached
@@ -23,6 +22,7 @@ from send_tracker.paging import paginate
 from send_tracker.permissions import ADMIN, LEAD, can_edit_strand, capability_required, has_role
 from send_tracker.rag import RAG_WORDS
 from send_tracker.reporting import reporting_month_end
+from send_tracker.yearperiod import ChosenPeriod, year_period_from
 
 
 def _overview_data(request: HttpRequest):
@@ -72,7 +72,7 @@ def _my_missing_updates(request: HttpRequest) -> dict | None:
     year, period = reporting_period()
     strand_ids = [s.pk for s in selectors.editable_strands(request.user)]
     missing = selectors.missing_updates(year=year, period=period, strand_ids=strand_ids)
-    return {"label": YearPeriod(year=year, period=period).label, "count": len(missing),
+    return {"label": ChosenPeriod(year=year, period=period).label, "count": len(missing),
             "deadline": update_deadline(year, period)}
 
 

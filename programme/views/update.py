@@ -27,11 +27,11 @@ from programme.forms import (
 )
 from programme.models import ProgressUpdate, Project
 from programme.periods import is_period_closed, update_deadline
-from programme.views.common import YearPeriod, year_period_from
 from send_tracker.fiscal import period_choices
 from send_tracker.forms import mark_errors, service_errors
 from send_tracker.money import pounds_input
 from send_tracker.permissions import ADMIN, can_edit_strand, capability_required, has_role
+from send_tracker.yearperiod import ChosenPeriod, year_period_from
 
 # Service error keys → the form field that shows them.
 FIELD_OF = {"delivered_pence": "delivered", "forecast_pence": "forecast",
@@ -74,7 +74,7 @@ def _chosen_strands(request: HttpRequest):
     return strands, strands
 
 
-def _save_all(request, indexed_forms, rows, chosen: YearPeriod, reason: str, *,
+def _save_all(request, indexed_forms, rows, chosen: ChosenPeriod, reason: str, *,
               submit: bool) -> list[tuple[int, Any]]:
     """Save the (index, form) pairs through the service in one transaction; any refusal saves
     nothing."""
@@ -136,7 +136,7 @@ def _posted_answers(formset) -> dict[str, dict[str, Any]]:
     return answers
 
 
-def _page_query(request: HttpRequest, chosen: YearPeriod) -> str:
+def _page_query(request: HttpRequest, chosen: ChosenPeriod) -> str:
     """The update page's query for this year, period and strand (kept in every link back)."""
     params: dict[str, Any] = {"year": chosen.year.slug, "period": chosen.period}
     if request.GET.get("strand"):
@@ -144,7 +144,7 @@ def _page_query(request: HttpRequest, chosen: YearPeriod) -> str:
     return urlencode(params)
 
 
-def _pending_for(request: HttpRequest, chosen: YearPeriod) -> dict[str, Any] | None:
+def _pending_for(request: HttpRequest, chosen: ChosenPeriod) -> dict[str, Any] | None:
     pending = request.session.get(PENDING)
     if pending and (pending["year"], pending["period"]) == (chosen.year.start_year,
                                                             chosen.period):
@@ -152,7 +152,7 @@ def _pending_for(request: HttpRequest, chosen: YearPeriod) -> dict[str, Any] | N
     return None
 
 
-def _to_check(request: HttpRequest, chosen: YearPeriod, formset, submit: list[str],
+def _to_check(request: HttpRequest, chosen: ChosenPeriod, formset, submit: list[str],
               reason: str) -> HttpResponse:
     """Keep the answers (nothing is written) and show them on the check-your-answers page.
 

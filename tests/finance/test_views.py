@@ -453,3 +453,16 @@ def test_a_stale_mitigation_form_says_so_above_the_form_and_saves_nothing(small_
     assert "govuk-error-summary" in html
     assert "Someone else saved" in html
     assert Mitigation.objects.get(name="AP").value_pence == 40_000
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/finance/?year=2024-99", "/finance/?period=13",
+                                 "/finance/pressures/?year=x", "/?year=2024-26"])
+def test_a_page_asked_for_a_bad_month_says_so_and_shows_the_newest(url, small_finance, no_queue,
+                                                                   finance_client):
+    response = finance_client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert "instead" in html
+    assert "2024/25" in html
