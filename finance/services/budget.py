@@ -16,6 +16,7 @@ from finance.models import (
     Pressure,
 )
 from finance.services.common import save_audited, update_audited
+from send_tracker.fiscal import FinancialYear
 
 
 def _upsert(
@@ -137,7 +138,7 @@ def pressures_derive(*, year: int, period: int, user: Any = None) -> list[Pressu
             derived=True,
             user=user,
         )
-        for kind, value in derived_pressures(year=year, period=period).items()
+        for kind, value in derived_pressures(year=FinancialYear(year), period=period).items()
     ]
 
 

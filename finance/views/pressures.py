@@ -33,9 +33,9 @@ def pressures(request: HttpRequest) -> HttpResponse:
     if year is not None:
         context.update(
             year_label=FinancialYear(year).label,
-            pressures=selectors.pressure_list(year=year),
-            mitigations=selectors.mitigation_list(year=year),
-            mitigations_total=selectors.mitigations_total(year=year),
+            pressures=selectors.pressure_list(year=chosen.year),
+            mitigations=selectors.mitigation_list(year=chosen.year),
+            mitigations_total=selectors.mitigations_total(year=chosen.year),
         )
     return render(request, "finance/pressures.html", context)
 
