@@ -26,7 +26,7 @@ def offending_lines(pattern: str, *, allowed: tuple[str, ...]) -> list[str]:
         if name in allowed:
             continue
         for number, line in enumerate(text.splitlines(), start=1):
-            if re.search(pattern, line):
+            if not line.lstrip().startswith("#") and re.search(pattern, line):
                 found.append(f"{name}:{number}: {line.strip()}")
     return found
 
@@ -67,3 +67,10 @@ def test_stale_edits_are_caught_by_the_version_claim_not_by_comparing_times():
 def test_pages_read_year_and_period_from_the_query_only_through_send_tracker_yearperiod():
     reads = r"\bGET(\.get\(|\[)[\"'](year|period)[\"']|[\"'](year|period)[\"']\s+in\s+request\.GET"
     assert offending_lines(reads, allowed=("send_tracker/yearperiod.py",)) == []
+
+
+def test_the_twelve_periods_and_the_rag_words_are_defined_once():
+    periods = r"range\(1,\s*13\)|1\s*<=\s*\w+\s*<=\s*12\b|period__lte=12"
+    assert offending_lines(periods, allowed=("send_tracker/fiscal.py",)) == []
+    rag_words = r"[\"'](Blue – delivered|Green – on track|Amber – at risk|Red – off track)[\"']"
+    assert offending_lines(rag_words, allowed=("send_tracker/rag.py",)) == []

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from finance.board import selectors
 from finance.board.models import BoardEmail, BoardPack, BoardSummary
-from send_tracker.fiscal import FinancialYear, add_working_days, period_end
+from send_tracker.fiscal import PERIODS, FinancialYear, add_working_days, period_end
 from send_tracker.permissions import can
 from send_tracker.reporting import reporting_month
 from send_tracker.versioning import StaleEditError, version_claim
@@ -74,7 +74,7 @@ def board_summary_build(
     hash is unchanged. Signed off: left alone, unless `new_version` asks for a new draft
     (a director's decision when `user` is given).
     """
-    if not 1 <= period <= 12:
+    if period not in PERIODS:
         raise ValidationError({"period": "A period is a number from 1 (April) to 12 (March)."})
     content = selectors.board_content(year=year, period=period)
     digest = selectors.content_hash(content)
