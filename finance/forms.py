@@ -225,9 +225,9 @@ class IncomeForm(GovukForm):
         label="High Needs Block allocation (£)", help_text="After recoupment and block transfers"
     )
 
-    def clean_year(self) -> int:
+    def clean_year(self) -> FinancialYear:
         try:
-            return FinancialYear.parse(self.cleaned_data["year"]).start_year
+            return FinancialYear.parse(self.cleaned_data["year"])
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from exc
 

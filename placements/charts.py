@@ -26,6 +26,7 @@ from send_tracker.money import (
     format_pounds,
     round_half_up,
     to_millions,
+    to_pence,
     to_pounds,
     to_whole_pounds,
 )
@@ -130,7 +131,7 @@ def avg_cost_per_plan(series: dict) -> Chart:
         layout=dict(yaxis={"title": {"text": "£ a year"}, "tickformat": ",d"}, showlegend=False,
                     xaxis=month_axis(months)),
     )
-    label_line_ends(figure, fmt=lambda v: f"£{v:,.0f}")
+    label_line_ends(figure, fmt=lambda v: format_pounds(to_pence(v)))
     return Chart(
         id="avg-cost-per-plan",
         title="Average annual placement cost per plan",

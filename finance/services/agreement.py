@@ -122,13 +122,13 @@ def agreement_version_agree(
     )
 
 
-def check_programme_covers(year: int) -> None:
+def check_programme_covers(year: FinancialYear) -> None:
     """The agreement's years must lie within the programme's (once the programme is set up):
     its savings targets are what the trajectory counts on for each agreement year."""
     years = crossapp.programme_years()
-    if years is not None and year not in years:
+    if years is not None and year.start_year not in years:
         raise ValidationError({"year": (
-            f"{FinancialYear(year).label} is outside the programme's years "
+            f"{year.label} is outside the programme's years "
             f"({FinancialYear(years.start).label} to {FinancialYear(years.stop - 1).label}): "
             "extend the programme in Set-up first."
         )})
@@ -138,7 +138,7 @@ def check_programme_covers(year: int) -> None:
 def agreement_target_set(
     *,
     version: AgreementVersion,
-    year: int,
+    year: FinancialYear,
     in_year_cap_pence: int,
     cumulative_target_pence: int,
     read_version: int | None = None,
@@ -148,13 +148,14 @@ def agreement_target_set(
     if version.status == AgreementVersion.Status.SUPERSEDED:
         raise ValidationError("A superseded version is kept as it was; reprofile instead.")
     check_programme_covers(year)
-    target = AgreementTarget.objects.select_for_update().filter(version=version, year=year).first()
+    target = AgreementTarget.objects.filter(version=version, year=year.start_year).first()
     values = {
         "in_year_cap_pence": in_year_cap_pence,
         "cumulative_target_pence": cumulative_target_pence,
     }
     if target is None:
-        return save_audited(AgreementTarget(version=version, year=year, **values), user=user)
+        return save_audited(AgreementTarget(version=version, year=year.start_year, **values),
+                            user=user)
     return update_audited(target, fields=values, read_version=read_version, user=user)
 
 
@@ -162,7 +163,7 @@ def agreement_target_set(
 def instalment_set(
     *,
     agreement: SafetyValveAgreement,
-    year: int,
+    year: FinancialYear,
     amount_pence: int,
     due_on: dt.date,
     status: str,
@@ -171,10 +172,11 @@ def instalment_set(
     user: Any = None,
 ) -> Instalment:
     """Create or change the instalment of a year (status due, paid, withheld, back-paid)."""
-    instalment = Instalment.objects.filter(agreement=agreement, year=year).first()
+    instalment = Instalment.objects.filter(agreement=agreement, year=year.start_year).first()
     values = {"amount_pence": amount_pence, "due_on": due_on, "status": status, "paid_on": paid_on}
     if instalment is None:
-        return save_audited(Instalment(agreement=agreement, year=year, **values), user=user)
+        return save_audited(Instalment(agreement=agreement, year=year.start_year, **values),
+                            user=user)
     return update_audited(instalment, fields=values, read_version=read_version, user=user)
 
 

@@ -138,7 +138,7 @@ def target_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             "back": reverse("finance:agreement"),
         },
         save=lambda f: services.agreement_target_set(
-            version=version, year=year, user=request.user, **f.cleaned_data
+            version=version, year=FinancialYear(year), user=request.user, **f.cleaned_data
         ),
         success_url=reverse("finance:agreement"),
         success_message="Targets saved.",
@@ -170,7 +170,7 @@ def instalment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         },
         save=lambda f: services.instalment_set(
             agreement=instalment.agreement,
-            year=instalment.year,
+            year=FinancialYear(instalment.year),
             user=request.user,
             **f.cleaned_data,
         ),

@@ -19,9 +19,9 @@ from send_tracker.money import to_pounds
 from send_tracker.permissions import capability_required
 
 
-def _year(request: HttpRequest) -> int | None:
+def _year(request: HttpRequest) -> FinancialYear | None:
     chosen = chosen_period(request)
-    return chosen.year.start_year if chosen else None
+    return chosen.year if chosen else None
 
 
 @capability_required("view_aggregates")
@@ -52,7 +52,7 @@ def pressure_edit(request: HttpRequest) -> HttpResponse:
         form=form,
         template="finance/form.html",
         context={
-            "title": f"Enter a pressure for {FinancialYear(year).label}",
+            "title": f"Enter a pressure for {year.label}",
             "back": reverse("finance:pressures"),
         },
         save=lambda f: services.pressure_set(year=year, user=request.user, **f.cleaned_data),
@@ -67,7 +67,7 @@ def pressures_derive(request: HttpRequest) -> HttpResponse:
     """Recompute the pressures that the placements data can give."""
     chosen = chosen_period(request)
     if chosen is not None:
-        derived = services.pressures_derive(year=chosen.year.start_year, period=chosen.period,
+        derived = services.pressures_derive(year=chosen.year, period=chosen.period,
                                            user=request.user)
         messages.success(
             request,
@@ -96,7 +96,7 @@ def mitigation_add(request: HttpRequest) -> HttpResponse:
         form=form,
         template="finance/form.html",
         context={
-            "title": f"Add a mitigation for {FinancialYear(year).label}",
+            "title": f"Add a mitigation for {year.label}",
             "back": reverse("finance:pressures"),
         },
         save=save,

@@ -63,7 +63,7 @@ def test_an_unchanged_fingerprint_makes_no_new_run(small_finance, no_queue):
 def test_a_changed_input_replaces_the_current_run(small_finance, no_queue):
     services.trajectory_recompute()
     old = TrajectoryRun.objects.get()
-    services.high_needs_income_set(year=2024, allocation_pence=1_250_000)
+    services.high_needs_income_set(year=FinancialYear(2024), allocation_pence=1_250_000)
 
     (new,) = services.trajectory_recompute()
 
@@ -81,7 +81,7 @@ def test_a_run_that_fails_leaves_the_previous_result_in_place(small_finance, no_
                                                              monkeypatch):
     services.trajectory_recompute()
     good = TrajectoryRun.objects.get()
-    services.high_needs_income_set(year=2024, allocation_pence=1_250_000)
+    services.high_needs_income_set(year=FinancialYear(2024), allocation_pence=1_250_000)
 
     def explode(inputs):
         raise ArithmeticError("boom")
@@ -104,7 +104,7 @@ def test_a_failure_while_writing_points_rolls_back_the_half_written_run(small_fi
                                                                        monkeypatch):
     services.trajectory_recompute()
     good = TrajectoryRun.objects.get()
-    services.high_needs_income_set(year=2024, allocation_pence=1_250_000)
+    services.high_needs_income_set(year=FinancialYear(2024), allocation_pence=1_250_000)
     original = TrajectoryRun.save
 
     def fail_on_flip(self, *args, **kwargs):
@@ -151,7 +151,7 @@ def test_many_writes_in_one_transaction_ask_for_one_recompute(small_finance, no_
 
         with transaction.atomic():
             for year in (2025, 2026, 2027):
-                services.high_needs_income_set(year=year, allocation_pence=1)
+                services.high_needs_income_set(year=FinancialYear(year), allocation_pence=1)
 
     assert len(callbacks) == 1
 
@@ -221,11 +221,11 @@ def test_a_stale_agreement_target_edit_is_refused(small_finance, no_queue):
 
     target = AgreementTarget.objects.filter(version=small_finance["version"]).first()
     read = target.edit_version
-    services.agreement_target_set(version=target.version, year=target.year,
+    services.agreement_target_set(version=target.version, year=FinancialYear(target.year),
                                   in_year_cap_pence=1, cumulative_target_pence=2,
                                   read_version=read)
     with pytest.raises(ValidationError, match="Someone else saved"):
-        services.agreement_target_set(version=target.version, year=target.year,
+        services.agreement_target_set(version=target.version, year=FinancialYear(target.year),
                                       in_year_cap_pence=3, cumulative_target_pence=4,
                                       read_version=read)
     target.refresh_from_db()
@@ -237,7 +237,8 @@ def test_a_reprofile_copies_the_targets_and_keeps_the_original(small_finance, no
     original = small_finance["version"]
     reprofile = services.agreement_version_reprofile(version=original, name="Reprofile 1",
                                                      reason="slippage")
-    services.agreement_target_set(version=reprofile, year=2024, in_year_cap_pence=400_000,
+    services.agreement_target_set(version=reprofile, year=FinancialYear(2024),
+                                  in_year_cap_pence=400_000,
                                   cumulative_target_pence=5_300_000)
 
     assert (reprofile.number, reprofile.status) == (1, AgreementVersion.Status.DRAFT)
@@ -255,7 +256,8 @@ def test_a_reprofile_copies_the_targets_and_keeps_the_original(small_finance, no
     assert original.status == AgreementVersion.Status.SUPERSEDED
     assert selectors.cap_for(year=FinancialYear(2024)) == 400_000
     with pytest.raises(ValidationError):
-        services.agreement_target_set(version=original, year=2024, in_year_cap_pence=1,
+        services.agreement_target_set(version=original, year=FinancialYear(2024),
+                                      in_year_cap_pence=1,
                                       cumulative_target_pence=1)
 
 

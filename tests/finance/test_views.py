@@ -10,6 +10,7 @@ from django.db import connection
 from finance import services
 from finance.models import Mitigation, Scenario
 from finance.services import recompute
+from send_tracker.fiscal import FinancialYear
 
 
 @pytest.fixture
@@ -22,9 +23,11 @@ def _grow(n_lines: int) -> None:
     for i in range(n_lines):
         line = services.budget_line_upsert(code=f"9.{i}", name=f"Line {i}", order=10 + i)
         for period in range(1, 3):
-            services.monthly_forecast_set(line=line, year=2024, period=period, budget_pence=100,
+            services.monthly_forecast_set(line=line, year=FinancialYear(2024), period=period,
+                                          budget_pence=100,
                                           actual_to_date_pence=10, forecast_outturn_pence=120)
-        services.mitigation_create(year=2024, name=f"M{i}", value_pence=1, confidence="green",
+        services.mitigation_create(year=FinancialYear(2024), name=f"M{i}", value_pence=1,
+                                   confidence="green",
                                    status="identified")
 
 

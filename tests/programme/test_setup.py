@@ -24,6 +24,7 @@ from programme.models import (
 )
 from programme.selectors import programme_targets_by_year, target_table
 from programme.selectors.setup import kpi_computed_value
+from send_tracker.fiscal import FinancialYear
 from send_tracker.permissions import LEAD, PROGRAMME_MANAGER
 
 K = 100_000  # £1,000 in pence
@@ -281,10 +282,10 @@ def test_the_agreement_must_fall_within_the_programmes_years(years, manager):
     version = AgreementVersion.objects.create(agreement=agreement, number=1, name="Original",
                                               status=AgreementVersion.Status.AGREED)
     with pytest.raises(ValidationError) as exc:
-        agreement_target_set(version=version, year=2023, in_year_cap_pence=1,
+        agreement_target_set(version=version, year=FinancialYear(2023), in_year_cap_pence=1,
                              cumulative_target_pence=1)
     assert "outside the programme's years" in exc.value.message_dict["year"][0]
-    agreement_target_set(version=version, year=2024, in_year_cap_pence=1,
+    agreement_target_set(version=version, year=FinancialYear(2024), in_year_cap_pence=1,
                          cumulative_target_pence=1)
     assert AgreementTarget.objects.count() == 1
 
