@@ -76,7 +76,7 @@ def board_summary_build(
     """
     if period not in PERIODS:
         raise ValidationError({"period": "A period is a number from 1 (April) to 12 (March)."})
-    content = selectors.board_content(year=year, period=period)
+    content = selectors.board_content(year=FinancialYear(year), period=period)
     digest = selectors.content_hash(content)
     now = timezone.now()
     with transaction.atomic():

@@ -27,17 +27,17 @@ CONTENT_TYPES = {
 }
 
 
-def _month(year: str, period: int | str) -> tuple[int, int]:
-    """(start year, period) from URL parts, or 404."""
+def _month(year: str, period: int | str) -> tuple[FinancialYear, int]:
+    """(year, period) from URL parts, or 404."""
     try:
-        return FinancialYear.parse(year).start_year, parse_period(period)
+        return FinancialYear.parse(year), parse_period(period)
     except ValueError as exc:
         raise Http404(str(exc)) from exc
 
 
 def _summary_or_404(request, year: str, period: int, version: int | None = None) -> BoardSummary:
-    start, period = _month(year, period)
-    summary = selectors.summary_for_month(request.user, year=start, period=period, version=version)
+    fy, period = _month(year, period)
+    summary = selectors.summary_for_month(request.user, year=fy, period=period, version=version)
     if summary is None:
         # Leads asking for a draft get the same answer as for a month that does not exist.
         raise Http404("No board summary you can read for that month.")
@@ -130,7 +130,7 @@ def board_detail(request: HttpRequest, year: str, period: int) -> HttpResponse:
     page_charts = [charts.trajectory_chart(content), charts.bridge_chart(content)]
     if (csv := chart_csv_response(request, page_charts)) is not None:
         return csv
-    versions = selectors.month_versions(year=summary.year, period=summary.period,
+    versions = selectors.month_versions(year=summary.fy, period=summary.period,
                                         user=request.user)
     return render(request, "board/detail.html", {
         "summary": summary,
@@ -211,11 +211,11 @@ def board_pack(request: HttpRequest, year: str, period: int, version: int,
     return response
 
 
-def _parse_month(text: str) -> tuple[int, int] | None:
-    """`2024-25-6` → (2024, 6), else None."""
+def _parse_month(text: str) -> tuple[FinancialYear, int] | None:
+    """`2024-25-6` → (2024/25, 6), else None."""
     year, _, period = (text or "").rpartition("-")
     try:
-        return FinancialYear.parse(year).start_year, parse_period(period)
+        return FinancialYear.parse(year), parse_period(period)
     except ValueError:
         return None
 
