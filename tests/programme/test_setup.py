@@ -130,12 +130,14 @@ def test_a_target_for_a_year_outside_the_programme_is_refused_and_nothing_is_wri
 def test_targets_cannot_be_set_before_the_programme_has_years(db, manager, build):
     p = build.project(build.strand())
     with pytest.raises(ValidationError) as exc:
-        services.savings_target_set(user=manager, year=2024, amount_pence=1, project=p)
+        services.savings_target_set(user=manager, year=FinancialYear(2024), amount_pence=1,
+                                    project=p)
     assert "first and last financial years" in exc.value.message_dict["year"][0]
 
 
 def test_the_programme_cannot_shrink_past_its_targets(project, manager):
-    services.savings_target_set(user=manager, year=2026, amount_pence=K, project=project)
+    services.savings_target_set(user=manager, year=FinancialYear(2026), amount_pence=K,
+                                project=project)
     with pytest.raises(ValidationError) as exc:
         services.programme_years_set(user=manager, first_year=2024, last_year=2025)
     assert "2026/27" in exc.value.message_dict["last_year"][0]
@@ -146,7 +148,8 @@ def test_the_target_table_shows_each_year_its_increase_and_the_unallocated_part(
         project, manager):
     services.savings_targets_set(user=manager, project=project,
                                  amounts={2024: 100 * K, 2025: 250 * K, 2026: 300 * K})
-    services.savings_target_set(user=manager, year=2025, amount_pence=400 * K)  # programme row
+    # the programme's own row
+    services.savings_target_set(user=manager, year=FinancialYear(2025), amount_pence=400 * K)
     rows = {r["year"].start_year: r for r in target_table()["years"]}
     assert rows[2024]["target_pence"] == 100 * K
     assert rows[2024]["increase_pence"] == 100 * K  # against the pre-programme baseline
