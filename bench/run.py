@@ -307,11 +307,12 @@ def part_board(repeats: int) -> dict:
     from finance.board.pdf import render_pdf
     from finance.board.selectors import board_content
     from finance.board.services import board_summary_build
+    from send_tracker.fiscal import FinancialYear
 
     builds, contents, pdfs = [], [], []
     for _ in range(repeats + 1):
         started = time.perf_counter()
-        board_content(year=2024, period=6)
+        board_content(year=FinancialYear(2024), period=6)
         contents.append(time.perf_counter() - started)
         started = time.perf_counter()
         board_summary_build(year=2024, period=6)

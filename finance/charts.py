@@ -5,8 +5,6 @@ Figures plot £m (a display conversion only); the data tables and CSVs carry exa
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import plotly.graph_objects as go
 
 from send_tracker.charts import (
@@ -24,19 +22,7 @@ from send_tracker.charts import (
 )
 from send_tracker.dataversion import memo_pure
 from send_tracker.fiscal import FinancialYear, period_label
-from send_tracker.money import format_millions, format_money, format_pounds
-
-_MILLION = Decimal(100_000_000)
-
-
-def _pounds(pence: int | None) -> Decimal | None:
-    """Exact pounds for the table's CSV (numbers, not text)."""
-    return None if pence is None else Decimal(pence) / 100
-
-
-def _m(pence: int | None) -> float | None:
-    """Pence to £m for plotting (the table keeps the exact figure)."""
-    return None if pence is None else float(Decimal(pence) / _MILLION)
+from send_tracker.money import format_millions, format_money, format_pounds, to_millions, to_pounds
 
 
 @memo_pure  # pure: same data, same chart (built once, not per request)
@@ -44,7 +30,7 @@ def bridge_chart(steps: list[dict], *, title: str, chart_id: str = "bridge") -> 
     """The overspend bridge as a waterfall: cap → shortfall, pressures, other → deficit → after."""
     figure = go.Figure(go.Waterfall(
         x=[s["label"] for s in steps],
-        y=[_m(s["pence"]) for s in steps],
+        y=[to_millions(s["pence"]) for s in steps],
         measure=[s["measure"] for s in steps],
         text=[format_millions(s["pence"]) for s in steps],
         textposition="outside",
@@ -56,7 +42,7 @@ def bridge_chart(steps: list[dict], *, title: str, chart_id: str = "bridge") -> 
     ))
     figure.update_layout(**base_layout(yaxis={"title": "£ million"}, xaxis={"tickangle": -30},
                                        showlegend=False, height=440))
-    rows = [[s["label"], s["measure"], _pounds(s["pence"])] for s in steps]
+    rows = [[s["label"], s["measure"], to_pounds(s["pence"])] for s in steps]
     display = [[s["label"], "Total" if s["measure"] != "relative" else "Step",
                 format_pounds(s["pence"])] for s in steps]
     return Chart(id=chart_id, title=title, figure=figure,
@@ -75,22 +61,23 @@ def forecast_by_period_chart(rows: list[dict], *, year: int, income_pence: int |
     # Lines, not bars: the story is the movement between £150m and £175m, which bars from zero
     # (as bars must be drawn) would flatten; a line's axis may start where the data do.
     figure = go.Figure()
-    figure.add_trace(go.Scatter(x=labels, y=[_m(r["forecast_outturn_pence"]) for r in rows],
+    figure.add_trace(go.Scatter(x=labels,
+                                y=[to_millions(r["forecast_outturn_pence"]) for r in rows],
                                 name="Forecast outturn", mode="lines+markers",
                                 line={"color": FORECAST, "width": 3}))
-    figure.add_trace(go.Scatter(x=labels, y=[_m(r["budget_pence"]) for r in rows],
+    figure.add_trace(go.Scatter(x=labels, y=[to_millions(r["budget_pence"]) for r in rows],
                                 name="Budget", mode="lines+markers",
                                 line={"color": TARGET, "dash": "dash"}))
     if income_pence is not None and cap_pence is not None:
-        figure.add_trace(go.Scatter(x=labels, y=[_m(income_pence + cap_pence)] * len(rows),
+        figure.add_trace(go.Scatter(x=labels, y=[to_millions(income_pence + cap_pence)] * len(rows),
                                     name="Income + Safety Valve cap", mode="lines",
                                     line={"color": TARGET, "dash": "dot"}))
     figure.update_layout(**base_layout(yaxis={"title": "£ million", "rangemode": "normal"}))
     label_line_ends(figure, fmt=millions_label)
-    table = [[period_label(r["period"]), _pounds(r["budget_pence"]),
-              _pounds(r["forecast_outturn_pence"]),
-              _pounds(r["forecast_outturn_pence"] - r["budget_pence"]),
-              _pounds(r["actual_to_date_pence"])]
+    table = [[period_label(r["period"]), to_pounds(r["budget_pence"]),
+              to_pounds(r["forecast_outturn_pence"]),
+              to_pounds(r["forecast_outturn_pence"] - r["budget_pence"]),
+              to_pounds(r["actual_to_date_pence"])]
              for r in rows]
     display = [[period_label(r["period"]), format_money(r["budget_pence"]),
                 format_money(r["forecast_outturn_pence"]),
@@ -114,11 +101,12 @@ def _agreement_lines(versions: list, in_year: go.Figure, cumulative: go.Figure,
         years = [FinancialYear(t.year).label for t in targets]
         dash = "solid" if index == 0 else "dash"
         if index < MAX_SERIES - 1:  # room for one scenario at least
-            in_year.add_trace(go.Scatter(x=years, y=[_m(t.in_year_cap_pence) for t in targets],
+            in_year.add_trace(go.Scatter(x=years,
+                                         y=[to_millions(t.in_year_cap_pence) for t in targets],
                                          name=f"Cap: {version.name}", mode="lines",
                                          line={"color": TARGET, "dash": dash}))
             cumulative.add_trace(go.Scatter(
-                x=years, y=[_m(t.cumulative_target_pence) for t in targets],
+                x=years, y=[to_millions(t.cumulative_target_pence) for t in targets],
                 name=f"Target: {version.name}", mode="lines",
                 line={"color": TARGET, "dash": dash}))
         for t in targets:
@@ -140,19 +128,19 @@ def _scenario_lines(runs: list[tuple[str, list]], colours: list[str], room: int,
         unmitigated = [p.unmitigated_spend_pence - p.income_pence for p in points]
         if index < room:
             in_year.add_trace(go.Scatter(
-                x=years, y=[_m(p.in_year_deficit_pence) for p in points],
+                x=years, y=[to_millions(p.in_year_deficit_pence) for p in points],
                 name=f"{name}: mitigated", mode="lines+markers",
                 line={"color": colour, "width": 3}))
             cumulative.add_trace(go.Scatter(
-                x=years, y=[_m(p.cumulative_deficit_pence) for p in points],
+                x=years, y=[to_millions(p.cumulative_deficit_pence) for p in points],
                 name=f"{name}: all instalments received", mode="lines+markers",
                 line={"color": colour, "width": 3}))
         if index == 0 and second_line:
-            in_year.add_trace(go.Scatter(x=years, y=[_m(v) for v in unmitigated],
+            in_year.add_trace(go.Scatter(x=years, y=[to_millions(v) for v in unmitigated],
                                          name=f"{name}: unmitigated", mode="lines+markers",
                                          line={"color": colour, "dash": "dot"}))
             cumulative.add_trace(go.Scatter(
-                x=years, y=[_m(p.cumulative_deficit_at_risk_pence) for p in points],
+                x=years, y=[to_millions(p.cumulative_deficit_at_risk_pence) for p in points],
                 name=f"{name}: at-risk instalments withheld", mode="lines+markers",
                 line={"color": colour, "dash": "dot"}))
         for p, u in zip(points, unmitigated, strict=True):
@@ -191,7 +179,7 @@ def trajectory_charts(runs: list[tuple[str, list]], versions: list,
     headers = ["Year", "Series", "Amount (£)"]
     return [
         Chart(id="trajectory-in-year", title="In-year deficit against the cap", figure=in_year,
-              headers=headers, rows=[[r[0], r[1], _pounds(r[2])] for r in in_rows],
+              headers=headers, rows=[[r[0], r[1], to_pounds(r[2])] for r in in_rows],
               display_rows=[[r[0], r[1], format_money(r[2])] for r in in_rows],
               description="Each scenario after the programme's savings and mitigations; dotted: "
                           f"{runs[0][0] if runs else 'the baseline'} before them. Grey lines "
@@ -199,7 +187,7 @@ def trajectory_charts(runs: list[tuple[str, list]], versions: list,
                           "every scenario before and after." + shown),
         Chart(id="trajectory-cumulative", title="Cumulative deficit against the target",
               figure=cumulative, headers=headers,
-              rows=[[r[0], r[1], _pounds(r[2])] for r in cum_rows],
+              rows=[[r[0], r[1], to_pounds(r[2])] for r in cum_rows],
               display_rows=[[r[0], r[1], format_money(r[2])] for r in cum_rows],
               description="Each scenario with every DfE instalment received; dotted: "
                           f"{runs[0][0] if runs else 'the baseline'} with the instalments at "
@@ -217,12 +205,12 @@ def strands_chart(strands: list[dict], *, year_label: str) -> Chart:
     for key, label, colour in (("target_pence", "Target", TARGET),
                                ("forecast_pence", "Forecast", FORECAST),
                                ("delivered_pence", "Delivered", DELIVERED)):
-        figure.add_trace(go.Bar(x=names, y=[_m(s[key]) for s in strands], name=label,
+        figure.add_trace(go.Bar(x=names, y=[to_millions(s[key]) for s in strands], name=label,
                                 marker={"color": colour}))
     figure.update_layout(**base_layout(yaxis={"title": "£ million"}, barmode="group"))
     keys = ("target_pence", "forecast_pence", "delivered_pence")
     return Chart(id="strands", title=f"Savings by strand, {year_label}", figure=figure,
                  headers=["Strand", "Target (£)", "Forecast (£)", "Delivered (£)"],
-                 rows=[[s["name"], *(_pounds(s[k]) for k in keys)] for s in strands],
+                 rows=[[s["name"], *(to_pounds(s[k]) for k in keys)] for s in strands],
                  display_rows=[[s["name"], *(format_money(s[k]) for k in keys)]
                                for s in strands])

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 
 from finance import services
 from finance.models import AgreementVersion, Instalment, Mitigation, Pressure
+from send_tracker.fiscal import FinancialYear
 from send_tracker.money import to_pence
 
 M = 100_000_000  # pence in £1m
@@ -97,13 +98,14 @@ def _seed_ledger(user, lines) -> None:
     for year, budgets, overs in ((2023, budgets_2023, OVERSPEND_2023),
                                  (2024, budgets_2024, OVERSPEND_2024)):
         for code, budget in budgets.items():
-            services.budget_set(line=lines[code], year=year, budget_pence=budget, user=user)
+            services.budget_set(line=lines[code], year=FinancialYear(year), budget_pence=budget,
+                                user=user)
         for period, over in enumerate(overs, start=1):
             split = _spread(_m(over), shares)
             for code, budget in budgets.items():
                 forecast = budget + split[code]
                 services.monthly_forecast_set(
-                    line=lines[code], year=year, period=period, budget_pence=budget,
+                    line=lines[code], year=FinancialYear(year), period=period, budget_pence=budget,
                     # Spend to date runs a little behind a straight line (invoices lag).
                     actual_to_date_pence=forecast * period * 96 // 1200,
                     forecast_outturn_pence=forecast, user=user,
@@ -132,12 +134,13 @@ def _seed_agreement(user) -> None:
         cumulative = _m(OPENING_DEFICIT)
         for year, cap in caps.items():
             cumulative += _m(cap) - _m(INSTALMENTS.get(year, "0"))
-            services.agreement_target_set(version=version, year=year, in_year_cap_pence=_m(cap),
+            services.agreement_target_set(version=version, year=FinancialYear(year),
+                                          in_year_cap_pence=_m(cap),
                                           cumulative_target_pence=cumulative, user=user)
     for year, amount in INSTALMENTS.items():
         paid = year == 2023
         services.instalment_set(
-            agreement=agreement, year=year, amount_pence=_m(amount),
+            agreement=agreement, year=FinancialYear(year), amount_pence=_m(amount),
             due_on=dt.date(year + 1, 3, 31),
             status=Instalment.Status.PAID if paid else Instalment.Status.DUE,
             paid_on=dt.date(2024, 3, 28) if paid else None, user=user)
@@ -181,8 +184,9 @@ def _seed_pressures(user) -> None:
         if kind in existing:
             continue  # entered once; later runs leave officers' (or derived) figures alone
         pence = 66_600 * 8_994 if amount is None else _m(amount)
-        services.pressure_set(year=2024, kind=kind, amount_pence=pence, basis=basis, user=user)
-    services.pressures_derive(year=2024, period=6, user=user)
+        services.pressure_set(year=FinancialYear(2024), kind=kind, amount_pence=pence,
+                              basis=basis, user=user)
+    services.pressures_derive(year=FinancialYear(2024), period=6, user=user)
 
 
 def seed(*, log: Callable[[str], None]) -> None:
@@ -191,8 +195,9 @@ def seed(*, log: Callable[[str], None]) -> None:
     lines = {code: services.budget_line_upsert(code=code, name=name, order=index, user=user)
              for index, (code, name, _, _) in enumerate(LINES)}
     for year, amount in INCOME.items():
-        services.high_needs_income_set(year=year, allocation_pence=_m(amount), user=user)
-    services.deficit_outturn_set(year=2023, in_year_deficit_pence=_m("32.4"),
+        services.high_needs_income_set(year=FinancialYear(year), allocation_pence=_m(amount),
+                                       user=user)
+    services.deficit_outturn_set(year=FinancialYear(2023), in_year_deficit_pence=_m("32.4"),
                                  cumulative_deficit_pence=_m(OPENING_DEFICIT), user=user)
     _seed_ledger(user, lines)
     log("finance: s251 lines, budgets, ledger 2023/24 P1–P12 and 2024/25 P1–P6")
@@ -204,7 +209,7 @@ def seed(*, log: Callable[[str], None]) -> None:
                   "owner": owner}
         found = Mitigation.objects.filter(year=2024, name=name).first()
         if found is None:
-            services.mitigation_create(year=2024, name=name, user=user, **fields)
+            services.mitigation_create(year=FinancialYear(2024), name=name, user=user, **fields)
         else:  # seeding again resets it (no change, no history)
             services.mitigation_update(mitigation=found, fields=fields, user=user)
     for slug, name, baseline, description, growth, default, infl, income, sav, mit in SCENARIOS:

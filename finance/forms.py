@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django import forms
 
 from finance.models import Instalment, Mitigation, Pressure, Rag
-from send_tracker.fiscal import FinancialYear
+from send_tracker.fiscal import FinancialYear, period_choices
 from send_tracker.forms import PoundsField, TrackerDateField
 from send_tracker.models import FREE_TEXT_MAX_LENGTH
 
@@ -65,25 +64,15 @@ class PctField(forms.DecimalField):
         super().__init__(**kwargs)
 
 
-class ReadAtMixin(GovukForm):
-    """The time the item was read (ISO, to the microsecond): a save over a newer one is refused."""
+class ReadVersionMixin(GovukForm):
+    """The version of the item the form was read at (send_tracker.versioning): a save over a
+    newer one is refused, and the refusal shows above the form (the field is hidden)."""
 
-    read_at = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs) -> None:
-        initial = kwargs.get("initial") or {}
-        if isinstance(initial.get("read_at"), dt.datetime):
-            kwargs["initial"] = {**initial, "read_at": initial["read_at"].isoformat()}
-        super().__init__(*args, **kwargs)
-
-    def clean_read_at(self) -> dt.datetime | None:
-        value = self.cleaned_data.get("read_at")
-        if not value:
-            return None
-        try:
-            return dt.datetime.fromisoformat(value)
-        except ValueError as exc:
-            raise forms.ValidationError("The form was damaged: reload the page.") from exc
+    read_version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1,
+        error_messages={"invalid": "The form was damaged: reload the page.",
+                        "min_value": "The form was damaged: reload the page."},
+    )
 
 
 class PeriodForm(GovukForm):
@@ -98,7 +87,7 @@ class PeriodForm(GovukForm):
         self.fields["year"].choices = [
             (FinancialYear(y).slug, FinancialYear(y).label) for y in years
         ]
-        self.fields["period"].choices = [(p, f"P{p}") for p in range(1, 13)]
+        self.fields["period"].choices = period_choices(short=True)
 
 
 class PressureForm(GovukForm):
@@ -112,7 +101,7 @@ class PressureForm(GovukForm):
     )
 
 
-class MitigationForm(ReadAtMixin):
+class MitigationForm(ReadVersionMixin):
     name = forms.CharField(max_length=200, widget=forms.TextInput(attrs=_TEXT))
     value_pence = PoundsField(label="Value (£)")
     confidence = forms.ChoiceField(
@@ -124,7 +113,7 @@ class MitigationForm(ReadAtMixin):
     owner = forms.CharField(max_length=120, required=False, widget=forms.TextInput(attrs=_TEXT))
 
 
-class InstalmentForm(ReadAtMixin):
+class InstalmentForm(ReadVersionMixin):
     amount_pence = PoundsField(label="Amount (£)")
     due_on = TrackerDateField(label="Due date", widget=forms.DateInput(attrs=_DATE))
     status = forms.ChoiceField(
@@ -135,7 +124,7 @@ class InstalmentForm(ReadAtMixin):
     )
 
 
-class ConditionForm(ReadAtMixin):
+class ConditionForm(ReadVersionMixin):
     text = forms.CharField(
         max_length=FREE_TEXT_MAX_LENGTH, label="Condition", widget=forms.Textarea(attrs=_AREA)
     )
@@ -148,7 +137,7 @@ class ConditionForm(ReadAtMixin):
     )
 
 
-class MonitoringReturnForm(ReadAtMixin):
+class MonitoringReturnForm(ReadVersionMixin):
     title = forms.CharField(max_length=200, widget=forms.TextInput(attrs=_TEXT))
     due_on = TrackerDateField(label="Due date", widget=forms.DateInput(attrs=_DATE))
     submitted_on = TrackerDateField(
@@ -160,7 +149,7 @@ class MonitoringReturnForm(ReadAtMixin):
     )
 
 
-class TargetForm(ReadAtMixin):
+class TargetForm(ReadVersionMixin):
     in_year_cap_pence = PoundsField(label="In-year deficit cap (£)")
     cumulative_target_pence = PoundsField(label="Cumulative deficit target at 31 March (£)")
 
@@ -236,9 +225,9 @@ class IncomeForm(GovukForm):
         label="High Needs Block allocation (£)", help_text="After recoupment and block transfers"
     )
 
-    def clean_year(self) -> int:
+    def clean_year(self) -> FinancialYear:
         try:
-            return FinancialYear.parse(self.cleaned_data["year"]).start_year
+            return FinancialYear.parse(self.cleaned_data["year"])
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from exc
 

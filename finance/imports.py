@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from finance.models import Budget, BudgetLine, MonthlyForecast
+from send_tracker.fiscal import FinancialYear
 from send_tracker.imports import Column, ImportFormat, Problems, WriteResult, register, upsert
 
 # The s251 High Needs lines (DOMAIN.md section 2): code → name.
@@ -100,7 +101,8 @@ class LedgerFormat(ImportFormat):
             # A new month: the pressures the cohort can give are re-derived for it.
             latest_year = int(frame["year"].max())
             latest_period = int(frame.loc[frame["year"] == latest_year, "period"].max())
-            pressures_derive(year=latest_year, period=latest_period, user=_user(user))
+            pressures_derive(year=FinancialYear(latest_year), period=latest_period,
+                             user=_user(user))
             trajectory_recompute_request()
         return result
 

@@ -10,22 +10,14 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from send_tracker.fiscal import FinancialYear
+from send_tracker.fiscal import PERIOD_RANGE, FinancialYear
 from send_tracker.models import FREE_TEXT_MAX_LENGTH, AuditedModel
 from send_tracker.money import PenceBound, pence_bound_check
-
-
-class Rag(models.TextChoices):
-    BLUE = "blue", "Blue – delivered"
-    GREEN = "green", "Green – on track"
-    AMBER = "amber", "Amber – at risk"
-    RED = "red", "Red – off track"
+from send_tracker.rag import Rag  # noqa: F401 - the one RAG vocabulary, as finance.models.Rag
 
 
 def _period_check(name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=Q(period__gte=1, period__lte=12), name=f"{name}_period_1_12"
-    )
+    return models.CheckConstraint(condition=PERIOD_RANGE, name=f"{name}_period_1_12")
 
 
 # ---- Budget monitoring -------------------------------------------------------------------
@@ -177,6 +169,8 @@ class Mitigation(AuditedModel):
     confidence = models.CharField(max_length=6, choices=Rag.choices, default=Rag.AMBER)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IDENTIFIED)
     owner = models.CharField(max_length=120, blank=True)
+    # send_tracker.versioning: an edit names the version it read; a stale one is refused.
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -256,6 +250,9 @@ class AgreementTarget(AuditedModel):
     cumulative_target_pence = models.BigIntegerField(validators=[PenceBound()], 
         help_text="pence: cumulative deficit at 31 March"
     )
+    VERSION_FIELD = "edit_version"  # `version` is the agreement version it belongs to
+    # send_tracker.versioning: an edit names the version it read; a stale one is refused.
+    edit_version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -287,6 +284,8 @@ class Instalment(AuditedModel):
     due_on = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DUE)
     paid_on = models.DateField(null=True, blank=True)
+    # send_tracker.versioning: an edit names the version it read; a stale one is refused.
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -318,6 +317,8 @@ class Condition(AuditedModel):
     text = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, )
     rag = models.CharField(max_length=6, choices=Rag.choices, default=Rag.AMBER)
     evidence = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, blank=True)
+    # send_tracker.versioning: an edit names the version it read; a stale one is refused.
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -339,6 +340,8 @@ class MonitoringReturn(AuditedModel):
     due_on = models.DateField()
     submitted_on = models.DateField(null=True, blank=True)
     feedback = models.CharField(max_length=FREE_TEXT_MAX_LENGTH, blank=True)
+    # send_tracker.versioning: an edit names the version it read; a stale one is refused.
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:

@@ -29,15 +29,14 @@ from send_tracker.charts import (
 )
 from send_tracker.charts import OTHER as OTHERS
 from send_tracker.dataversion import memo_pure
-from send_tracker.money import format_pounds, round_half_up
-
-
-def _pounds(pence: int | None) -> int | None:
-    return None if pence is None else int(round_half_up(Decimal(pence) / 100))
-
-
-def _exact_pounds(pence: int | None) -> Decimal | None:
-    return None if pence is None else (Decimal(pence) / 100).quantize(Decimal("0.01"))
+from send_tracker.money import (
+    format_pounds,
+    round_half_up,
+    to_millions,
+    to_pence,
+    to_pounds,
+    to_whole_pounds,
+)
 
 
 def _figure(traces: list[dict], layout: dict) -> go.Figure:
@@ -131,7 +130,7 @@ def avg_cost_per_plan(series: dict) -> Chart:
                 type="scatter",
                 name="Average annual cost per plan",
                 x=months,
-                y=[_pounds(v) for v in values],
+                y=[to_whole_pounds(v) for v in values],
                 mode="lines+markers",
                 line={"color": CATEGORY_COLOURS[0], "width": 3},
             )
@@ -139,7 +138,7 @@ def avg_cost_per_plan(series: dict) -> Chart:
         layout=dict(yaxis={"title": {"text": "£ a year"}, "tickformat": ",d"}, showlegend=False,
                     xaxis=month_axis(months)),
     )
-    label_line_ends(figure, fmt=lambda v: f"£{v:,.0f}")
+    label_line_ends(figure, fmt=lambda v: format_pounds(to_pence(v)))
     return Chart(
         id="avg-cost-per-plan",
         title="Average annual placement cost per plan",
@@ -147,7 +146,7 @@ def avg_cost_per_plan(series: dict) -> Chart:
         "number of plans then.",
         figure=figure,
         headers=["Month end", "Average annual cost per plan (£)"],
-        rows=[[p.isoformat(), _exact_pounds(v)] for p, v in zip(points, values, strict=True)],
+        rows=[[p.isoformat(), to_pounds(v, places=2)] for p, v in zip(points, values, strict=True)],
         display_rows=[[m, format_pounds(v)] for m, v in zip(months, values, strict=True)],
     )
 
@@ -253,7 +252,7 @@ def cost_by_type(by_type: dict[str, dict[str, int]], *, on: dt.date) -> Chart:
         [
             dict(
                 type="bar",
-                x=[v["annual_cost_pence"] / 100_000_000 for _, v in ordered],
+                x=[to_millions(v["annual_cost_pence"]) for _, v in ordered],
                 y=labels,
                 orientation="h",
                 name="Annual cost",
@@ -273,7 +272,8 @@ def cost_by_type(by_type: dict[str, dict[str, int]], *, on: dt.date) -> Chart:
         avg = (
             int(round_half_up(Decimal(v["annual_cost_pence"]) / v["count"])) if v["count"] else None
         )
-        rows.append([code, v["count"], _exact_pounds(v["annual_cost_pence"]), _exact_pounds(avg)])
+        rows.append([code, v["count"], to_pounds(v["annual_cost_pence"], places=2),
+                     to_pounds(avg, places=2)])
         display.append(
             [label, f"{v['count']:,}", format_pounds(v["annual_cost_pence"]), format_pounds(avg)]
         )

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-from decimal import Decimal, InvalidOperation
 
 from django import forms
 
@@ -15,10 +13,9 @@ from placements.selectors.overpayment_queue import SORTS as QUEUE_SORTS
 from placements.selectors.overpayment_queue import QueueQuery
 from send_tracker.fiscal import date_out_of_range
 from send_tracker.forms import PoundsField, TrackerDateField
-from send_tracker.money import to_pence
+from send_tracker.money import parse_pounds
 
 OPTION_SLOTS = 4
-_MONEY_RE = re.compile(r"^\d+(\.\d{1,2})?$")
 
 
 class DateParts(forms.Form):
@@ -79,17 +76,6 @@ class CohortDateForm(DateParts):
         if cleaned["on"] and not 2000 <= cleaned["on"].year <= 2100:
             self.add_error("date_day", "Date must be between 2000 and 2100")
         return cleaned
-
-
-def parse_pounds(text: str) -> int:
-    """`£85,000` or `85000.50` → pence; raises ValueError with a plain message."""
-    cleaned = text.strip().replace("£", "").replace(",", "").strip()
-    if not _MONEY_RE.match(cleaned):
-        raise ValueError("Enter an amount in pounds, like £85,000 or 85000.50")
-    try:
-        return to_pence(Decimal(cleaned))
-    except InvalidOperation as exc:
-        raise ValueError("Enter an amount in pounds, like £85,000") from exc
 
 
 class DecisionForm(DateParts):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import plotly.graph_objects as go
@@ -19,14 +18,9 @@ from send_tracker.charts import (
 )
 from send_tracker.dataversion import memo_pure
 from send_tracker.fiscal import period_label
-from send_tracker.money import format_money
+from send_tracker.money import format_money, to_millions, to_pounds
 
 UNIT_SUFFIX = {"percent": "%", "number": "", "weeks": " weeks"}
-
-
-def _pounds(pence: int | None) -> Decimal | None:
-    """Exact pounds for the CSV (numbers, not text)."""
-    return None if pence is None else Decimal(pence) / 100
 
 
 def _figure(traces: list[dict[str, Any]], **layout: Any) -> go.Figure:
@@ -38,11 +32,6 @@ def _figure(traces: list[dict[str, Any]], **layout: Any) -> go.Figure:
     return go.Figure(data=traces, layout=base_layout(**layout), _validate=False)
 
 
-def _millions(pence: int | None) -> float | None:
-    # Plot coordinates only: the table and CSV carry the exact figures.
-    return None if pence is None else pence / 100_000_000
-
-
 @memo_pure  # pure: same data, same chart (built once, not per request)
 def strand_savings_chart(summary: dict[str, Any]) -> Chart:
     """Target, forecast and delivered by strand (grouped bars, £m)."""
@@ -51,7 +40,7 @@ def strand_savings_chart(summary: dict[str, Any]) -> Chart:
     series = (("Target", "target_pence", TARGET), ("Forecast", "forecast_pence", FORECAST),
               ("Delivered", "delivered_pence", DELIVERED))
     fig = _figure([
-        {"type": "bar", "name": label, "x": names, "y": [_millions(s[key]) for s in strands],
+        {"type": "bar", "name": label, "x": names, "y": [to_millions(s[key]) for s in strands],
          "marker": {"color": colour},
          "hovertemplate": "%{x}<br>" + label + ": £%{y:.1f}m<extra></extra>"}
         for label, key, colour in series
@@ -64,7 +53,7 @@ def strand_savings_chart(summary: dict[str, Any]) -> Chart:
         f"P{summary['period']}",
         figure=fig,
         headers=headers,
-        rows=[[s["name"], *(_pounds(s[k]) for k in keys)] for s in strands],
+        rows=[[s["name"], *(to_pounds(s[k]) for k in keys)] for s in strands],
         display_rows=[[s["name"], *(format_money(s[k]) for k in keys)] for s in strands],
     )
 
@@ -77,11 +66,11 @@ def monthly_forecast_chart(
     labels = [f"P{r['period']}" for r in rows]
     fig = _figure([
         {"type": "bar", "name": "Forecast for the year", "x": labels,
-         "y": [_millions(r["forecast_pence"]) for r in rows], "marker": {"color": FORECAST}},
+         "y": [to_millions(r["forecast_pence"]) for r in rows], "marker": {"color": FORECAST}},
         {"type": "bar", "name": "Delivered to date", "x": labels,
-         "y": [_millions(r["delivered_pence"]) for r in rows], "marker": {"color": DELIVERED}},
+         "y": [to_millions(r["delivered_pence"]) for r in rows], "marker": {"color": DELIVERED}},
         {"type": "scatter", "name": "Target", "x": labels,
-         "y": [_millions(target_pence)] * len(rows), "mode": "lines",
+         "y": [to_millions(target_pence)] * len(rows), "mode": "lines",
          "line": {"color": TARGET, "dash": "dash", "width": 3}},
     ], barmode="group", yaxis={"title": {"text": "£ million"}})
     label_line_ends(fig, fmt=millions_label)
@@ -90,8 +79,8 @@ def monthly_forecast_chart(
         title=f"Forecast savings month by month against the target, {year_label}",
         figure=fig,
         headers=["Period", "Forecast for the year (£)", "Delivered to date (£)", "Target (£)"],
-        rows=[[period_label(r["period"]), _pounds(r["forecast_pence"]),
-               _pounds(r["delivered_pence"]), _pounds(target_pence)] for r in rows],
+        rows=[[period_label(r["period"]), to_pounds(r["forecast_pence"]),
+               to_pounds(r["delivered_pence"]), to_pounds(target_pence)] for r in rows],
         display_rows=[[period_label(r["period"]),
                        format_money(r["forecast_pence"]) if r["forecast_pence"] is not None
                        else "not reported",

@@ -10,19 +10,10 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from send_tracker.fiscal import PERIOD_RANGE
 from send_tracker.models import FREE_TEXT_MAX_LENGTH, AuditedModel
 from send_tracker.money import PenceBound
-
-PERIOD_RANGE = Q(period__gte=1) & Q(period__lte=12)
-
-
-class Rag(models.TextChoices):
-    """Delivery confidence: blue delivered, green on track, amber at risk, red off track."""
-
-    BLUE = "blue", "Blue – delivered"
-    GREEN = "green", "Green – on track"
-    AMBER = "amber", "Amber – at risk"
-    RED = "red", "Red – off track"
+from send_tracker.rag import Rag  # noqa: F401 - the one RAG vocabulary, as programme.models.Rag
 
 
 class Programme(AuditedModel):

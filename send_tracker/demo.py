@@ -61,7 +61,7 @@ def seed_calendar(*, log: Callable[[str], None] = lambda message: None) -> None:
 
     from django.utils import timezone
 
-    from send_tracker.fiscal import FinancialYear
+    from send_tracker.fiscal import PERIODS, FinancialYear
     from send_tracker.models import ReportingPeriod
     from send_tracker.reporting import default_dates
 
@@ -71,7 +71,7 @@ def seed_calendar(*, log: Callable[[str], None] = lambda message: None) -> None:
     ReportingPeriod.objects.exclude(year=DEMO_CALENDAR_YEAR).delete()
     ReportingPeriod.objects.filter(state=ReportingPeriod.State.OPEN).exclude(
         period=DEMO_REPORTING_PERIOD + 1).update(state=ReportingPeriod.State.UPCOMING)
-    for period in range(1, 13):
+    for period in PERIODS:
         dates = default_dates(year, period)
         if period <= DEMO_REPORTING_PERIOD:
             closed_at = timezone.make_aware(dt.datetime.combine(

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 
 _YEAR_RE = re.compile(r"^\s*(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*$")
@@ -94,10 +95,20 @@ class FinancialYear:
         return self.label
 
 
+PERIODS = range(1, 13)  # P1 is April, P12 is March
+# The database CHECK every table with a period column keeps to.
+PERIOD_RANGE = Q(period__gte=PERIODS[0]) & Q(period__lte=PERIODS[-1])
+
+
+def period_choices(*, short: bool = False) -> list[tuple[int, str]]:
+    """The twelve periods for a select: `P6 (September)`, or `P6` when short."""
+    return [(p, f"P{p}" if short else period_label(p)) for p in PERIODS]
+
+
 def parse_period(value: str | int) -> int:
     """Read a period `6`, `P6` or `p06`; raises ValueError unless it is 1–12."""
     text = str(value).strip().upper().removeprefix("P").removeprefix("M")
-    if not text.isdigit() or not 1 <= int(text) <= 12:
+    if not text.isascii() or not text.isdigit() or int(text) not in PERIODS:
         raise ValueError(f"'{value}' is not a period: use a number from 1 (April) to 12 (March).")
     return int(text)
 

@@ -8,6 +8,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from send_tracker.fiscal import PERIOD_RANGE
+
 # Free text people type (commentary, descriptions, notes, evidence): the one maximum, the same in
 # forms, the API and the database (varchar), so no page, request or import can store a novel.
 FREE_TEXT_MAX_LENGTH = 4000
@@ -236,7 +238,7 @@ class ReportingPeriod(AuditedModel):
         constraints = [
             models.UniqueConstraint(fields=["year", "period"], name="reporting_period_unique"),
             models.CheckConstraint(
-                condition=models.Q(period__gte=1, period__lte=12),
+                condition=PERIOD_RANGE,
                 name="reporting_period_period_1_12",
             ),
             # Exactly one open period: a second open row cannot be written.

@@ -6,7 +6,8 @@ the convention of council finance reports, never banker's rounding.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -32,6 +33,47 @@ def round_half_up(value: Decimal | int, places: int = 0) -> Decimal:
 def to_pence(value: Decimal | int | str) -> int:
     """Exact pounds (Decimal or str) to whole pence, half-up; never goes through float."""
     return int(round_half_up(Decimal(str(value)) * 100))
+
+
+PENCE_PER_POUND = 100
+PENCE_PER_MILLION = 100_000_000
+
+_POUNDS_TEXT = re.compile(r"^\d+(\.\d{1,2})?$")
+
+
+def to_pounds(pence: int | Decimal | None, *, places: int | None = None) -> Decimal | None:
+    """Exact pounds (a Decimal, never a float) for a CSV or Excel cell or a form's initial
+    value: 8500050 → Decimal('85000.5'); `places=2` keeps the pence digits (`85000.50`)."""
+    if pence is None:
+        return None
+    pounds = Decimal(pence) / PENCE_PER_POUND
+    return pounds if places is None else pounds.quantize(Decimal(1).scaleb(-places))
+
+
+def to_whole_pounds(pence: int | Decimal | None) -> int | None:
+    """Whole pounds, half-up, for a plotted point (the table and CSV keep the exact figure)."""
+    return None if pence is None else int(round_half_up(Decimal(pence) / PENCE_PER_POUND))
+
+
+def to_millions(pence: int | Decimal | None) -> float | None:
+    """£m for a plotted point only (display; the table and CSV keep the exact figure)."""
+    return None if pence is None else int(pence) / PENCE_PER_MILLION
+
+
+def pounds_input(pence: int | None) -> str:
+    """Pence as a form field's text, pounds and pence without £ or commas: `85000.50`."""
+    return "" if pence is None else f"{to_pounds(pence, places=2)}"
+
+
+def parse_pounds(text: str) -> int:
+    """`£85,000` or `85000.50` → pence; raises ValueError with a plain message."""
+    cleaned = text.strip().replace("£", "").replace(",", "").strip()
+    if not _POUNDS_TEXT.match(cleaned):
+        raise ValueError("Enter an amount in pounds, like £85,000 or 85000.50")
+    try:
+        return to_pence(Decimal(cleaned))
+    except InvalidOperation as exc:
+        raise ValueError("Enter an amount in pounds, like £85,000") from exc
 
 
 def format_pounds(pence: int | Decimal | None, *, places: int = 0) -> str:

@@ -78,19 +78,20 @@ class MitigationSerializer(serializers.ModelSerializer):
             "status",
             "owner",
             "updated_at",
+            "version",
         ]
-        read_only_fields = ["updated_at"]
+        read_only_fields = ["updated_at", "version"]
 
 
 class MitigationUpdateSerializer(serializers.Serializer):
-    """A change to a mitigation; `updated_at` as read, so a stale write is refused."""
+    """A change to a mitigation; `version` as read, so a stale write is refused."""
 
     name = serializers.CharField(max_length=200, required=False)
     value_pence = PenceField(required=False)
     confidence = serializers.ChoiceField(choices=Rag.choices, required=False)
     status = serializers.ChoiceField(choices=Mitigation.Status.choices, required=False)
     owner = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    updated_at = serializers.DateTimeField(required=False)
+    version = serializers.IntegerField(required=False, min_value=1)
 
 
 class AgreementTargetSerializer(serializers.ModelSerializer):

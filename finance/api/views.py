@@ -20,6 +20,7 @@ from finance.api import serializers as s
 from finance.models import Instalment, Scenario
 from finance.selectors import api as q
 from send_tracker.api import PeriodFilter, YearFilter, YearPeriodQuery
+from send_tracker.fiscal import FinancialYear
 from send_tracker.permissions import Capability
 
 READ_WRITE = Capability.of("view_aggregates", write="edit_finance")
@@ -77,7 +78,7 @@ class PressureViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         pressure = services.pressure_set(
-            year=data["year"].start_year,
+            year=data["year"],
             kind=data["kind"],
             amount_pence=data["amount_pence"],
             basis=data.get("basis", ""),
@@ -89,7 +90,7 @@ class PressureViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 class MitigationViewSet(
     mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
-    """In-year mitigations; a change carries `updated_at` as read (stale writes are refused)."""
+    """In-year mitigations; a change carries the `version` it read (stale writes are refused)."""
 
     permission_classes = [READ_WRITE]
     serializer_class = s.MitigationSerializer
@@ -102,7 +103,6 @@ class MitigationViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        data["year"] = data["year"].start_year
         mitigation = services.mitigation_create(user=request.user, **data)
         return Response(s.MitigationSerializer(mitigation).data, status=status.HTTP_201_CREATED)
 
@@ -113,9 +113,9 @@ class MitigationViewSet(
         )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        read_at = data.pop("updated_at", None)
+        read_version = data.pop("version", None)
         mitigation = services.mitigation_update(
-            mitigation=self.get_object(), fields=data, read_at=read_at, user=request.user
+            mitigation=self.get_object(), fields=data, read_version=read_version, user=request.user
         )
         return Response(s.MitigationSerializer(mitigation).data)
 
@@ -171,7 +171,7 @@ class InstalmentViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         data = serializer.validated_data
         saved = services.instalment_set(
             agreement=instalment.agreement,
-            year=instalment.year,
+            year=FinancialYear(instalment.year),
             amount_pence=data.get("amount_pence", instalment.amount_pence),
             due_on=data.get("due_on", instalment.due_on),
             status=data.get("status", instalment.status),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import plotly.graph_objects as go
 
 from send_tracker.charts import (
@@ -18,17 +16,7 @@ from send_tracker.charts import (
     millions_label,
 )
 from send_tracker.dataversion import memo_pure
-from send_tracker.money import format_millions, format_money
-
-
-def pounds(pence: int | None) -> Decimal | None:
-    """Pence as exact pounds for a CSV cell."""
-    return None if pence is None else Decimal(int(pence)) / 100
-
-
-def millions(pence: int | None) -> float | None:
-    """Pence as £m for a plotted point (display only)."""
-    return None if pence is None else int(pence) / 100_000_000
+from send_tracker.money import format_millions, format_money, to_millions, to_pounds
 
 
 def trajectory_rows(content: dict) -> list[dict]:
@@ -43,12 +31,12 @@ def trajectory_chart(content: dict, *, id_prefix: str = "") -> Chart:
     years = [p["year"] for p in points]
     figure = go.Figure()
     figure.add_trace(go.Scatter(
-        x=years, y=[millions(p["in_year_deficit_pence"]) for p in points],
+        x=years, y=[to_millions(p["in_year_deficit_pence"]) for p in points],
         name="Forecast in-year deficit", mode="lines+markers",
         line={"width": 3, "color": FORECAST},
     ))
     figure.add_trace(go.Scatter(
-        x=years, y=[millions(p["cap_pence"]) for p in points],
+        x=years, y=[to_millions(p["cap_pence"]) for p in points],
         name="Safety Valve in-year cap", mode="lines+markers",
         line={"dash": "dash", "width": 3, "color": TARGET}, marker={"symbol": "square"},
     ))
@@ -59,7 +47,7 @@ def trajectory_chart(content: dict, *, id_prefix: str = "") -> Chart:
                "Variance to cap (£)", "Cumulative deficit (£)", "Cumulative target (£)"]
     keys = ["in_year_deficit_pence", "cap_pence", "variance_pence", "cumulative_deficit_pence",
             "cumulative_target_pence"]
-    rows = [[p["year"], *[pounds(p.get(k)) for k in keys]] for p in points]
+    rows = [[p["year"], *[to_pounds(p.get(k)) for k in keys]] for p in points]
     display = [[p["year"], *[format_money(p.get(k)) for k in keys]] for p in points]
     return Chart(
         id=f"{id_prefix}trajectory", title="Forecast in-year deficit against the Safety Valve cap",
@@ -75,7 +63,7 @@ def bridge_chart(content: dict, *, id_prefix: str = "") -> Chart:
     figure = go.Figure(go.Waterfall(
         orientation="v",
         x=[s["label"] for s in steps],
-        y=[millions(s["pence"]) if s["measure"] != "total" else 0 for s in steps],
+        y=[to_millions(s["pence"]) if s["measure"] != "total" else 0 for s in steps],
         measure=[s["measure"] for s in steps],
         text=[format_millions(s["pence"]) for s in steps],
         textposition="outside",
@@ -89,7 +77,7 @@ def bridge_chart(content: dict, *, id_prefix: str = "") -> Chart:
     return Chart(
         id=f"{id_prefix}bridge", title="From the Safety Valve cap to the forecast deficit",
         figure=figure, headers=["Step", "Amount (£)"],
-        rows=[[s["label"], pounds(s["pence"])] for s in steps],
+        rows=[[s["label"], to_pounds(s["pence"])] for s in steps],
         display_rows=[[s["label"], format_money(s["pence"])] for s in steps],
         description="Increases in red, reductions in green, totals in blue; the table lists "
         "every step.",

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from send_tracker.fiscal import FinancialYear, period_label
+from send_tracker.fiscal import PERIOD_RANGE, FinancialYear, period_label
 from send_tracker.models import FREE_TEXT_MAX_LENGTH, AuditedModel
 
 
@@ -55,13 +55,17 @@ class BoardSummary(AuditedModel):
     )
     returned_by_name = models.CharField(max_length=200, blank=True)
     returned_at = models.DateTimeField(null=True, blank=True)
+    # send_tracker.versioning: a text edit names the edit version it read (`version` is the
+    # summary's own version, v1, v2, ...); a stale one is refused.
+    VERSION_FIELD = "edit_version"
+    edit_version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year", "-period", "-version"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(period__gte=1, period__lte=12), name="board_summary_period_1_12"
+                condition=PERIOD_RANGE, name="board_summary_period_1_12"
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="board_summary_version_1"),
             models.UniqueConstraint(

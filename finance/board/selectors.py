@@ -56,11 +56,12 @@ def content_hash(content: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def previous_signed_off(*, year: int, period: int) -> BoardSummary | None:
+def previous_signed_off(*, year: FinancialYear, period: int) -> BoardSummary | None:
     """The newest signed-off summary of an earlier month (its latest signed-off version)."""
+    start = year.start_year
     return (
         BoardSummary.objects.filter(status=BoardSummary.Status.SIGNED_OFF)
-        .filter(Q(year__lt=year) | Q(year=year, period__lt=period))
+        .filter(Q(year__lt=start) | Q(year=start, period__lt=period))
         .order_by("-year", "-period", "-version")
         .first()
     )
@@ -73,13 +74,13 @@ def _headline(sections: dict[str, dict]) -> dict[str, Any]:
     }
 
 
-def board_content(*, year: int, period: int) -> dict[str, Any]:
+def board_content(*, year: FinancialYear, period: int) -> dict[str, Any]:
     """The snapshot of a month, composed from the apps' selectors (deterministic for its inputs)."""
     from finance.selectors import finance_summary, trajectory_points
     from placements.selectors import benchmark_board_panel, cohort_summary
     from programme.selectors import kpi_latest, milestones_due, programme_summary, top_risks
 
-    fy = FinancialYear(year)
+    fy = year
     programme = plain(programme_summary(year=fy, period=period))
     finance = plain(finance_summary(year=fy, period=period))
     cohort = plain(cohort_summary(on=period_end(fy, period)))
@@ -143,19 +144,21 @@ def summary_list(user) -> QuerySet[BoardSummary]:
 
 
 def summary_for_month(
-    user, *, year: int, period: int, version: int | None = None
+    user, *, year: FinancialYear, period: int, version: int | None = None
 ) -> BoardSummary | None:
     """The month's latest version the user may read (or the version asked for), else None."""
-    qs = summaries_for(user).filter(year=year, period=period).select_related("signed_off_by")
+    qs = (summaries_for(user).filter(year=year.start_year, period=period)
+          .select_related("signed_off_by"))
     if version is not None:
         qs = qs.filter(version=version)
     return qs.order_by("-version").first()
 
 
-def month_versions(*, year: int, period: int, user) -> list[BoardSummary]:
+def month_versions(*, year: FinancialYear, period: int, user) -> list[BoardSummary]:
     """Every version of a month the user may read, newest first (content left out)."""
     return list(
-        summaries_for(user).filter(year=year, period=period).defer("content").order_by("-version")
+        summaries_for(user).filter(year=year.start_year, period=period).defer("content")
+        .order_by("-version")
     )
 
 

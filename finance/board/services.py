@@ -19,10 +19,11 @@ from django.utils import timezone
 
 from finance.board import selectors
 from finance.board.models import BoardEmail, BoardPack, BoardSummary
-from send_tracker.fiscal import FinancialYear, add_working_days, period_end
+from send_tracker.fiscal import PERIODS, FinancialYear, add_working_days, period_end
 from send_tracker.locks import advisory_lock
 from send_tracker.permissions import can
 from send_tracker.reporting import reporting_month
+from send_tracker.versioning import StaleEditError, version_claim
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +59,9 @@ def board_summary_build(
     hash is unchanged. Signed off: left alone, unless `new_version` asks for a new draft
     (a director's decision when `user` is given).
     """
-    if not 1 <= period <= 12:
+    if period not in PERIODS:
         raise ValidationError({"period": "A period is a number from 1 (April) to 12 (March)."})
-    content = selectors.board_content(year=year, period=period)
+    content = selectors.board_content(year=FinancialYear(year), period=period)
     digest = selectors.content_hash(content)
     now = timezone.now()
     # The month's lock, held until the draft is committed: a second build of the same month
@@ -141,20 +142,23 @@ def board_summary_update_text(
     user,
     commentary: str,
     decisions_needed: str,
-    read_at: dt.datetime | None = None,
+    read_version: int | None = None,
 ) -> BoardSummary:
     """The programme office's commentary and decisions needed, on a draft only.
 
-    `read_at` is when the form was read: saving over a newer edit is refused, nothing lost.
+    `read_version` is the edit version the form was read at: saving over a newer edit is
+    refused (send_tracker.versioning), nothing lost.
     """
     if not can(user, "edit_board_commentary"):
         raise PermissionDenied("Only the programme office may edit the commentary.")
-    summary = _editable(summary_id)
-    if read_at is not None and summary.updated_at > read_at:
-        raise ValidationError(
+    _editable(summary_id)
+    if not version_claim(BoardSummary, pk=summary_id, read_version=read_version,
+                         field=BoardSummary.VERSION_FIELD):
+        raise StaleEditError(
             "Someone else changed this summary after you opened it. Your text has not been "
-            "saved: copy it, reload the page and apply it again."
+            "saved: copy it, reload the page and apply it again.", field="edit_version",
         )
+    summary = BoardSummary.objects.get(pk=summary_id)  # held by our UPDATE until commit
     summary.commentary = commentary.strip()
     summary.decisions_needed = decisions_needed.strip()
     summary.status = BoardSummary.Status.DRAFT  # revised: ready for sign-off again

@@ -12,20 +12,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from finance.board import charts, selectors, services
 from finance.board.display import compared_label, headline_rows, top_figures
 from finance.board.models import BoardPack, BoardSummary
 from send_tracker.charts import chart_csv_response
-from send_tracker.fiscal import FinancialYear, parse_period, period_end
+from send_tracker.exports import XLSX_CONTENT_TYPE
+from send_tracker.fiscal import PERIODS, FinancialYear, parse_period, period_end
 from send_tracker.permissions import can, capability_required
 from send_tracker.reporting import reporting_month
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": XLSX_CONTENT_TYPE,
 }
 
 
@@ -33,17 +33,17 @@ CONTENT_TYPES = {
 TOP_SCREEN_ITEMS = 3
 
 
-def _month(year: str, period: int | str) -> tuple[int, int]:
-    """(start year, period) from URL parts, or 404."""
+def _month(year: str, period: int | str) -> tuple[FinancialYear, int]:
+    """(year, period) from URL parts, or 404."""
     try:
-        return FinancialYear.parse(year).start_year, parse_period(period)
+        return FinancialYear.parse(year), parse_period(period)
     except ValueError as exc:
         raise Http404(str(exc)) from exc
 
 
 def _summary_or_404(request, year: str, period: int, version: int | None = None) -> BoardSummary:
-    start, period = _month(year, period)
-    summary = selectors.summary_for_month(request.user, year=start, period=period, version=version)
+    fy, period = _month(year, period)
+    summary = selectors.summary_for_month(request.user, year=fy, period=period, version=version)
     if summary is None:
         # Leads asking for a draft get the same answer as for a month that does not exist.
         raise Http404("No board summary you can read for that month.")
@@ -85,7 +85,7 @@ def board_list(request: HttpRequest) -> HttpResponse:
         "months": months,
         "default_year": year.slug,
         "default_period": period,
-        "periods": range(1, 13),
+        "periods": PERIODS,
         "build_day": settings.BOARD_SUMMARY_BUILD_WORKING_DAY,
     })
 
@@ -145,7 +145,7 @@ def board_detail(request: HttpRequest, year: str, period: int) -> HttpResponse:
     page_charts = [charts.trajectory_chart(content), charts.bridge_chart(content)]
     if (csv := chart_csv_response(request, page_charts)) is not None:
         return csv
-    versions = selectors.month_versions(year=summary.year, period=summary.period,
+    versions = selectors.month_versions(year=summary.fy, period=summary.period,
                                         user=request.user)
     milestones = _dated(content.get("milestones") or {})
     overdue = milestones["overdue"]
@@ -179,25 +179,21 @@ def board_text(request: HttpRequest, year: str, period: int) -> HttpResponse:
         return redirect(_detail_url(summary))
     errors: list[str] = []
     commentary, decisions = summary.commentary, summary.decisions_needed
-    read_at = summary.updated_at.isoformat()
+    read_version = str(summary.edit_version)
     if request.method == "POST":
         commentary = request.POST.get("commentary", "")
         decisions = request.POST.get("decisions_needed", "")
-        read_at = request.POST.get("read_at", "")
-        try:
-            # A tampered stamp (impossible date, or no time zone) is a damaged form, not a 500.
-            read = parse_datetime(read_at) if read_at else None
-            if read is not None and read.tzinfo is None:
-                raise ValueError(read_at)
-        except ValueError:
-            read = None
+        read_version = request.POST.get("read_version", "")
+        # A tampered version (not a whole number) is a damaged form, not a 500.
+        if read_version and not (read_version.isascii() and read_version.isdigit()):
             errors = ["The form was damaged: reload the page."]
         try:
             if errors:
                 raise ValidationError(errors)
             services.board_summary_update_text(
                 summary_id=summary.pk, user=request.user, commentary=commentary,
-                decisions_needed=decisions, read_at=read,
+                decisions_needed=decisions,
+                read_version=int(read_version) if read_version else None,
             )
         except ValidationError as exc:
             errors = exc.messages
@@ -206,7 +202,7 @@ def board_text(request: HttpRequest, year: str, period: int) -> HttpResponse:
             return redirect(_detail_url(summary))
     return render(request, "board/text.html", {
         "summary": summary, "commentary": commentary, "decisions_needed": decisions,
-        "read_at": read_at, "errors": errors,
+        "read_version": read_version, "errors": errors,
     }, status=400 if errors else 200)
 
 
@@ -263,11 +259,11 @@ def board_pack(request: HttpRequest, year: str, period: int, version: int,
     return response
 
 
-def _parse_month(text: str) -> tuple[int, int] | None:
-    """`2024-25-6` → (2024, 6), else None."""
+def _parse_month(text: str) -> tuple[FinancialYear, int] | None:
+    """`2024-25-6` → (2024/25, 6), else None."""
     year, _, period = (text or "").rpartition("-")
     try:
-        return FinancialYear.parse(year).start_year, parse_period(period)
+        return FinancialYear.parse(year), parse_period(period)
     except ValueError:
         return None
 

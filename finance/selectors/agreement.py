@@ -12,6 +12,7 @@ from finance.models import (
     MonitoringReturn,
     SafetyValveAgreement,
 )
+from send_tracker.fiscal import FinancialYear
 
 
 def agreement_get() -> SafetyValveAgreement | None:
@@ -56,10 +57,10 @@ def current_targets() -> dict[int, AgreementTarget]:
     return {t.year: t for t in version.targets.all()}
 
 
-def cap_for(*, year: int) -> int | None:
+def cap_for(*, year: FinancialYear) -> int | None:
     """The in-year deficit cap of the version in force for a year (one query)."""
     row = (
-        AgreementTarget.objects.filter(year=year)
+        AgreementTarget.objects.filter(year=year.start_year)
         .filter(Q(version__status=AgreementVersion.Status.AGREED) | Q(version__number=0))
         .order_by("-version__agreement__signed_on", "-version__agreement_id",
                   "-version__number")

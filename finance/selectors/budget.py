@@ -53,14 +53,14 @@ def variance_pct(variance_pence: int, budget_pence: int) -> Decimal | None:
 
 
 @cached_selector  # once per data version, not per page
-def budget_monitoring(*, year: int, period: int) -> dict:
+def budget_monitoring(*, year: FinancialYear, period: int) -> dict:
     """Budget vs forecast outturn vs actual by line at a period, with movement since the last."""
     rows = list(
-        MonthlyForecast.objects.filter(year=year, period=period)
+        MonthlyForecast.objects.filter(year=year.start_year, period=period)
         .select_related("line")
         .order_by("line__order", "line__code")
     )
-    prev_year, prev_period = previous_period(FinancialYear(year), period)
+    prev_year, prev_period = previous_period(year, period)
     previous = (
         dict(
             MonthlyForecast.objects.filter(
@@ -105,14 +105,14 @@ def budget_monitoring(*, year: int, period: int) -> dict:
     )
     if not previous:
         totals["movement_pence"] = None
-    return {"year": year, "period": period, "lines": lines, "totals": totals}
+    return {"year": year.start_year, "period": period, "lines": lines, "totals": totals}
 
 
 @cached_selector  # once per data version, not per page
-def forecast_by_period(*, year: int) -> list[dict]:
+def forecast_by_period(*, year: FinancialYear) -> list[dict]:
     """Total forecast outturn, budget and actual to date at each period of a year."""
     return list(
-        MonthlyForecast.objects.filter(year=year)
+        MonthlyForecast.objects.filter(year=year.start_year)
         .values("period")
         .annotate(
             forecast_outturn_pence=Sum("forecast_outturn_pence"),
@@ -123,7 +123,7 @@ def forecast_by_period(*, year: int) -> list[dict]:
     )
 
 
-def ledger_totals(*, year: int, period: int) -> dict:
+def ledger_totals(*, year: FinancialYear, period: int) -> dict:
     """Σ budget (approved, else as reported) and Σ forecast outturn at a period, and income.
 
     One query: these are read on every dashboard and the Overview.
@@ -138,7 +138,7 @@ def ledger_totals(*, year: int, period: int) -> dict:
                  WHERE year = %(year)s)
     """  # noqa: S608 - table names from model metadata; values are parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"year": year, "period": period})
+        cursor.execute(sql, {"year": year.start_year, "period": period})
         forecast, reported, approved, income = cursor.fetchone()
     return {
         "budget_pence": int(approved) if approved is not None else int(reported or 0),

@@ -13,9 +13,9 @@ from programme import selectors as programme_selectors
 from send_tracker.fiscal import FinancialYear
 
 
-def programme_summary(*, year: int, period: int) -> dict | None:
+def programme_summary(*, year: FinancialYear, period: int) -> dict | None:
     """programme.selectors.programme_summary, or None when the programme has no data."""
-    result = programme_selectors.programme_summary(year=FinancialYear(year), period=period)
+    result = programme_selectors.programme_summary(year=year, period=period)
     if not result or (not result.get("strands") and not result.get("target_pence")):
         return None  # no strands and no target: the programme has not been set up yet
     return result

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Sum
@@ -19,16 +18,16 @@ PRESSURE_ORDER = [k for k, _ in Pressure.Kind.choices]
 PRESSURE_LABELS = dict(Pressure.Kind.choices)
 
 
-def pressures_by_kind(*, year: int) -> dict[str, int]:
+def pressures_by_kind(*, year: FinancialYear) -> dict[str, int]:
     """Kind → pence of the year's pressures, in the fixed order of the kinds."""
-    found = dict(Pressure.objects.filter(year=year).values_list("kind", "amount_pence"))
+    found = dict(Pressure.objects.filter(year=year.start_year).values_list("kind", "amount_pence"))
     return {kind: found[kind] for kind in PRESSURE_ORDER if kind in found}
 
 
-def mitigations_total(*, year: int) -> int:
+def mitigations_total(*, year: FinancialYear) -> int:
     """Σ the year's mitigations still in play (abandoned ones are left out)."""
     return (
-        Mitigation.objects.filter(year=year)
+        Mitigation.objects.filter(year=year.start_year)
         .exclude(status=Mitigation.Status.ABANDONED)
         .aggregate(total=Sum("value_pence"))["total"]
         or 0
@@ -106,15 +105,15 @@ def finance_summary(*, year: int | str | FinancialYear, period: int,
     A caller that already holds the programme summary passes it, so it is read once per page.
     """
     fy = FinancialYear.parse(year)
-    totals = ledger_totals(year=fy.start_year, period=period)
+    totals = ledger_totals(year=fy, period=period)
     income = totals["income_pence"]
     forecast = totals["forecast_outturn_pence"]
     deficit = forecast - income if income is not None else None
-    cap = cap_for(year=fy.start_year)
-    pressures = pressures_by_kind(year=fy.start_year)
-    mitigations = mitigations_total(year=fy.start_year)
+    cap = cap_for(year=fy)
+    pressures = pressures_by_kind(year=fy)
+    mitigations = mitigations_total(year=fy)
     if programme is _UNREAD:
-        programme = crossapp.programme_summary(year=fy.start_year, period=period)
+        programme = crossapp.programme_summary(year=fy, period=period)
     shortfall = programme["shortfall_pence"] if programme else 0
     bridge = (
         overspend_bridge(
@@ -152,13 +151,13 @@ def finance_summary(*, year: int | str | FinancialYear, period: int,
     }
 
 
-def derived_pressures(*, year: int, period: int) -> dict[str, dict]:
+def derived_pressures(*, year: FinancialYear, period: int) -> dict[str, dict]:
     """Inflation and demand computed from the cohort where the data allows: kind → amount, basis.
 
     Inflation = change in average cost per plan × plans. Demand = plans above the trend of the
     year before × average cost per plan. A kind without the data it needs is left out.
     """
-    fy = FinancialYear(year)
+    fy = year
     on = period_end(fy, period)
     summary = crossapp.cohort_summary(on=on)
     if summary is None:
@@ -173,8 +172,8 @@ def derived_pressures(*, year: int, period: int) -> dict[str, dict]:
             "basis": f"{format_pounds(int(change))} per plan × {plans:,} plans (rise in the "
             f"average cost per plan over the year to {on:%-d %B %Y})",
         }
-    before = crossapp.plans_at(on=dt.date(year - 2, 4, 1))
-    last = crossapp.plans_at(on=dt.date(year - 1, 4, 1))
+    before = crossapp.plans_at(on=(fy - 2).start)
+    last = crossapp.plans_at(on=(fy - 1).start)
     start = crossapp.plans_at(on=fy.start)
     if before and last and start and avg_cost:
         # The trend continues the growth of the year before y0, pro rata to the period.
@@ -199,12 +198,12 @@ def describe_variance(pence: int | None) -> str:
     return f"{format_money(abs(pence))} {'above' if pence > 0 else 'below'} the cap"
 
 
-def pressure_list(*, year: int) -> list[Pressure]:
+def pressure_list(*, year: FinancialYear) -> list[Pressure]:
     """The year's pressures, in the fixed order of the kinds."""
-    rows = {p.kind: p for p in Pressure.objects.filter(year=year)}
+    rows = {p.kind: p for p in Pressure.objects.filter(year=year.start_year)}
     return [rows[kind] for kind in PRESSURE_ORDER if kind in rows]
 
 
-def mitigation_list(*, year: int) -> list[Mitigation]:
+def mitigation_list(*, year: FinancialYear) -> list[Mitigation]:
     """The year's mitigations, largest first."""
-    return list(Mitigation.objects.filter(year=year).order_by("-value_pence", "name"))
+    return list(Mitigation.objects.filter(year=year.start_year).order_by("-value_pence", "name"))

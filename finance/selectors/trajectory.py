@@ -22,6 +22,7 @@ from finance.selectors.agreement import agreement_get, current_version
 from finance.selectors.budget import latest_period, ledger_totals
 from finance.selectors.summary import mitigations_by_year
 from send_tracker.dataversion import cached, cached_selector
+from send_tracker.fiscal import FinancialYear
 
 # Bump when a formula changes, so every scenario recomputes on the next run.
 FORMULA_VERSION = 1
@@ -70,7 +71,8 @@ def base_inputs() -> core.TrajectoryInputs | None:
     if last_year < y0:
         return None
     cohort = crossapp.cohort_projection_inputs(at=dt.date(y0, 4, 1))
-    programme = crossapp.programme_summary(year=y0, period=period)
+    fy0 = FinancialYear(y0)
+    programme = crossapp.programme_summary(year=fy0, period=period)
     opening = (
         DeficitOutturn.objects.filter(year__lt=y0)
         .order_by("-year")
@@ -84,7 +86,7 @@ def base_inputs() -> core.TrajectoryInputs | None:
         high_needs_cost_pence={
             code: v["high_needs_cost_pence"] for code, v in sorted(cohort.items())
         },
-        ledger_outturn_pence=ledger_totals(year=y0, period=period)["forecast_outturn_pence"],
+        ledger_outturn_pence=ledger_totals(year=fy0, period=period)["forecast_outturn_pence"],
         savings_forecast_pence=programme["forecast_pence"] if programme else 0,
         savings_targets=crossapp.programme_targets_by_year(),
         mitigations=mitigations_by_year(),

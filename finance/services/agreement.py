@@ -122,13 +122,13 @@ def agreement_version_agree(
     )
 
 
-def check_programme_covers(year: int) -> None:
+def check_programme_covers(year: FinancialYear) -> None:
     """The agreement's years must lie within the programme's (once the programme is set up):
     its savings targets are what the trajectory counts on for each agreement year."""
     years = crossapp.programme_years()
-    if years is not None and year not in years:
+    if years is not None and year.start_year not in years:
         raise ValidationError({"year": (
-            f"{FinancialYear(year).label} is outside the programme's years "
+            f"{year.label} is outside the programme's years "
             f"({FinancialYear(years.start).label} to {FinancialYear(years.stop - 1).label}): "
             "extend the programme in Set-up first."
         )})
@@ -138,44 +138,46 @@ def check_programme_covers(year: int) -> None:
 def agreement_target_set(
     *,
     version: AgreementVersion,
-    year: int,
+    year: FinancialYear,
     in_year_cap_pence: int,
     cumulative_target_pence: int,
-    read_at: dt.datetime | None = None,
+    read_version: int | None = None,
     user: Any = None,
 ) -> AgreementTarget:
     """Set a version's targets for a year (a superseded version is kept as it was)."""
     if version.status == AgreementVersion.Status.SUPERSEDED:
         raise ValidationError("A superseded version is kept as it was; reprofile instead.")
     check_programme_covers(year)
-    target = AgreementTarget.objects.select_for_update().filter(version=version, year=year).first()
+    target = AgreementTarget.objects.filter(version=version, year=year.start_year).first()
     values = {
         "in_year_cap_pence": in_year_cap_pence,
         "cumulative_target_pence": cumulative_target_pence,
     }
     if target is None:
-        return save_audited(AgreementTarget(version=version, year=year, **values), user=user)
-    return update_audited(target, fields=values, read_at=read_at, user=user)
+        return save_audited(AgreementTarget(version=version, year=year.start_year, **values),
+                            user=user)
+    return update_audited(target, fields=values, read_version=read_version, user=user)
 
 
 @transaction.atomic
 def instalment_set(
     *,
     agreement: SafetyValveAgreement,
-    year: int,
+    year: FinancialYear,
     amount_pence: int,
     due_on: dt.date,
     status: str,
     paid_on: dt.date | None = None,
-    read_at: dt.datetime | None = None,
+    read_version: int | None = None,
     user: Any = None,
 ) -> Instalment:
     """Create or change the instalment of a year (status due, paid, withheld, back-paid)."""
-    instalment = Instalment.objects.filter(agreement=agreement, year=year).first()
+    instalment = Instalment.objects.filter(agreement=agreement, year=year.start_year).first()
     values = {"amount_pence": amount_pence, "due_on": due_on, "status": status, "paid_on": paid_on}
     if instalment is None:
-        return save_audited(Instalment(agreement=agreement, year=year, **values), user=user)
-    return update_audited(instalment, fields=values, read_at=read_at, user=user)
+        return save_audited(Instalment(agreement=agreement, year=year.start_year, **values),
+                            user=user)
+    return update_audited(instalment, fields=values, read_version=read_version, user=user)
 
 
 @transaction.atomic
@@ -187,14 +189,16 @@ def condition_save(
     evidence: str = "",
     order: int = 0,
     condition: Condition | None = None,
-    read_at: dt.datetime | None = None,
+    read_version: int | None = None,
     user: Any = None,
 ) -> Condition:
     """Add a condition, or change one (its RAG and evidence as it is met)."""
     values = {"text": text, "rag": rag, "evidence": evidence, "order": order}
     if condition is None:
         return save_audited(Condition(agreement=agreement, **values), user=user, recompute=False)
-    return update_audited(condition, fields=values, read_at=read_at, user=user, recompute=False)
+    return update_audited(
+        condition, fields=values, read_version=read_version, user=user, recompute=False
+    )
 
 
 @transaction.atomic
@@ -206,7 +210,7 @@ def monitoring_return_save(
     submitted_on: dt.date | None = None,
     feedback: str = "",
     monitoring_return: MonitoringReturn | None = None,
-    read_at: dt.datetime | None = None,
+    read_version: int | None = None,
     user: Any = None,
 ) -> MonitoringReturn:
     """Add a monitoring return, or record its submission and the DfE's feedback."""
@@ -216,5 +220,5 @@ def monitoring_return_save(
             MonitoringReturn(agreement=agreement, **values), user=user, recompute=False
         )
     return update_audited(
-        monitoring_return, fields=values, read_at=read_at, user=user, recompute=False
+        monitoring_return, fields=values, read_version=read_version, user=user, recompute=False
     )

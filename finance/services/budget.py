@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -17,6 +16,7 @@ from finance.models import (
     Pressure,
 )
 from finance.services.common import save_audited, update_audited
+from send_tracker.fiscal import FinancialYear
 
 
 def _upsert(
@@ -46,18 +46,19 @@ def budget_line_upsert(*, code: str, name: str, order: int, user: Any = None) ->
 
 
 @transaction.atomic
-def budget_set(*, line: BudgetLine, year: int, budget_pence: int, user: Any = None) -> Budget:
+def budget_set(
+    *, line: BudgetLine, year: FinancialYear, budget_pence: int, user: Any = None
+) -> Budget:
     """Set a line's approved budget for a year."""
-    return _upsert(
-        Budget, key={"line": line, "year": year}, values={"budget_pence": budget_pence}, user=user
-    )
+    return _upsert(Budget, key={"line": line, "year": year.start_year},
+                   values={"budget_pence": budget_pence}, user=user)
 
 
 @transaction.atomic
 def monthly_forecast_set(
     *,
     line: BudgetLine,
-    year: int,
+    year: FinancialYear,
     period: int,
     budget_pence: int,
     actual_to_date_pence: int,
@@ -67,7 +68,7 @@ def monthly_forecast_set(
     """Record one line's ledger figures for a period (the import does the same in bulk)."""
     return _upsert(
         MonthlyForecast,
-        key={"line": line, "year": year, "period": period},
+        key={"line": line, "year": year.start_year, "period": period},
         values={
             "budget_pence": budget_pence,
             "actual_to_date_pence": actual_to_date_pence,
@@ -78,11 +79,13 @@ def monthly_forecast_set(
 
 
 @transaction.atomic
-def high_needs_income_set(*, year: int, allocation_pence: int, user: Any = None) -> HighNeedsIncome:
+def high_needs_income_set(
+    *, year: FinancialYear, allocation_pence: int, user: Any = None
+) -> HighNeedsIncome:
     """Enter the High Needs Block allocation for a year."""
     return _upsert(
         HighNeedsIncome,
-        key={"year": year},
+        key={"year": year.start_year},
         values={"allocation_pence": allocation_pence},
         user=user,
     )
@@ -90,12 +93,13 @@ def high_needs_income_set(*, year: int, allocation_pence: int, user: Any = None)
 
 @transaction.atomic
 def deficit_outturn_set(
-    *, year: int, in_year_deficit_pence: int, cumulative_deficit_pence: int, user: Any = None
+    *, year: FinancialYear, in_year_deficit_pence: int, cumulative_deficit_pence: int,
+    user: Any = None,
 ) -> DeficitOutturn:
     """Enter a year's actual in-year and cumulative DSG deficit from the accounts."""
     return _upsert(
         DeficitOutturn,
-        key={"year": year},
+        key={"year": year.start_year},
         values={
             "in_year_deficit_pence": in_year_deficit_pence,
             "cumulative_deficit_pence": cumulative_deficit_pence,
@@ -107,7 +111,7 @@ def deficit_outturn_set(
 @transaction.atomic
 def pressure_set(
     *,
-    year: int,
+    year: FinancialYear,
     kind: str,
     amount_pence: int,
     basis: str = "",
@@ -117,7 +121,7 @@ def pressure_set(
     """Enter (or derive) a year's pressure of one kind."""
     return _upsert(
         Pressure,
-        key={"year": year, "kind": kind},
+        key={"year": year.start_year, "kind": kind},
         values={"amount_pence": amount_pence, "basis": basis, "derived": derived},
         user=user,
         recompute=False,
@@ -125,7 +129,7 @@ def pressure_set(
 
 
 @transaction.atomic
-def pressures_derive(*, year: int, period: int, user: Any = None) -> list[Pressure]:
+def pressures_derive(*, year: FinancialYear, period: int, user: Any = None) -> list[Pressure]:
     """Recompute the pressures the placements data can give (inflation, demand)."""
     from finance.selectors.summary import derived_pressures
 
@@ -145,7 +149,7 @@ def pressures_derive(*, year: int, period: int, user: Any = None) -> list[Pressu
 @transaction.atomic
 def mitigation_create(
     *,
-    year: int,
+    year: FinancialYear,
     name: str,
     value_pence: int,
     confidence: str,
@@ -156,7 +160,7 @@ def mitigation_create(
     """Add an in-year mitigation."""
     return save_audited(
         Mitigation(
-            year=year,
+            year=year.start_year,
             name=name,
             value_pence=value_pence,
             confidence=confidence,
@@ -172,9 +176,9 @@ def mitigation_update(
     *,
     mitigation: Mitigation,
     fields: dict[str, Any],
-    read_at: dt.datetime | None = None,
+    read_version: int | None = None,
     user: Any = None,
 ) -> Mitigation:
     """Change a mitigation; refused if someone saved it since the form was read."""
-    return update_audited(mitigation, fields=fields, read_at=read_at, user=user)
+    return update_audited(mitigation, fields=fields, read_version=read_version, user=user)
 

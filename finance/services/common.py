@@ -1,19 +1,15 @@
-"""What every finance write shares: audit stamps, full_clean, stale-edit refusal, recompute."""
+"""What every finance write shares: audit stamps, full_clean, stale-edit refusal (through
+send_tracker.versioning), recompute."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
 from django.db import models
 
-M = TypeVar("M", bound=models.Model)
+from send_tracker.versioning import StaleEditError, version_claim_or_refuse
 
-STALE_MESSAGE = (
-    "Someone else saved a change to this item after you opened it. Nothing was saved: "
-    "reload the page to see their change, then make yours again."
-)
+M = TypeVar("M", bound=models.Model)
 
 
 def save_audited(instance: M, *, user: Any, recompute: bool = True) -> M:
@@ -35,15 +31,27 @@ def update_audited(
     *,
     fields: dict[str, Any],
     user: Any,
-    read_at: dt.datetime | None = None,
+    read_version: int | None = None,
     recompute: bool = True,
 ) -> M:
-    """Apply field changes to a row, refusing the save if it changed since `read_at`."""
-    locked = type(instance).objects.select_for_update().get(pk=instance.pk)
-    if read_at is not None and locked.updated_at != read_at:
-        raise ValidationError(STALE_MESSAGE)
-    if all(getattr(locked, name) == value for name, value in fields.items()):
-        return locked  # nothing changed: no save, no false history, no recompute
+    """Apply field changes to a row, refusing the save if it changed since `read_version`.
+
+    A model with a `version` column (VERSION_FIELD names another) is claimed with
+    send_tracker.versioning's conditional UPDATE; one without is locked for the change.
+    """
+    model = type(instance)
+    field = getattr(model, "VERSION_FIELD", "version")
+    current = model.objects.get(pk=instance.pk)
+    versioned = any(f.name == field and not f.is_relation for f in model._meta.concrete_fields)
+    if versioned and read_version is not None and getattr(current, field) != read_version:
+        raise StaleEditError(field=field)
+    if all(getattr(current, name) == value for name, value in fields.items()):
+        return current  # nothing changed: no save, no false history, no recompute
+    if versioned:
+        version_claim_or_refuse(model, pk=instance.pk, read_version=read_version, field=field)
+        locked = model.objects.get(pk=instance.pk)  # held by our UPDATE until commit
+    else:
+        locked = model.objects.select_for_update().get(pk=instance.pk)
     for name, value in fields.items():
         setattr(locked, name, value)
     return save_audited(locked, user=user, recompute=recompute)

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from finance.models import Scenario
-from finance.services.common import STALE_MESSAGE, save_audited
+from finance.services.common import save_audited
+from send_tracker.versioning import version_claim_or_refuse
 
 ASSUMPTIONS = (
     "default_growth_pct",
@@ -58,15 +59,13 @@ def scenario_update(
 
     The trajectory recomputes after commit (debounced), so the request never waits on it.
     """
-    locked = Scenario.objects.select_for_update().get(pk=scenario.pk)
-    if locked.version != version:
-        raise ValidationError(STALE_MESSAGE)
     unknown = set(assumptions) - set(ASSUMPTIONS) - {"name"}
     if unknown:
         raise ValidationError(f"Not a scenario assumption: {', '.join(sorted(unknown))}.")
+    version_claim_or_refuse(Scenario, pk=scenario.pk, read_version=version)
+    locked = Scenario.objects.get(pk=scenario.pk)  # held by our UPDATE until commit
     for field, value in assumptions.items():
         setattr(locked, field, _clean_growth(value) if field == "growth_by_type" else value)
-    locked.version += 1
     return save_audited(locked, user=user)
 
 

@@ -5,8 +5,6 @@ Read by every role; changed by finance officers (edit_finance).
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -30,9 +28,10 @@ from finance.models import (
     Instalment,
     MonitoringReturn,
 )
-from finance.selectors.history import history_rows
 from finance.views.common import form_page
 from send_tracker.fiscal import FinancialYear
+from send_tracker.history import item_history
+from send_tracker.money import to_pounds
 from send_tracker.permissions import capability_required
 from send_tracker.reporting import reporting_month_end
 
@@ -42,10 +41,6 @@ def _agreement():
     if agreement is None:
         raise Http404("No Safety Valve agreement has been entered yet.")
     return agreement
-
-
-def _pounds(pence: int | None) -> Decimal | None:
-    return None if pence is None else Decimal(pence) / 100
 
 
 @capability_required("view_aggregates")
@@ -127,8 +122,11 @@ def target_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     form = TargetForm(
         request.POST or None,
         initial={
-            "in_year_cap_pence": _pounds(target.in_year_cap_pence) if target else None,
-            "cumulative_target_pence": _pounds(target.cumulative_target_pence) if target else None,
+            "in_year_cap_pence": to_pounds(target.in_year_cap_pence) if target else None,
+            "cumulative_target_pence": (
+                to_pounds(target.cumulative_target_pence) if target else None
+            ),
+            "read_version": target.edit_version if target else None,
         },
     )
     return form_page(
@@ -140,7 +138,7 @@ def target_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             "back": reverse("finance:agreement"),
         },
         save=lambda f: services.agreement_target_set(
-            version=version, year=year, user=request.user, **f.cleaned_data
+            version=version, year=FinancialYear(year), user=request.user, **f.cleaned_data
         ),
         success_url=reverse("finance:agreement"),
         success_message="Targets saved.",
@@ -154,11 +152,11 @@ def instalment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = InstalmentForm(
         request.POST or None,
         initial={
-            "amount_pence": _pounds(instalment.amount_pence),
+            "amount_pence": to_pounds(instalment.amount_pence),
             "due_on": instalment.due_on,
             "status": instalment.status,
             "paid_on": instalment.paid_on,
-            "read_at": instalment.updated_at,
+            "read_version": instalment.version,
         },
     )
     return form_page(
@@ -168,11 +166,11 @@ def instalment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         context={
             "title": f"Instalment for {FinancialYear(instalment.year).label}",
             "back": reverse("finance:agreement"),
-            "history": history_rows(instalment, limit=20),
+            "history": item_history(instalment, limit=20),
         },
         save=lambda f: services.instalment_set(
             agreement=instalment.agreement,
-            year=instalment.year,
+            year=FinancialYear(instalment.year),
             user=request.user,
             **f.cleaned_data,
         ),
@@ -192,7 +190,7 @@ def condition_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "rag": condition.rag,
             "evidence": condition.evidence,
             "order": condition.order,
-            "read_at": condition.updated_at,
+            "read_version": condition.version,
         }
     form = ConditionForm(request.POST or None, initial=initial)
     found = condition.agreement if condition else _agreement()
@@ -203,7 +201,7 @@ def condition_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         context={
             "title": "Change a condition" if condition else "Add a condition",
             "back": reverse("finance:agreement"),
-            "history": history_rows(condition, limit=20) if condition else None,
+            "history": item_history(condition, limit=20) if condition else None,
         },
         save=lambda f: services.condition_save(
             agreement=found, condition=condition, user=request.user, **f.cleaned_data
@@ -224,7 +222,7 @@ def return_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "due_on": item.due_on,
             "submitted_on": item.submitted_on,
             "feedback": item.feedback,
-            "read_at": item.updated_at,
+            "read_version": item.version,
         }
     form = MonitoringReturnForm(request.POST or None, initial=initial)
     found = item.agreement if item else _agreement()
@@ -235,7 +233,7 @@ def return_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         context={
             "title": "Change a monitoring return" if item else "Add a monitoring return",
             "back": reverse("finance:agreement"),
-            "history": history_rows(item, limit=20) if item else None,
+            "history": item_history(item, limit=20) if item else None,
         },
         save=lambda f: services.monitoring_return_save(
             agreement=found, monitoring_return=item, user=request.user, **f.cleaned_data

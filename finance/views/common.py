@@ -11,23 +11,24 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from finance import selectors
-from send_tracker.fiscal import FinancialYear, parse_period
+from send_tracker.fiscal import FinancialYear
 from send_tracker.forms import service_errors
+from send_tracker.yearperiod import ChosenPeriod, year_period_from
 
 
 def chosen_period(request: HttpRequest,
-                  periods: list[tuple[int, int]] | None = None) -> tuple[int, int] | None:
-    """The (year, period) asked for in the query, else the newest loaded; None with no ledger."""
+                  periods: list[tuple[int, int]] | None = None) -> ChosenPeriod | None:
+    """The year and period asked for in the query, else the newest loaded (a year asked for
+    without a period: its P12, or the newest period of the newest year); None with no ledger.
+    A malformed value is reported in `errors` (send_tracker.yearperiod)."""
     latest = periods[-1] if periods else (selectors.latest_period() if periods is None else None)
-    try:
-        year = FinancialYear.parse(request.GET["year"]).start_year if "year" in request.GET \
-            else None
-        period = parse_period(request.GET["period"]) if "period" in request.GET else None
-    except ValueError:
-        year = period = None
     if latest is None:
         return None
-    return (year or latest[0], period or (latest[1] if (year or latest[0]) == latest[0] else 12))
+    newest = FinancialYear(latest[0])
+    chosen = year_period_from(request, default=(newest, latest[1]))
+    if not chosen.period_asked and chosen.year != newest:
+        chosen.period = 12
+    return chosen
 
 
 def form_page(request: HttpRequest, *, form, template: str, context: dict[str, Any],

@@ -34,10 +34,10 @@ def overview(request: HttpRequest) -> HttpResponse:
                      "no_tasks_words": NOTHING}
     chart_list = []
     if chosen is not None:
-        year, period = chosen
-        fy = FinancialYear(year)
-        programme = crossapp.programme_summary(year=year, period=period)
-        summary = selectors.finance_summary(year=year, period=period, programme=programme)
+        period = chosen.period
+        fy = chosen.year
+        programme = crossapp.programme_summary(year=fy, period=period)
+        summary = selectors.finance_summary(year=fy, period=period, programme=programme)
         context.update(summary=summary, year_label=fy.label, period_label=period_label(period),
                        **_variance_words(summary))
         if summary["bridge"]:
@@ -77,12 +77,12 @@ def finance_dashboard(request: HttpRequest) -> HttpResponse:
     chosen = chosen_period(request, periods)
     if chosen is None:
         return render(request, "finance/dashboard.html", {"chosen": None})
-    year, period = chosen
-    fy = FinancialYear(year)
-    programme = crossapp.programme_summary(year=year, period=period)
-    summary = selectors.finance_summary(year=year, period=period, programme=programme)
-    monitoring = selectors.budget_monitoring(year=year, period=period)
-    by_period = [r for r in selectors.forecast_by_period(year=year) if r["period"] <= period]
+    year, period = chosen.year.start_year, chosen.period
+    fy = chosen.year
+    programme = crossapp.programme_summary(year=fy, period=period)
+    summary = selectors.finance_summary(year=fy, period=period, programme=programme)
+    monitoring = selectors.budget_monitoring(year=fy, period=period)
+    by_period = [r for r in selectors.forecast_by_period(year=fy) if r["period"] <= period]
     chart_list = [charts.forecast_by_period_chart(by_period, year=year,
                                                   income_pence=summary["income_pence"],
                                                   cap_pence=summary["sv_cap_pence"])]
@@ -101,8 +101,8 @@ def finance_dashboard(request: HttpRequest) -> HttpResponse:
         "period_label": period_label(period), "summary": summary, "monitoring": monitoring,
         "charts": chart_list,
         **_variance_words(summary),
-        "pressures": selectors.pressure_list(year=year),
-        "mitigations": selectors.mitigation_list(year=year),
+        "pressures": selectors.pressure_list(year=fy),
+        "mitigations": selectors.mitigation_list(year=fy),
         "impact": _trajectory_impact(year),
         "as_at": period_end(fy, period),
         "m": measures.values(

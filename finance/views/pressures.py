@@ -3,8 +3,6 @@ changed by finance officers."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,28 +12,30 @@ from django.views.decorators.http import require_POST
 from finance import selectors, services
 from finance.forms import IncomeForm, MitigationForm, OutturnForm, PressureForm
 from finance.models import DeficitOutturn, HighNeedsIncome, Mitigation
-from finance.selectors.history import history_rows
 from finance.views.common import chosen_period, form_page
 from send_tracker.fiscal import FinancialYear
+from send_tracker.history import item_history
+from send_tracker.money import to_pounds
 from send_tracker.permissions import capability_required
 
 
-def _year(request: HttpRequest) -> int | None:
+def _year(request: HttpRequest) -> FinancialYear | None:
     chosen = chosen_period(request)
-    return chosen[0] if chosen else None
+    return chosen.year if chosen else None
 
 
 @capability_required("view_aggregates")
 def pressures(request: HttpRequest) -> HttpResponse:
     """The year's pressures (with their basis) and mitigations."""
-    year = _year(request)
-    context = {"year": year}
+    chosen = chosen_period(request)
+    year = chosen.year.start_year if chosen else None
+    context = {"year": year, "chosen": chosen}
     if year is not None:
         context.update(
             year_label=FinancialYear(year).label,
-            pressures=selectors.pressure_list(year=year),
-            mitigations=selectors.mitigation_list(year=year),
-            mitigations_total=selectors.mitigations_total(year=year),
+            pressures=selectors.pressure_list(year=chosen.year),
+            mitigations=selectors.mitigation_list(year=chosen.year),
+            mitigations_total=selectors.mitigations_total(year=chosen.year),
         )
     return render(request, "finance/pressures.html", context)
 
@@ -52,7 +52,7 @@ def pressure_edit(request: HttpRequest) -> HttpResponse:
         form=form,
         template="finance/form.html",
         context={
-            "title": f"Enter a pressure for {FinancialYear(year).label}",
+            "title": f"Enter a pressure for {year.label}",
             "back": reverse("finance:pressures"),
         },
         save=lambda f: services.pressure_set(year=year, user=request.user, **f.cleaned_data),
@@ -67,7 +67,8 @@ def pressures_derive(request: HttpRequest) -> HttpResponse:
     """Recompute the pressures that the placements data can give."""
     chosen = chosen_period(request)
     if chosen is not None:
-        derived = services.pressures_derive(year=chosen[0], period=chosen[1], user=request.user)
+        derived = services.pressures_derive(year=chosen.year, period=chosen.period,
+                                           user=request.user)
         messages.success(
             request,
             f"{len(derived)} pressure(s) derived from the placements data."
@@ -87,7 +88,7 @@ def mitigation_add(request: HttpRequest) -> HttpResponse:
 
     def save(f) -> None:
         data = dict(f.cleaned_data)
-        data.pop("read_at")
+        data.pop("read_version")
         services.mitigation_create(year=year, user=request.user, **data)
 
     return form_page(
@@ -95,7 +96,7 @@ def mitigation_add(request: HttpRequest) -> HttpResponse:
         form=form,
         template="finance/form.html",
         context={
-            "title": f"Add a mitigation for {FinancialYear(year).label}",
+            "title": f"Add a mitigation for {year.label}",
             "back": reverse("finance:pressures"),
         },
         save=save,
@@ -112,14 +113,15 @@ def mitigation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         name: getattr(mitigation, name)
         for name in ("name", "value_pence", "confidence", "status", "owner")
     }
-    initial["value_pence"] = Decimal(mitigation.value_pence) / 100
-    initial["read_at"] = mitigation.updated_at
+    initial["value_pence"] = to_pounds(mitigation.value_pence)
+    initial["read_version"] = mitigation.version
     form = MitigationForm(request.POST or None, initial=initial)
 
     def save(f) -> None:
         data = dict(f.cleaned_data)
         services.mitigation_update(
-            mitigation=mitigation, read_at=data.pop("read_at"), fields=data, user=request.user
+            mitigation=mitigation, read_version=data.pop("read_version"), fields=data,
+            user=request.user,
         )
 
     return form_page(
@@ -129,7 +131,7 @@ def mitigation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         context={
             "title": f"Change “{mitigation.name}”",
             "back": reverse("finance:pressures"),
-            "history": history_rows(mitigation, limit=20),
+            "history": item_history(mitigation, limit=20),
         },
         save=save,
         success_url=reverse("finance:pressures"),

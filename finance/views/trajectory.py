@@ -18,7 +18,6 @@ from django.views.decorators.cache import never_cache
 from finance import charts, selectors, services
 from finance.forms import ScenarioCreateForm, ScenarioForm
 from finance.models import Scenario
-from finance.selectors.history import history_rows
 from finance.selectors.measures import BASELINE
 from finance.services import recompute
 from finance.views.common import form_page
@@ -28,6 +27,7 @@ from send_tracker.charts import chart_csv_response, scenario_colour
 from send_tracker.dataversion import cached
 from send_tracker.fiscal import FinancialYear
 from send_tracker.forms import service_errors
+from send_tracker.history import item_history
 from send_tracker.permissions import can, capability_required
 
 
@@ -178,7 +178,7 @@ def scenario_edit(request: HttpRequest, slug: str) -> HttpResponse:
             "status_url": f"{reverse('finance:trajectory-status')}?scenario={slug}",
             "run_ids": str(run.pk) if run else "",
             # Called by the template only when its cached fragment is not there already.
-            "history": functools.cache(lambda: history_rows(scenario, limit=10)),
+            "history": functools.cache(lambda: item_history(scenario, limit=10)),
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -18,7 +18,9 @@ from send_tracker import measures
 from send_tracker.charts import chart_csv_response
 from send_tracker.fiscal import FinancialYear
 from send_tracker.forms import service_errors
+from send_tracker.history import item_history
 from send_tracker.permissions import capability_required
+from send_tracker.yearperiod import year_period_from
 
 logger = logging.getLogger(__name__)
 
@@ -75,11 +77,9 @@ def cohort(request: HttpRequest) -> HttpResponse:
 def decisions(request: HttpRequest) -> HttpResponse:
     """The log of placement decisions in a year, with each saving and the running total."""
     years = selectors.decision_years()
-    try:
-        year = FinancialYear.parse(request.GET["year"]) if request.GET.get("year") else None
-    except ValueError:
-        year = None
-    year = year or (years[0] if years else FinancialYear.containing(timezone.localdate()))
+    default = years[0] if years else FinancialYear.containing(timezone.localdate())
+    chosen = year_period_from(request, default=(default, 12), year_only=True)
+    year = chosen.year
     rows = selectors.decisions_in_year(year=year)
     total = rows[-1].running_total_pence if rows else 0
     comparators = selectors.comparator_list()
@@ -103,6 +103,7 @@ def decisions(request: HttpRequest) -> HttpResponse:
         "placements/decisions.html",
         {
             "year": year,
+            "chosen": chosen,
             "years": years,
             "rows": rows,
             "total": total,
@@ -125,9 +126,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "equivalents": selectors.equivalents(
                 saving_pence=decision.saving_pence, comparators=selectors.comparator_list()
             ),
-            "history": decision.history.select_related("history_user").order_by("-history_date")[
-                :20
-            ],
+            "history": item_history(decision, limit=20),
         },
     )
 

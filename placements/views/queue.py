@@ -16,8 +16,9 @@ from placements import selectors, services
 from placements.forms import BulkOutcomeForm, OverpaymentQueueForm
 from placements.models import OverpaymentFlag
 from placements.selectors.overpayment_queue import SORTS
-from send_tracker.exports import csv_response, xlsx_response
+from send_tracker.exports import Money, Sheet, csv_response, xlsx_response
 from send_tracker.forms import service_errors
+from send_tracker.money import to_pounds
 from send_tracker.paging import paginate
 from send_tracker.permissions import capability_required
 
@@ -30,7 +31,6 @@ SILENT = {"status", "rule", "provider", "setting", "sort", "dir"}
 EXPORT_HEADERS = ["Invoice", "Provider", "Child", "Placement", "Setting type",
                   "Service period start", "Service period end", "Paid", "Check", "What was found",
                   "Invoice amount (£)", "Thought overpaid (£)", "Outcome", "Note", "Flagged on"]
-EXPORT_PENCE_COLUMNS = (10, 11)
 # Column headers that sort, in table order: (sort key, header text).
 SORTABLE = {"date": "Service period", "provider": "Provider", "amount": "Thought overpaid"}
 
@@ -64,16 +64,17 @@ def _export(query, fmt: str) -> HttpResponse:
             for r in selectors.overpayment_queue(query).iterator(chunk_size=2000))
     lines = ([r["invoice_ref"], r["provider_name"], r["child_ref"] or "", r["placement_ref"] or "",
               r["setting_label"], r["period_start"], r["period_end"], r["paid_date"] or "",
-              r["rule_label"], r["detail"], r["invoice_amount_pence"], r["amount_pence"],
-              r["status_label"], r["note"], timezone.localtime(r["found_at"]).date()]
+              r["rule_label"], r["detail"], Money(r["invoice_amount_pence"]),
+              Money(r["amount_pence"]), r["status_label"], r["note"],
+              timezone.localtime(r["found_at"]).date()]
              for r in rows)
     name = f"overpayment-flags-{timezone.localdate():%Y-%m-%d}"
     if fmt == "xlsx":
-        return xlsx_response(f"{name}.xlsx", EXPORT_HEADERS, lines, sheet="Overpayment flags",
-                             pence_columns=EXPORT_PENCE_COLUMNS)
+        return xlsx_response(f"{name}.xlsx", [
+            Sheet(title="Overpayment flags", headers=EXPORT_HEADERS, rows=list(lines))])
     # CSV: pounds with pence as plain numbers, so a spreadsheet sums them.
     return csv_response(f"{name}.csv", EXPORT_HEADERS, (
-        [*line[:10], f"{line[10] / 100:.2f}", f"{line[11] / 100:.2f}", *line[12:]]
+        [to_pounds(v.pence, places=2) if isinstance(v, Money) else v for v in line]
         for line in lines))
 
 

@@ -140,11 +140,12 @@ class SavingsTargetViewSet(SetupViewSet):
     def save(self, *, instance, **data):
         if instance is not None:
             return services.savings_target_set(
-                user=self.request.user, year=instance.year, project=instance.project,
+                user=self.request.user, year=FinancialYear(instance.year),
+                project=instance.project,
                 strand=instance.strand, amount_pence=data.get("amount_pence",
                                                               instance.amount_pence))
         return services.savings_target_set(
-            user=self.request.user, year=data["year"].start_year,
+            user=self.request.user, year=data["year"],
             amount_pence=data["amount_pence"], project=data.get("project"),
             strand=data.get("strand"))
 

@@ -21,6 +21,7 @@ from programme.models import (
 )
 from programme.selectors.summary import programme_summary, targets_by_year
 from send_tracker.fiscal import FinancialYear, period_end, period_of
+from send_tracker.money import to_pounds
 from send_tracker.reporting import reporting_month
 
 
@@ -130,7 +131,7 @@ def kpi_computed_value(kpi: Kpi, *, on: dt.date | None = None) -> Decimal | None
         if kpi.strand_id:
             pence = next((s["delivered_pence"] for s in summary["strands"]
                           if s["slug"] == kpi.strand.slug), 0)
-        return Decimal(pence) / 100
+        return to_pounds(pence)
     from programme.selectors.raid import kpi_measure
     from send_tracker import measures
 

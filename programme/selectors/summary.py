@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 
 from programme.models import ProgressUpdate, Rag, SavingsTarget, Strand
 from send_tracker.dataversion import cached_selector
-from send_tracker.fiscal import FinancialYear, period_of
+from send_tracker.fiscal import PERIODS, FinancialYear, period_of
 
 # A strand is amber while its forecast covers at least this share of its target, red below.
 AMBER_FROM_PCT = 90
@@ -194,7 +194,7 @@ def monthly_forecast(*, year: FinancialYear, strand_id: int | None = None) -> li
         changes = {period: (int(f), int(d)) for period, f, d in cursor.fetchall()}
     last = max(changes, default=0)
     rows, forecast, delivered = [], 0, 0
-    for p in range(1, 13):
+    for p in PERIODS:
         f, d = changes.get(p, (0, 0))
         forecast, delivered = forecast + f, delivered + d
         rows.append({

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from programme.models import Milestone, ProgressUpdate, Project, RaidItem, ReminderSent, Strand
@@ -38,16 +38,14 @@ from send_tracker.permissions import (
     has_role,
     is_person_with_role,
 )
+from send_tracker.versioning import StaleEditError, version_claim
 
 logger = logging.getLogger(__name__)
 
 
-class StaleVersionError(ValidationError):
-    """Saving over a newer version: nothing was written; `current` is the row as it now is."""
-
-    def __init__(self, message: str, *, current: ProgressUpdate | None) -> None:
-        super().__init__(message, code="stale")
-        self.current = current
+class StaleVersionError(StaleEditError):
+    """Saving over a newer update: nothing was written; `current` is the row as it now is, and
+    the message says who changed what since the version the lead read."""
 
 
 def _stale_message(current: ProgressUpdate, read_version: int | None) -> str:
@@ -151,12 +149,11 @@ def progress_update_save(
 def _claim(existing: ProgressUpdate, *, read_version: int | None) -> ProgressUpdate:
     """The row as we now hold it, claimed by a conditional UPDATE ... WHERE version =
     read_version; StaleVersionError (nothing written) if someone saved since it was read."""
-    claimed = 0
-    if read_version is not None:
-        claimed = ProgressUpdate.objects.filter(pk=existing.pk, version=read_version).update(
-            version=F("version") + 1
-        )
-    if claimed != 1:
+    # A form read before the first save (read_version None) is stale once a row exists.
+    claimed = read_version is not None and version_claim(
+        ProgressUpdate, pk=existing.pk, read_version=read_version
+    )
+    if not claimed:
         current = ProgressUpdate.objects.select_related("project", "updated_by").get(
             pk=existing.pk
         )

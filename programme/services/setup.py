@@ -71,13 +71,13 @@ def _check_name_free(qs, name: str, *, what: str, field: str = "name") -> None:
                                       "another name."})
 
 
-def _check_years_within(year: int, *, field: str = "year") -> None:
+def _check_years_within(year: FinancialYear, *, field: str = "year") -> None:
     programme = programme_get()
     if programme is None:
         raise ValidationError({field: "Set the programme's first and last financial years "
                                       "before setting targets."})
-    if year not in programme.years:
-        raise ValidationError({field: f"{FinancialYear(year).label} is outside the programme's "
+    if year.start_year not in programme.years:
+        raise ValidationError({field: f"{year.label} is outside the programme's "
                                       f"years ({FinancialYear(programme.first_year).label} to "
                                       f"{FinancialYear(programme.last_year).label})."})
 
@@ -192,8 +192,9 @@ def project_save(*, user: Any, project: Project | None = None, strand: Strand, n
 
 
 @transaction.atomic
-def savings_target_set(*, user: Any, year: int, amount_pence: int, project: Project | None = None,
-                       strand: Strand | None = None, field: str = "year") -> SavingsTarget:
+def savings_target_set(*, user: Any, year: FinancialYear, amount_pence: int,
+                       project: Project | None = None, strand: Strand | None = None,
+                       field: str = "year") -> SavingsTarget:
     """Set the in-year saving required of a project, a strand or (neither) the programme for a
     year within the programme's years; cumulative against the pre-programme baseline."""
     _require_manager(user)
@@ -204,10 +205,11 @@ def savings_target_set(*, user: Any, year: int, amount_pence: int, project: Proj
         raise ValidationError({"amount_pence": "A savings target cannot be negative."})
     # No ordering: the model's default joins strand and project, which FOR UPDATE refuses.
     target = SavingsTarget.objects.select_for_update().filter(
-        year=year, project=project, strand=None if project else strand
+        year=year.start_year, project=project, strand=None if project else strand
     ).order_by().first()
     if target is None:
-        target = SavingsTarget(year=year, project=project, strand=strand, created_by=user)
+        target = SavingsTarget(year=year.start_year, project=project, strand=strand,
+                               created_by=user)
     elif target.amount_pence == amount_pence:
         return target  # the same figure again changes nothing (no empty history row)
     target.amount_pence = amount_pence
@@ -225,14 +227,15 @@ def savings_targets_set(*, user: Any, amounts: dict[int, int], project: Project 
     errors: dict[str, list[str]] = {}
     for year in amounts:
         try:
-            _check_years_within(year, field=f"year_{year}")
+            _check_years_within(FinancialYear(year), field=f"year_{year}")
         except ValidationError as exc:
             errors.update(exc.message_dict)
         if amounts[year] < 0:
             errors[f"year_{year}"] = ["A savings target cannot be negative."]
     if errors:
         raise ValidationError(errors)
-    return [savings_target_set(user=user, year=year, amount_pence=amount, project=project,
+    return [savings_target_set(user=user, year=FinancialYear(year), amount_pence=amount,
+                               project=project,
                                strand=strand, field=f"year_{year}")
             for year, amount in sorted(amounts.items())]
 

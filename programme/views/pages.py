@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-from io import BytesIO
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from programme import charts, selectors, services
 from programme.forms import RaidFilterForm
 from programme.models import RaidItem
 from programme.periods import reporting_period, update_deadline
-from programme.views.common import YearPeriod, period_choices, year_period_from
 from send_tracker import measures
 from send_tracker.charts import chart_csv_response
 from send_tracker.dataversion import cached
-from send_tracker.exports import csv_response, safe_cell
-from send_tracker.fiscal import period_end
+from send_tracker.exports import Money, Sheet, csv_response, xlsx_response
+from send_tracker.fiscal import period_choices, period_end
+from send_tracker.money import to_pounds
 from send_tracker.paging import paginate
 from send_tracker.permissions import (
     ADMIN,
@@ -33,10 +28,9 @@ from send_tracker.permissions import (
     capability_required,
     has_role,
 )
+from send_tracker.rag import RAG_WORDS
 from send_tracker.reporting import reporting_month_end
-from send_tracker.templatetags.tracker import RAG_WORDS
-
-POUNDS_FORMAT = '"£"#,##0.00;-"£"#,##0.00'
+from send_tracker.yearperiod import ChosenPeriod, year_period_from
 
 
 def _overview_data(request: HttpRequest):
@@ -86,7 +80,7 @@ def _my_missing_updates(request: HttpRequest) -> dict | None:
     year, period = reporting_period()
     strand_ids = [s.pk for s in selectors.editable_strands(request.user)]
     missing = selectors.missing_updates(year=year, period=period, strand_ids=strand_ids)
-    return {"label": YearPeriod(year=year, period=period).label, "count": len(missing),
+    return {"label": ChosenPeriod(year=year, period=period).label, "count": len(missing),
             "deadline": update_deadline(year, period)}
 
 
@@ -113,39 +107,14 @@ def overview_export(request: HttpRequest, fmt: str) -> HttpResponse:
     rows = _summary_rows(summary)
     name = f"programme-summary-{chosen.year.slug}-p{chosen.period}"
     if fmt == "csv":
-        return csv_response(f"{name}.csv", SUMMARY_HEADERS, [
-            [r[0], *(None if v is None else Decimal(v) / 100 for v in r[1:5]), r[5]] for r in rows
-        ])
+        return csv_response(f"{name}.csv", SUMMARY_HEADERS,
+                            [[r[0], *(to_pounds(v) for v in r[1:5]), r[5]] for r in rows])
     if fmt != "xlsx":
         raise Http404
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Programme summary"
-    sheet.append([f"SEND programme savings, {chosen.label}"])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([])
-    sheet.append(SUMMARY_HEADERS)
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-    for r in rows:
-        sheet.append([safe_cell(r[0]), *(None if v is None else Decimal(v) / 100 for v in r[1:5]),
-                      safe_cell(r[5])])
-        for cell in sheet[sheet.max_row][1:5]:
-            cell.number_format = POUNDS_FORMAT
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 42
-    for col in "BCDE":
-        sheet.column_dimensions[col].width = 18
-    sheet.column_dimensions["F"].width = 20
-    buffer = BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    sheet = Sheet("Programme summary", SUMMARY_HEADERS,
+                  [[r[0], *(Money(v) for v in r[1:5]), r[5]] for r in rows],
+                  heading=f"SEND programme savings, {chosen.label}", bold_last_row=True)
+    return xlsx_response(f"{name}.xlsx", [sheet])
 
 
 def _kpis_and_charts(*, strand_id: int | None) -> tuple[list, list]:

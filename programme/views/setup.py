@@ -5,7 +5,6 @@ programme.services.setup and programme.selectors.setup; nothing is deleted, only
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -33,6 +32,7 @@ from programme.models import Kpi, KpiReading, Milestone, Project, Strand
 from programme.selectors import setup as q
 from send_tracker.fiscal import FinancialYear, period_label
 from send_tracker.forms import service_errors
+from send_tracker.money import to_pounds
 from send_tracker.permissions import capability_required, people_with_roles
 from send_tracker.reporting import reporting_month
 
@@ -111,7 +111,7 @@ def programme_targets(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Set the programme's years first.")
         return redirect(reverse("setup:years"))
     current = q.programme_level_targets()
-    initial = {f"year_{y}": Decimal(current[y]) / 100 for y in current if y in years}
+    initial = {f"year_{y}": to_pounds(current[y]) for y in current if y in years}
     form = YearAmountsForm(request.POST or None, years=years, initial=initial)
     return _form_page(
         request, form=form, title="Programme savings targets",
@@ -182,7 +182,7 @@ def project_targets(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Set the programme's years first.")
         return redirect(reverse("setup:years"))
     current = q.project_targets(project)
-    initial = {f"year_{y}": Decimal(current[y]) / 100 for y in current if y in years}
+    initial = {f"year_{y}": to_pounds(current[y]) for y in current if y in years}
     form = YearAmountsForm(request.POST or None, years=years, initial=initial)
     return _form_page(
         request, form=form, title=f"Savings targets: {project.name}", caption=project.strand.name,

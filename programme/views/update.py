@@ -27,18 +27,15 @@ from programme.forms import (
 )
 from programme.models import ProgressUpdate, Project
 from programme.periods import is_period_closed, update_deadline
-from programme.views.common import YearPeriod, period_choices, year_period_from
+from send_tracker.fiscal import period_choices
 from send_tracker.forms import mark_errors, service_errors
-from send_tracker.money import format_pounds
+from send_tracker.money import pounds_input
 from send_tracker.permissions import ADMIN, can_edit_strand, capability_required, has_role
+from send_tracker.yearperiod import ChosenPeriod, year_period_from
 
 # Service error keys → the form field that shows them.
 FIELD_OF = {"delivered_pence": "delivered", "forecast_pence": "forecast",
             "confidence": "confidence", "commentary": "commentary"}
-
-
-def _pounds_text(pence: int | None) -> str:
-    return "" if pence is None else format_pounds(pence, places=2).replace("£", "").replace(",", "")
 
 
 def _initial(row: dict[str, Any], kept: dict[str, dict[str, Any]] | None = None
@@ -57,8 +54,8 @@ def _initial(row: dict[str, Any], kept: dict[str, dict[str, Any]] | None = None
     initial: dict[str, Any] = {"project": row["project"].pk,
                                "version": update.version if update else None}
     if source is not None:
-        initial.update(forecast=_pounds_text(source.forecast_pence),
-                       delivered=_pounds_text(source.delivered_pence),
+        initial.update(forecast=pounds_input(source.forecast_pence),
+                       delivered=pounds_input(source.delivered_pence),
                        confidence=source.confidence,
                        commentary=source.commentary)
     return initial
@@ -77,7 +74,7 @@ def _chosen_strands(request: HttpRequest):
     return strands, strands
 
 
-def _save_all(request, indexed_forms, rows, chosen: YearPeriod, reason: str, *,
+def _save_all(request, indexed_forms, rows, chosen: ChosenPeriod, reason: str, *,
               submit: bool) -> list[tuple[int, Any]]:
     """Save the (index, form) pairs through the service in one transaction; any refusal saves
     nothing."""
@@ -137,7 +134,7 @@ def _posted_answers(formset) -> dict[str, dict[str, Any]]:
     return answers
 
 
-def _page_query(request: HttpRequest, chosen: YearPeriod) -> str:
+def _page_query(request: HttpRequest, chosen: ChosenPeriod) -> str:
     """The update page's query for this year, period and strand (kept in every link back)."""
     params: dict[str, Any] = {"year": chosen.year.slug, "period": chosen.period}
     if request.GET.get("strand"):
@@ -145,7 +142,7 @@ def _page_query(request: HttpRequest, chosen: YearPeriod) -> str:
     return urlencode(params)
 
 
-def _pending_for(request: HttpRequest, chosen: YearPeriod) -> dict[str, Any] | None:
+def _pending_for(request: HttpRequest, chosen: ChosenPeriod) -> dict[str, Any] | None:
     pending = request.session.get(PENDING)
     if pending and (pending["year"], pending["period"]) == (chosen.year.start_year,
                                                             chosen.period):
@@ -153,7 +150,7 @@ def _pending_for(request: HttpRequest, chosen: YearPeriod) -> dict[str, Any] | N
     return None
 
 
-def _to_check(request: HttpRequest, chosen: YearPeriod, formset, submit: list[str],
+def _to_check(request: HttpRequest, chosen: ChosenPeriod, formset, submit: list[str],
               reason: str) -> HttpResponse:
     """Keep the answers (nothing is written) and show them on the check-your-answers page.
 
@@ -189,7 +186,7 @@ def _reason(reason_form) -> str:
     return reason_form.cleaned_data["reason"] if reason_form else ""
 
 
-def _post_one(request: HttpRequest, chosen: YearPeriod, formset, rows, reason_form, *,
+def _post_one(request: HttpRequest, chosen: ChosenPeriod, formset, rows, reason_form, *,
               kind: str, one: str, strand_ids: list[int]) -> HttpResponse | _Shown:
     """`draft-<project id>` saves one project, `check-<project id>` checks it: the rest of the
     page keeps what was typed."""
@@ -220,7 +217,7 @@ def _post_one(request: HttpRequest, chosen: YearPeriod, formset, rows, reason_fo
     return _Shown(formset, forms_shown, rows, status)
 
 
-def _post_all(request: HttpRequest, chosen: YearPeriod, formset, rows, reason_form, *,
+def _post_all(request: HttpRequest, chosen: ChosenPeriod, formset, rows, reason_form, *,
               kind: str) -> HttpResponse | _Shown:
     """`draft` saves every project as a draft; `submit` checks every project's answers."""
     reason_ok = reason_form is None or reason_form.is_valid()
@@ -239,7 +236,7 @@ def _post_all(request: HttpRequest, chosen: YearPeriod, formset, rows, reason_fo
     return _Shown(formset, list(formset.forms), rows, 400)
 
 
-def _update_page(request: HttpRequest, chosen: YearPeriod, strands, shown, page: _Shown,
+def _update_page(request: HttpRequest, chosen: ChosenPeriod, strands, shown, page: _Shown,
                  reason_form, *, closed: bool, is_admin: bool) -> HttpResponse:
     """The page: each project's row beside its form, errors marked, who has not updated."""
     formset, forms_shown = page.formset, page.forms

@@ -24,9 +24,10 @@ from typing import Any
 import pandas as pd
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import Lower
 
+from send_tracker.history import history_records
 from send_tracker.imports.columns import Column
 from send_tracker.imports.core import ROW, ImportFormat, Problems, parse_frame
 from send_tracker.imports.reading import (
@@ -158,21 +159,21 @@ def column_mappings_list() -> QuerySet[ColumnMapping]:
 
 def column_mapping_history(mapping: ColumnMapping) -> list[dict]:
     """Each change to a mapping, newest first: when, who, and what changed in words."""
-    entries, previous = [], None
-    for version in mapping.history.select_related("history_user").order_by("history_date"):
-        if previous is None:
-            changes = [f"Saved as '{version.name}'"]
+    entries = []
+    for entry in history_records(ColumnMapping, Q(id=mapping.pk), limit=None,
+                                 fields={"name": "Name", "archived": "Archived"}):
+        old, new = entry["old"], entry["new"]
+        if old is None:
+            changes = [f"Saved as '{new['name']}'"]
         else:
             changes = []
-            if version.name != previous.name:
-                changes.append(f"Renamed from '{previous.name}' to '{version.name}'")
-            if version.archived != previous.archived:
-                changes.append("Archived" if version.archived else "Brought back into use")
+            if new["name"] != old["name"]:
+                changes.append(f"Renamed from '{old['name']}' to '{new['name']}'")
+            if new["archived"] != old["archived"]:
+                changes.append("Archived" if new["archived"] else "Brought back into use")
         if changes:
-            who = version.history_user.username if version.history_user else "system"
-            entries.append({"when": version.history_date, "who": who, "changes": changes})
-        previous = version
-    return entries[::-1]
+            entries.append({"when": entry["when"], "who": entry["who"], "changes": changes})
+    return entries
 
 
 # --- services ----------------------------------------------------------------------------

@@ -13,15 +13,9 @@ from django.utils.safestring import mark_safe
 
 from send_tracker import money
 from send_tracker.fiscal import FinancialYear, period_label
+from send_tracker.rag import RAG_WORDS
 
 register = template.Library()
-
-RAG_WORDS = {
-    "blue": "Blue – delivered",
-    "green": "Green – on track",
-    "amber": "Amber – at risk",
-    "red": "Red – off track",
-}
 
 
 @register.filter

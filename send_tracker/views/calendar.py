@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from send_tracker import reporting, services
-from send_tracker.fiscal import FinancialYear, period_end
+from send_tracker.fiscal import PERIODS, FinancialYear, period_end
 from send_tracker.forms import (
     ReportingPeriodCloseForm,
     ReportingPeriodDatesForm,
@@ -27,7 +27,7 @@ def _year_period(year_slug: str, period: int) -> tuple[FinancialYear, int]:
         year = FinancialYear.parse(year_slug)
     except ValueError as exc:
         raise Http404(str(exc)) from exc
-    if not 1 <= period <= 12:
+    if period not in PERIODS:
         raise Http404("No such period")
     return year, period
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -11,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from send_tracker.exports import csv_response, safe_cell
+from send_tracker.exports import Sheet, csv_response, xlsx_response
 from send_tracker.imports import FileRejected, all_formats, get_format
 from send_tracker.imports.service import import_progress, import_start
 from send_tracker.models import ImportRecord
@@ -97,22 +95,8 @@ def import_template(request: HttpRequest, kind: str, extension: str) -> HttpResp
     example = [fmt.example.get(name, "") for name in headers]
     if extension == "csv":
         return csv_response(f"{kind}-template.csv", headers, [example] if any(example) else [])
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = fmt.label[:31]
-    sheet.append(headers)
-    if any(example):
-        sheet.append([safe_cell(v) for v in example])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
-    return response
+    sheet = Sheet(fmt.label, headers, [example] if any(example) else [])
+    return xlsx_response(f"{kind}-template.xlsx", [sheet])
 
 
 @require_GET

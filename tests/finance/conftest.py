@@ -9,6 +9,7 @@ import pytest
 
 from finance import services
 from finance.models import AgreementVersion, Instalment
+from send_tracker.fiscal import FinancialYear
 
 # Two lines, 2024/25 P1 and P2 (figures in pence):
 #   line 1.2.3: budget 1,000,000; P1 forecast 1,050,000; P2 forecast 1,100,000 (10% over)
@@ -31,30 +32,36 @@ def small_finance(db, finance_user):
         "1.2.1": services.budget_line_upsert(code="1.2.1", name="Maintained", order=1),
     }
     for (code, period), (budget, actual, forecast) in LEDGER.items():
-        services.monthly_forecast_set(line=lines[code], year=2024, period=period,
+        services.monthly_forecast_set(line=lines[code], year=FinancialYear(2024), period=period,
                                       budget_pence=budget, actual_to_date_pence=actual,
                                       forecast_outturn_pence=forecast, user=finance_user)
     for code, (budget, _, _) in ((c, LEDGER[(c, 2)]) for c in lines):
-        services.budget_set(line=lines[code], year=2024, budget_pence=budget)
-    services.high_needs_income_set(year=2024, allocation_pence=1_200_000)
-    services.deficit_outturn_set(year=2023, in_year_deficit_pence=200_000,
+        services.budget_set(line=lines[code], year=FinancialYear(2024), budget_pence=budget)
+    services.high_needs_income_set(year=FinancialYear(2024), allocation_pence=1_200_000)
+    services.deficit_outturn_set(year=FinancialYear(2023), in_year_deficit_pence=200_000,
                                  cumulative_deficit_pence=5_000_000)
     agreement = services.agreement_upsert(authority="Testshire", signed_on=dt.date(2024, 3, 1),
                                           total_contribution_pence=300_000)
     version = services.agreement_version_create(
         agreement=agreement, number=0, name="Original", status=AgreementVersion.Status.AGREED)
-    services.agreement_target_set(version=version, year=2024, in_year_cap_pence=300_000,
+    services.agreement_target_set(version=version, year=FinancialYear(2024),
+                                  in_year_cap_pence=300_000,
                                   cumulative_target_pence=5_200_000)
-    services.agreement_target_set(version=version, year=2025, in_year_cap_pence=100_000,
+    services.agreement_target_set(version=version, year=FinancialYear(2025),
+                                  in_year_cap_pence=100_000,
                                   cumulative_target_pence=5_200_000)
     for year in (2024, 2025):
-        services.instalment_set(agreement=agreement, year=year, amount_pence=100_000,
+        services.instalment_set(agreement=agreement, year=FinancialYear(year), amount_pence=100_000,
                                 due_on=dt.date(year + 1, 3, 31), status=Instalment.Status.DUE)
-    services.pressure_set(year=2024, kind="backlog", amount_pence=40_000, basis="estimate")
-    services.pressure_set(year=2024, kind="slippage", amount_pence=25_000, basis="estimate")
-    services.mitigation_create(year=2024, name="AP", value_pence=30_000, confidence="amber",
+    services.pressure_set(year=FinancialYear(2024), kind="backlog", amount_pence=40_000,
+                          basis="estimate")
+    services.pressure_set(year=FinancialYear(2024), kind="slippage", amount_pence=25_000,
+                          basis="estimate")
+    services.mitigation_create(year=FinancialYear(2024), name="AP", value_pence=30_000,
+                               confidence="amber",
                                status="identified")
-    services.mitigation_create(year=2024, name="Dropped", value_pence=99_000, confidence="red",
+    services.mitigation_create(year=FinancialYear(2024), name="Dropped", value_pence=99_000,
+                               confidence="red",
                                status="abandoned")
     scenario = services.scenario_upsert(
         slug="baseline", name="Baseline", is_baseline=True, default_growth_pct=Decimal("5"),

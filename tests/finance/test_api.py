@@ -128,3 +128,20 @@ def test_a_reprofile_is_started_through_the_api(small_finance, no_queue, finance
     assert response.status_code == 201
     assert response.json()["status"] == "draft"
     assert len(response.json()["targets"]) == 2
+
+
+@pytest.mark.django_db
+def test_a_stale_mitigation_write_through_the_api_is_refused(small_finance, no_queue,
+                                                              finance_client):
+    mitigation = Mitigation.objects.get(name="AP")
+    url = f"/api/v1/mitigations/{mitigation.pk}/"
+    read = finance_client.get(url).json()["version"]
+    first = finance_client.patch(url, {"version": read, "value_pence": 1},
+                                 content_type="application/json")
+    stale = finance_client.patch(url, {"version": read, "value_pence": 2},
+                                 content_type="application/json")
+
+    assert first.status_code == 200
+    assert first.json()["version"] == read + 1
+    assert stale.status_code == 400
+    assert Mitigation.objects.get(name="AP").value_pence == 1

@@ -6,6 +6,7 @@ import pytest
 
 from finance import selectors
 from finance.models import MonthlyForecast, Pressure, TrajectoryRun
+from send_tracker.fiscal import FinancialYear
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +64,8 @@ def test_without_placements_the_demo_enters_inflation_at_666_pounds_a_plan(demo)
 
 @pytest.mark.django_db
 def test_the_demo_ledger_shows_how_month_6_got_here(demo):
-    totals = [row["forecast_outturn_pence"] for row in selectors.forecast_by_period(year=2024)]
+    rows = selectors.forecast_by_period(year=FinancialYear(2024))
+    totals = [row["forecast_outturn_pence"] for row in rows]
 
     assert totals == sorted(totals)  # the forecast rose month by month
     assert totals[-1] == 17_010_000_000

@@ -9,11 +9,12 @@ import pytest
 from finance import selectors
 from finance.selectors import crossapp
 from finance.selectors.summary import derived_pressures, overspend_bridge
+from send_tracker.fiscal import FinancialYear
 
 
 @pytest.mark.django_db
 def test_budget_monitoring_shows_variance_rag_and_movement_by_line(small_finance):
-    report = selectors.budget_monitoring(year=2024, period=2)
+    report = selectors.budget_monitoring(year=FinancialYear(2024), period=2)
 
     by_code = {line["code"]: line for line in report["lines"]}
     # 1.2.3: 1,100,000 − 1,000,000 = 100,000 over (10.0%); red at min(5% = 50,000, £100,000).
@@ -109,7 +110,7 @@ def test_inflation_and_demand_are_derived_from_the_cohort_with_their_basis(monke
     plans = {2022: 8_000, 2023: 8_400, 2024: 8_700}
     monkeypatch.setattr(crossapp, "plans_at", lambda *, on: plans[on.year])
 
-    derived = derived_pressures(year=2024, period=6)
+    derived = derived_pressures(year=FinancialYear(2024), period=6)
 
     # Inflation: £666 × 8,994 plans = £5,990,004.
     assert derived["inflation"]["amount_pence"] == 599_000_400
@@ -124,4 +125,4 @@ def test_inflation_and_demand_are_derived_from_the_cohort_with_their_basis(monke
 def test_no_pressure_is_derived_without_placements_data(monkeypatch):
     monkeypatch.setattr(crossapp, "cohort_summary", lambda *, on: None)
 
-    assert derived_pressures(year=2024, period=6) == {}
+    assert derived_pressures(year=FinancialYear(2024), period=6) == {}

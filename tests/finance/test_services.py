@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from finance import selectors, services
 from finance.models import AgreementVersion, Scenario, TrajectoryPoint, TrajectoryRun
 from finance.services import recompute
+from send_tracker.fiscal import FinancialYear
 from tests.finance.conftest import requests_met
 
 
@@ -55,7 +56,7 @@ def test_an_unchanged_fingerprint_makes_no_new_run(small_finance, no_queue):
 def test_a_changed_input_replaces_the_current_run(small_finance, no_queue):
     services.trajectory_recompute()
     old = TrajectoryRun.objects.get()
-    services.high_needs_income_set(year=2024, allocation_pence=1_250_000)
+    services.high_needs_income_set(year=FinancialYear(2024), allocation_pence=1_250_000)
 
     (new,) = services.trajectory_recompute()
 
@@ -73,7 +74,7 @@ def test_a_run_that_fails_leaves_the_previous_result_in_place(small_finance, no_
                                                              monkeypatch):
     services.trajectory_recompute()
     good = TrajectoryRun.objects.get()
-    services.high_needs_income_set(year=2024, allocation_pence=1_250_000)
+    services.high_needs_income_set(year=FinancialYear(2024), allocation_pence=1_250_000)
 
     def explode(inputs):
         raise ArithmeticError("boom")
@@ -96,7 +97,7 @@ def test_a_failure_while_writing_points_rolls_back_the_half_written_run(small_fi
                                                                        monkeypatch):
     services.trajectory_recompute()
     good = TrajectoryRun.objects.get()
-    services.high_needs_income_set(year=2024, allocation_pence=1_250_000)
+    services.high_needs_income_set(year=FinancialYear(2024), allocation_pence=1_250_000)
     original = TrajectoryRun.save
 
     def fail_on_flip(self, *args, **kwargs):
@@ -145,7 +146,7 @@ def test_many_writes_in_one_transaction_ask_for_one_recompute(small_finance, no_
 
         with transaction.atomic():
             for year in (2025, 2026, 2027):
-                services.high_needs_income_set(year=year, allocation_pence=1)
+                services.high_needs_income_set(year=FinancialYear(year), allocation_pence=1)
 
     assert len(callbacks) == 1
 
@@ -191,13 +192,46 @@ def test_a_stale_mitigation_edit_is_refused(small_finance, no_queue):
     from finance.models import Mitigation
 
     mitigation = Mitigation.objects.get(name="AP")
-    read_at = mitigation.updated_at
-    services.mitigation_update(mitigation=mitigation, fields={"value_pence": 1}, read_at=read_at)
+    read = mitigation.version
+    services.mitigation_update(mitigation=mitigation, fields={"value_pence": 1},
+                               read_version=read)
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Someone else saved") as caught:
         services.mitigation_update(mitigation=mitigation, fields={"value_pence": 2},
-                                   read_at=read_at)
-    assert Mitigation.objects.get(name="AP").value_pence == 1
+                                   read_version=read)
+    assert "version" in caught.value.message_dict  # the hidden field: shown above the form
+    saved = Mitigation.objects.get(name="AP")
+    assert (saved.value_pence, saved.version) == (1, read + 1)
+
+
+@pytest.mark.django_db
+def test_an_unchanged_save_writes_nothing_and_keeps_the_version(small_finance, no_queue):
+    from finance.models import Mitigation
+
+    mitigation = Mitigation.objects.get(name="AP")
+    before = (mitigation.version, mitigation.history.count())
+    services.mitigation_update(mitigation=mitigation,
+                               fields={"value_pence": mitigation.value_pence},
+                               read_version=mitigation.version)
+    mitigation.refresh_from_db()
+    assert (mitigation.version, mitigation.history.count()) == before
+
+
+@pytest.mark.django_db
+def test_a_stale_agreement_target_edit_is_refused(small_finance, no_queue):
+    from finance.models import AgreementTarget
+
+    target = AgreementTarget.objects.filter(version=small_finance["version"]).first()
+    read = target.edit_version
+    services.agreement_target_set(version=target.version, year=FinancialYear(target.year),
+                                  in_year_cap_pence=1, cumulative_target_pence=2,
+                                  read_version=read)
+    with pytest.raises(ValidationError, match="Someone else saved"):
+        services.agreement_target_set(version=target.version, year=FinancialYear(target.year),
+                                      in_year_cap_pence=3, cumulative_target_pence=4,
+                                      read_version=read)
+    target.refresh_from_db()
+    assert (target.in_year_cap_pence, target.edit_version) == (1, read + 1)
 
 
 @pytest.mark.django_db
@@ -205,13 +239,14 @@ def test_a_reprofile_copies_the_targets_and_keeps_the_original(small_finance, no
     original = small_finance["version"]
     reprofile = services.agreement_version_reprofile(version=original, name="Reprofile 1",
                                                      reason="slippage")
-    services.agreement_target_set(version=reprofile, year=2024, in_year_cap_pence=400_000,
+    services.agreement_target_set(version=reprofile, year=FinancialYear(2024),
+                                  in_year_cap_pence=400_000,
                                   cumulative_target_pence=5_300_000)
 
     assert (reprofile.number, reprofile.status) == (1, AgreementVersion.Status.DRAFT)
     assert reprofile.targets.count() == 2
     assert original.targets.get(year=2024).in_year_cap_pence == 300_000
-    assert selectors.cap_for(year=2024) == 300_000  # a draft is not in force
+    assert selectors.cap_for(year=FinancialYear(2024)) == 300_000  # a draft is not in force
     comparison = selectors.version_comparison(selectors.versions_with_targets(
         small_finance["agreement"]))
     first_row = comparison["rows"][0]
@@ -221,9 +256,10 @@ def test_a_reprofile_copies_the_targets_and_keeps_the_original(small_finance, no
 
     original.refresh_from_db()
     assert original.status == AgreementVersion.Status.SUPERSEDED
-    assert selectors.cap_for(year=2024) == 400_000
+    assert selectors.cap_for(year=FinancialYear(2024)) == 400_000
     with pytest.raises(ValidationError):
-        services.agreement_target_set(version=original, year=2024, in_year_cap_pence=1,
+        services.agreement_target_set(version=original, year=FinancialYear(2024),
+                                      in_year_cap_pence=1,
                                       cumulative_target_pence=1)
 
 

@@ -11,6 +11,7 @@ from django.db.models.functions import Now
 from finance import services
 from finance.models import Mitigation, RecomputeRequest, Scenario
 from finance.selectors.tasks import TASKS_QUERY_ALLOWANCE
+from send_tracker.fiscal import FinancialYear
 from tests.finance.conftest import requests_met
 
 
@@ -19,9 +20,11 @@ def _grow(n_lines: int) -> None:
     for i in range(n_lines):
         line = services.budget_line_upsert(code=f"9.{i}", name=f"Line {i}", order=10 + i)
         for period in range(1, 3):
-            services.monthly_forecast_set(line=line, year=2024, period=period, budget_pence=100,
+            services.monthly_forecast_set(line=line, year=FinancialYear(2024), period=period,
+                                          budget_pence=100,
                                           actual_to_date_pence=10, forecast_outturn_pence=120)
-        services.mitigation_create(year=2024, name=f"M{i}", value_pence=1, confidence="green",
+        services.mitigation_create(year=FinancialYear(2024), name=f"M{i}", value_pence=1,
+                                   confidence="green",
                                    status="identified")
 
 
@@ -429,3 +432,37 @@ def test_an_instalment_past_its_due_date_is_overdue_as_at_the_reporting_month(
     response = finance_client.get("/finance/agreement/")
     assert [i.shown_status for i in response.context["instalments"]] == ["Overdue", "Due"]
     assert "govuk-tag--red\">Overdue" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_stale_mitigation_form_says_so_above_the_form_and_saves_nothing(small_finance, no_queue,
+                                                                          finance_client):
+    mitigation = Mitigation.objects.get(name="AP")
+    page = finance_client.get(f"/finance/mitigations/{mitigation.pk}/").content.decode()
+    assert f'name="read_version" value="{mitigation.version}"' in page
+    form = {"name": "AP", "value_pence": "300", "confidence": "amber", "status": "identified",
+            "owner": "", "read_version": str(mitigation.version)}
+    first = finance_client.post(f"/finance/mitigations/{mitigation.pk}/", {**form,
+                                                                          "value_pence": "400"})
+    stale = finance_client.post(f"/finance/mitigations/{mitigation.pk}/", {**form,
+                                                                          "value_pence": "500"})
+
+    assert first.status_code == 302
+    assert stale.status_code == 400
+    html = stale.content.decode()
+    assert "govuk-error-summary" in html
+    assert "Someone else saved" in html
+    assert Mitigation.objects.get(name="AP").value_pence == 40_000
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/finance/?year=2024-99", "/finance/?period=13",
+                                 "/finance/pressures/?year=x", "/?year=2024-26"])
+def test_a_page_asked_for_a_bad_month_says_so_and_shows_the_newest(url, small_finance, no_queue,
+                                                                   finance_client):
+    response = finance_client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert "instead" in html
+    assert "2024/25" in html

@@ -24,6 +24,7 @@ from programme.models import (
 )
 from programme.selectors import programme_targets_by_year, target_table
 from programme.selectors.setup import kpi_computed_value
+from send_tracker.fiscal import FinancialYear
 from send_tracker.permissions import LEAD, PROGRAMME_MANAGER
 
 K = 100_000  # £1,000 in pence
@@ -129,12 +130,14 @@ def test_a_target_for_a_year_outside_the_programme_is_refused_and_nothing_is_wri
 def test_targets_cannot_be_set_before_the_programme_has_years(db, manager, build):
     p = build.project(build.strand())
     with pytest.raises(ValidationError) as exc:
-        services.savings_target_set(user=manager, year=2024, amount_pence=1, project=p)
+        services.savings_target_set(user=manager, year=FinancialYear(2024), amount_pence=1,
+                                    project=p)
     assert "first and last financial years" in exc.value.message_dict["year"][0]
 
 
 def test_the_programme_cannot_shrink_past_its_targets(project, manager):
-    services.savings_target_set(user=manager, year=2026, amount_pence=K, project=project)
+    services.savings_target_set(user=manager, year=FinancialYear(2026), amount_pence=K,
+                                project=project)
     with pytest.raises(ValidationError) as exc:
         services.programme_years_set(user=manager, first_year=2024, last_year=2025)
     assert "2026/27" in exc.value.message_dict["last_year"][0]
@@ -145,7 +148,8 @@ def test_the_target_table_shows_each_year_its_increase_and_the_unallocated_part(
         project, manager):
     services.savings_targets_set(user=manager, project=project,
                                  amounts={2024: 100 * K, 2025: 250 * K, 2026: 300 * K})
-    services.savings_target_set(user=manager, year=2025, amount_pence=400 * K)  # programme row
+    # the programme's own row
+    services.savings_target_set(user=manager, year=FinancialYear(2025), amount_pence=400 * K)
     rows = {r["year"].start_year: r for r in target_table()["years"]}
     assert rows[2024]["target_pence"] == 100 * K
     assert rows[2024]["increase_pence"] == 100 * K  # against the pre-programme baseline
@@ -281,10 +285,10 @@ def test_the_agreement_must_fall_within_the_programmes_years(years, manager):
     version = AgreementVersion.objects.create(agreement=agreement, number=1, name="Original",
                                               status=AgreementVersion.Status.AGREED)
     with pytest.raises(ValidationError) as exc:
-        agreement_target_set(version=version, year=2023, in_year_cap_pence=1,
+        agreement_target_set(version=version, year=FinancialYear(2023), in_year_cap_pence=1,
                              cumulative_target_pence=1)
     assert "outside the programme's years" in exc.value.message_dict["year"][0]
-    agreement_target_set(version=version, year=2024, in_year_cap_pence=1,
+    agreement_target_set(version=version, year=FinancialYear(2024), in_year_cap_pence=1,
                          cumulative_target_pence=1)
     assert AgreementTarget.objects.count() == 1
 

@@ -168,3 +168,22 @@ def test_the_csv_names_and_links_each_item(client_for, make_user):
         client_for(admin).get("/audit/?csv=1").content.decode("utf-8-sig"))))
     assert rows[0][7:] == ["Name", "Page"]
     assert rows[1][7:] == ["Named", "http://testserver/programme/strands/named/"]
+
+
+@pytest.mark.django_db
+def test_item_history_says_who_changed_what_from_old_to_new_in_words(finance_user):
+    from finance.models import Mitigation
+    from send_tracker.history import item_history
+
+    mitigation = Mitigation.objects.create(year=2024, name="AP", value_pence=30_000,
+                                           confidence="amber")
+    mitigation.value_pence, mitigation.confidence = 45_000, "red"
+    mitigation._history_user = finance_user
+    mitigation.save()
+    mitigation.save()  # a save that changes nothing
+
+    newest, changed, created = item_history(mitigation)
+    assert changed["what"] == ("value pence: £300 → £450; "
+                               "confidence: Amber – at risk → Red – off track")
+    assert changed["who"] == (finance_user.get_full_name() or finance_user.get_username())
+    assert (newest["what"], created["what"]) == ("Saved", "Created")

@@ -91,3 +91,45 @@ def test_fractional_decimal_pence_round_half_up_when_shown():
 ])
 def test_format_millions_keeps_one_unit_whatever_the_size(pence, text):
     assert format_millions(pence) == text
+
+
+def test_to_pounds_is_exact_and_keeps_pence_digits_when_asked():
+    from send_tracker.money import to_pounds
+
+    assert to_pounds(8_500_050) == Decimal("85000.5")
+    assert str(to_pounds(8_500_050, places=2)) == "85000.50"
+    assert str(to_pounds(-1, places=2)) == "-0.01"
+    assert to_pounds(None) is None
+
+
+def test_plotted_money_is_whole_pounds_or_millions():
+    from send_tracker.money import to_millions, to_whole_pounds
+
+    assert to_whole_pounds(8_500_050) == 85_001  # half-up, not banker's
+    assert to_whole_pounds(-150) == -2
+    assert to_millions(154_000_000) == 1.54
+    assert to_millions(None) is None
+
+
+@pytest.mark.parametrize(("text", "pence"), [("£85,000", 8_500_000), ("85000.5", 8_500_050),
+                                             (" 0.01 ", 1)])
+def test_parse_pounds_reads_what_people_type(text, pence):
+    from send_tracker.money import parse_pounds
+
+    assert parse_pounds(text) == pence
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1.234", "-5"])
+def test_parse_pounds_refuses_what_is_not_an_amount_with_a_plain_message(text):
+    from send_tracker.money import parse_pounds
+
+    with pytest.raises(ValueError, match="Enter an amount in pounds"):
+        parse_pounds(text)
+
+
+def test_a_form_shows_pence_as_pounds_and_pence_without_symbols():
+    from send_tracker.money import pounds_input
+
+    assert pounds_input(12_345_678) == "123456.78"
+    assert pounds_input(-5_000) == "-50.00"
+    assert pounds_input(None) == ""

@@ -58,13 +58,13 @@ class BoardSummaryMonthView(APIView):
     )
     def get(self, request: Request, year: str, period: str) -> Response:
         try:
-            start = FinancialYear.parse(year).start_year
+            fy = FinancialYear.parse(year)
             number = parse_period(period)
         except ValueError as exc:
             raise Http404(str(exc)) from exc
         version = request.query_params.get("version")
         summary = selectors.summary_for_month(
-            request.user, year=start, period=number,
+            request.user, year=fy, period=number,
             version=int(version) if version and version.isdigit() else None,
         )
         if summary is None:

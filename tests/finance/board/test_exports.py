@@ -10,9 +10,10 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from finance.board import svg
-from finance.board.excel import MONEY_FORMAT, render_xlsx
+from finance.board.excel import render_xlsx
 from finance.board.pdf import render_pdf
 from finance.board.services import board_summary_update_text
+from send_tracker.exports import MONEY_FORMAT
 
 pytestmark = pytest.mark.django_db
 NS = "{http://www.w3.org/2000/svg}"

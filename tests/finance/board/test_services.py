@@ -156,7 +156,7 @@ def test_the_programme_office_edits_commentary_and_decisions_on_a_draft(
     summary = build_summary().summary
     saved = services.board_summary_update_text(
         summary_id=summary.pk, user=finance_user, commentary=" Savings slipping. ",
-        decisions_needed="Agree the reprofile.", read_at=summary.updated_at,
+        decisions_needed="Agree the reprofile.", read_version=summary.edit_version,
     )
     assert (saved.commentary, saved.decisions_needed) == ("Savings slipping.",
                                                           "Agree the reprofile.")
@@ -165,13 +165,13 @@ def test_the_programme_office_edits_commentary_and_decisions_on_a_draft(
 
 def test_commentary_saved_over_a_newer_edit_is_refused(build_summary, finance_user):
     summary = build_summary().summary
-    opened_at = summary.updated_at
+    opened = summary.edit_version
     services.board_summary_update_text(summary_id=summary.pk, user=finance_user,
                                        commentary="First", decisions_needed="")
     with pytest.raises(ValidationError, match="changed this summary"):
         services.board_summary_update_text(summary_id=summary.pk, user=finance_user,
                                            commentary="Second", decisions_needed="",
-                                           read_at=opened_at)
+                                           read_version=opened)
     summary.refresh_from_db()
     assert summary.commentary == "First"
 

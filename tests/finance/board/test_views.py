@@ -110,7 +110,7 @@ def test_the_programme_office_edits_the_commentary_and_the_director_sees_it(
     assert form.status_code == 200
     response = finance_client.post(f"{P6}text/", {
         "commentary": "Savings are slipping.", "decisions_needed": "Agree the reprofile.",
-        "read_at": form.context["read_at"],
+        "read_version": form.context["read_version"],
     })
     assert response.status_code == 302
     html = director_client.get(P6).content.decode()
@@ -127,9 +127,9 @@ def test_a_stale_commentary_form_is_refused_with_the_text_kept(
     build_summary()
     form = finance_client.get(f"{P6}text/")
     finance_client.post(f"{P6}text/", {"commentary": "First", "decisions_needed": "",
-                                       "read_at": form.context["read_at"]})
+                                       "read_version": form.context["read_version"]})
     response = finance_client.post(f"{P6}text/", {"commentary": "Second", "decisions_needed": "",
-                                                  "read_at": form.context["read_at"]})
+                                                  "read_version": form.context["read_version"]})
     assert response.status_code == 400
     assert "Someone else changed this summary" in response.content.decode()
     assert "Second" in response.content.decode()
