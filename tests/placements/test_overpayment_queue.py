@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from placements.models import OverpaymentFlag
 from placements.selectors import QueueQuery, overpayment_queue
 from placements.services import BulkReviewRefused, overpayment_flags_review
+from send_tracker.exports import MONEY_FORMAT
 from tests.placements import builders as b
 
 D = dt.date
@@ -163,7 +164,7 @@ def test_the_excel_download_has_the_filtered_rows_with_pounds_as_numbers(finance
     values = list(sheet.values)
     assert [r[0] for r in values[1:]] == ["INV-B", "INV-A"]
     assert values[1][11] == 300
-    assert sheet.cell(row=2, column=12).number_format == "£#,##0.00"
+    assert sheet.cell(row=2, column=12).number_format == MONEY_FORMAT
 
 
 def test_a_bulk_outcome_records_every_selected_flag_with_the_user_and_a_reason(
