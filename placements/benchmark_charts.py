@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from placements.benchmarks import ATTRIBUTION
 from send_tracker.charts import BAND, PALETTE, Chart, base_layout, label_line_ends
 from send_tracker.charts import OTHER as OTHERS
+from send_tracker.dataversion import cached_selector
 
 
 def shown(value: Decimal | None, unit: str) -> str:
@@ -118,6 +119,7 @@ def _ranking_chart(item: dict[str, Any], council: str) -> Chart:
     )
 
 
+@cached_selector(share=True)  # a pure function of selector data: built once per data version
 def benchmark_charts(*, measures: list[dict], council: str, region: str) -> list[list[Chart]]:
     """[series, ranking] charts for each measure, in the registry's order."""
     return [

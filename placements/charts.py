@@ -21,7 +21,7 @@ from send_tracker.charts import (
     month_axis,
     top_series,
 )
-from send_tracker.dataversion import memo_pure
+from send_tracker.dataversion import cached_selector
 from send_tracker.money import format_pounds, round_half_up
 
 
@@ -275,7 +275,7 @@ def cost_by_type(by_type: dict[str, dict[str, int]], *, on: dt.date) -> Chart:
     )
 
 
-@memo_pure  # pure: same data, same chart (built once, not per request)
+@cached_selector(share=True)  # a pure function of selector data: built once per data version
 def cohort_charts(*, series: dict, by_type: dict, on: dt.date) -> list[Chart]:
     """Every chart of the cohort page, in page order."""
     return [

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cache
 
 from django.apps import apps
 from django.db import connection
@@ -26,10 +25,9 @@ class AuditTable:
     app: str
 
 
-@cache
 def audit_tables() -> tuple[AuditTable, ...]:
     """Every history table of the apps whose AppConfig says `audited = True`, in a stable
-    order."""
+    order (read from the app registry each time: a loop over the models, no query)."""
     found = []
     for model in apps.get_models():
         meta = model._meta

@@ -36,5 +36,6 @@ from finance.selectors.trajectory import (  # noqa: F401
     base_inputs,
     current_runs,
     run_reflects_assumptions,
+    trajectory_page_charts,
     trajectory_points,
 )

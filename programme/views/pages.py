@@ -20,7 +20,6 @@ from programme.periods import reporting_period, update_deadline
 from programme.views.common import YearPeriod, period_choices, year_period_from
 from send_tracker import measures
 from send_tracker.charts import chart_csv_response
-from send_tracker.dataversion import cached
 from send_tracker.exports import csv_response, safe_cell
 from send_tracker.fiscal import period_end
 from send_tracker.paging import paginate
@@ -140,19 +139,6 @@ def overview_export(request: HttpRequest, fmt: str) -> HttpResponse:
     return response
 
 
-def _kpis_and_charts(*, strand_id: int | None) -> tuple[list, list]:
-    """KPIs with their readings and trend charts, built once per data version (the charts then
-    keep their JSON and HTML): shared between requests, read only."""
-    def build() -> tuple[list, list]:
-        kpis = list(selectors.kpis_with_readings(strand_id=strand_id))
-        return kpis, [charts.kpi_chart(k, selectors.kpi_actuals(k)) for k in kpis]
-
-    # The held KPIs are computed as at the reporting month, which a period close moves.
-    kpis, kpi_charts = cached("programme.kpis_and_charts", (strand_id, reporting_month_end()),
-                              build)
-    return list(kpis), list(kpi_charts)
-
-
 @require_GET
 @capability_required("view_aggregates")
 def strand_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -161,7 +147,7 @@ def strand_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if strand is None:
         raise Http404
     chosen = year_period_from(request)
-    kpis, kpi_charts = _kpis_and_charts(strand_id=strand.pk)
+    kpi_charts = selectors.kpi_charts(strand_id=strand.pk, as_at=reporting_month_end())
     if (response := chart_csv_response(request, kpi_charts)) is not None:
         return response
     projects = selectors.strand_projects(strand=strand, year=chosen.year, period=chosen.period)
@@ -229,7 +215,7 @@ def raid_convert(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required("view_aggregates")
 def kpi_page(request: HttpRequest) -> HttpResponse:
     """Every KPI: baseline, target, latest actual and milestone, with a trend chart each."""
-    kpis, kpi_charts = _kpis_and_charts(strand_id=None)
+    kpi_charts = selectors.kpi_charts(strand_id=None, as_at=reporting_month_end())
     if (response := chart_csv_response(request, kpi_charts)) is not None:
         return response
     latest = {row["slug"]: row for row in selectors.kpi_latest()}
@@ -237,7 +223,7 @@ def kpi_page(request: HttpRequest) -> HttpResponse:
         "rows": [{"kpi": k, "latest": latest[k.slug], "chart": c,
                   # the owner enters a typed KPI's readings; a computed one takes none
                   "record": not k.measure and services.can_record_kpi(request.user, k)}
-                 for k, c in zip(kpis, kpi_charts, strict=True)],
+                 for k, c in zip(selectors.kpis_with_readings(), kpi_charts, strict=True)],
     })
 
 

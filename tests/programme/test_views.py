@@ -256,9 +256,9 @@ def test_the_strand_page_shows_projects_milestones_raid_kpis_and_history(
     assert "Overdue" in html
     assert "Staff capacity" in html
     assert "Forecast: £50,000 → £60,000" in html
-    rows = {r["project"].name: r for r in response.context["projects"]}
+    rows = {r["project"]["name"]: r for r in response.context["projects"]}
     assert rows["Alpha two"]["forecast_change"] is None  # its first update is P6
-    assert rows["Alpha one"]["update"].period == 5
+    assert rows["Alpha one"]["update"]["period"] == 5
 
 
 def test_the_raid_log_filters_and_counts_the_matrix_in_words(programme, director_client):
