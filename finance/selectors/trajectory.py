@@ -21,6 +21,7 @@ from finance.models import (
 from finance.selectors import crossapp
 from finance.selectors.agreement import agreement_get, current_version, versions_with_targets
 from finance.selectors.budget import latest_period, ledger_totals
+from finance.selectors.history import history_rows
 from finance.selectors.summary import mitigations_by_year
 from send_tracker.charts import scenario_colour
 from send_tracker.dataversion import cached_selector
@@ -178,3 +179,9 @@ def trajectory_page_charts(chosen: tuple[str, ...]) -> list[Chart]:
     versions = versions_with_targets(found) if found else []
     colours = [scenario_colour(place[s.slug]) for s in shown if s.pk in runs]
     return trajectory_charts(series, versions, colours)
+
+
+@cached_selector(share=True)  # a diff of each of the last changes: once per data version
+def scenario_history(scenario_id: int, *, limit: int = 10) -> list[dict]:
+    """The scenario's latest changes, newest first (finance.selectors.history.history_rows)."""
+    return history_rows(Scenario.objects.get(pk=scenario_id), limit=limit)

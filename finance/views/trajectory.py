@@ -18,7 +18,6 @@ from django.views.decorators.cache import never_cache
 from finance import selectors, services
 from finance.forms import ScenarioCreateForm, ScenarioForm
 from finance.models import Scenario
-from finance.selectors.history import history_rows
 from finance.selectors.measures import BASELINE
 from finance.services import recompute
 from finance.services.recompute import trajectory_pending_since
@@ -161,7 +160,7 @@ def scenario_edit(request: HttpRequest, slug: str) -> HttpResponse:
             "queued": request.GET.get("queued") == "1",
             "status_url": f"{reverse('finance:trajectory-status')}?scenario={slug}",
             "run_ids": str(run.pk) if run else "",
-            "history": history_rows(scenario, limit=10),
+            "history": selectors.scenario_history(scenario.pk, limit=10),
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -167,9 +167,19 @@ def _strand_projects(*, strand_id: int, year: int, period: int) -> list[dict[str
 
 
 def strand_milestones(*, strand: Strand, on: dt.date) -> list[dict[str, Any]]:
-    """The strand's milestones by forecast date, overdue ones flagged (one query)."""
-    qs = Milestone.objects.filter(project__strand=strand).select_related("project")
-    return [{"milestone": m, "overdue": m.is_overdue(on)} for m in qs.order_by("forecast_date")]
+    """The strand's milestones by forecast date, overdue ones flagged as at `on`: plain rows
+    (frozen, shared), read once per data version in one query of the columns shown."""
+    return _strand_milestones(strand_id=strand.pk, on=on)
+
+
+@cached_selector(share=True)
+def _strand_milestones(*, strand_id: int, on: dt.date) -> list[dict[str, Any]]:
+    statuses = dict(Milestone.Status.choices)
+    rows = Milestone.objects.filter(project__strand_id=strand_id).order_by("forecast_date").values(
+        "pk", "name", "project__name", "baseline_date", "forecast_date", "actual_date", "status")
+    return [{"milestone": {**m, "status_label": statuses.get(m["status"], m["status"])},
+             "overdue": Milestone(actual_date=m["actual_date"], forecast_date=m["forecast_date"])
+             .is_overdue(on)} for m in rows]
 
 
 def projects_by_strand() -> dict[int, list[Project]]:

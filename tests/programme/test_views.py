@@ -529,7 +529,7 @@ def test_milestones_are_overdue_as_at_the_end_of_the_reporting_month(
                              baseline_date=dt.date(2024, 10, 1),
                              forecast_date=dt.date(2024, 10, 20))
     # Today (years later) both dates have passed; as at 30 September 2024 only one has.
-    rows = {r["milestone"].name: r["overdue"]
+    rows = {r["milestone"]["name"]: r["overdue"]
             for r in director_client.get(f"/programme/strands/{programme['a'].slug}/")
             .context["milestones"]}
     assert rows == {"Due in September": True, "Due in October": False}
