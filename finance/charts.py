@@ -20,12 +20,12 @@ from send_tracker.charts import (
     millions_label,
     scenario_colour,
 )
-from send_tracker.dataversion import memo_pure
+from send_tracker.dataversion import cached_selector
 from send_tracker.fiscal import FinancialYear, period_label
 from send_tracker.money import format_millions, format_money, format_pounds, to_millions, to_pounds
 
 
-@memo_pure  # pure: same data, same chart (built once, not per request)
+@cached_selector(share=True)  # a pure function of selector data: built once per data version
 def bridge_chart(steps: list[dict], *, title: str, chart_id: str = "bridge") -> Chart:
     """The overspend bridge as a waterfall: cap → shortfall, pressures, other → deficit → after."""
     figure = go.Figure(go.Waterfall(
@@ -52,7 +52,7 @@ def bridge_chart(steps: list[dict], *, title: str, chart_id: str = "bridge") -> 
                              "bridge reconciles to the penny.")
 
 
-@memo_pure  # pure: same data, same chart (built once, not per request)
+@cached_selector(share=True)  # a pure function of selector data: built once per data version
 def forecast_by_period_chart(rows: list[dict], *, year: int, income_pence: int | None,
                              cap_pence: int | None) -> Chart:
     """Forecast outturn at each period against budget (and income + cap): how Month N got here."""
@@ -197,7 +197,7 @@ def trajectory_charts(runs: list[tuple[str, list]], versions: list,
     ]
 
 
-@memo_pure  # pure: same data, same chart (built once, not per request)
+@cached_selector(share=True)  # a pure function of selector data: built once per data version
 def strands_chart(strands: list[dict], *, year_label: str) -> Chart:
     """Savings target vs forecast vs delivered by strand."""
     names = [s["name"] for s in strands]

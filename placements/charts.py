@@ -28,7 +28,7 @@ from send_tracker.charts import (
     top_series,
 )
 from send_tracker.charts import OTHER as OTHERS
-from send_tracker.dataversion import memo_pure
+from send_tracker.dataversion import cached_selector
 from send_tracker.money import (
     format_pounds,
     round_half_up,
@@ -287,7 +287,7 @@ def cost_by_type(by_type: dict[str, dict[str, int]], *, on: dt.date) -> Chart:
     )
 
 
-@memo_pure  # pure: same data, same chart (built once, not per request)
+@cached_selector(share=True)  # a pure function of selector data: built once per data version
 def cohort_charts(*, series: dict, by_type: dict, on: dt.date) -> list[Chart]:
     """Every chart of the cohort page, in page order."""
     return [
@@ -399,6 +399,7 @@ def _ranking_chart(item: dict[str, Any], council: str) -> Chart:
     )
 
 
+@cached_selector(share=True)  # a pure function of selector data: built once per data version
 def benchmark_charts(*, measures: list[dict], council: str, region: str) -> list[list[Chart]]:
     """[series, ranking] charts for each measure, in the registry's order."""
     return [

@@ -16,7 +16,7 @@ from send_tracker.charts import (
     label_line_ends,
     millions_label,
 )
-from send_tracker.dataversion import memo_pure
+from send_tracker.dataversion import cached_selector
 from send_tracker.fiscal import period_label
 from send_tracker.money import format_money, to_millions, to_pounds
 
@@ -32,7 +32,7 @@ def _figure(traces: list[dict[str, Any]], **layout: Any) -> go.Figure:
     return go.Figure(data=traces, layout=base_layout(**layout), _validate=False)
 
 
-@memo_pure  # pure: same data, same chart (built once, not per request)
+@cached_selector(share=True)  # a pure function of selector data: built once per data version
 def strand_savings_chart(summary: dict[str, Any]) -> Chart:
     """Target, forecast and delivered by strand (grouped bars, £m)."""
     strands = summary["strands"]
@@ -58,7 +58,7 @@ def strand_savings_chart(summary: dict[str, Any]) -> Chart:
     )
 
 
-@memo_pure  # pure: same data, same chart (built once, not per request)
+@cached_selector(share=True)  # a pure function of selector data: built once per data version
 def monthly_forecast_chart(
     rows: list[dict[str, Any]], *, target_pence: int, year_label: str, chart_id: str = "monthly"
 ) -> Chart:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from django.apps import apps
@@ -32,10 +31,9 @@ class AuditTable:
     history_model: str = ""  # e.g. "programme.HistoricalProject"
 
 
-@cache
 def audit_tables() -> tuple[AuditTable, ...]:
     """Every history table of the apps whose AppConfig says `audited = True`, in a stable
-    order."""
+    order (read from the app registry each time: a loop over the models, no query)."""
     found = []
     for model in apps.get_models():
         meta = model._meta

@@ -10,11 +10,11 @@ import json
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 import plotly.graph_objects as go
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 
 from send_tracker.exports import csv_response
 from send_tracker.money import format_millions
@@ -183,9 +183,17 @@ def label_line_ends(figure: go.Figure, *, fmt: Callable[[float], str] | None = N
     return figure
 
 
-@dataclass
+# Stands for the page's query string in a chart's HTML, filled in per request by `{% chart %}`.
+CSV_QUERY = "__csv_query__"
+
+
+@dataclass(frozen=True)
 class Chart:
-    """A figure with its data table: `headers` and `rows` of raw values, `display_rows` as shown."""
+    """A figure with its data table: `headers` and `rows` of raw values, `display_rows` as shown.
+
+    Frozen, its figure's JSON and its HTML (the `{% chart %}` component, all but the CSV link's
+    query string) made once when built: a chart builder's result is cached and shared between
+    requests (`@cached_selector(share=True)`), so a warm page renders no chart again."""
 
     id: str
     title: str
@@ -194,20 +202,20 @@ class Chart:
     rows: Sequence[Sequence[Any]]
     display_rows: Sequence[Sequence[Any]] = field(default_factory=list)
     description: str = ""
+    figure_json: dict = field(init=False, repr=False, compare=False)
+    html: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.display_rows:
-            self.display_rows = self.rows
+            object.__setattr__(self, "display_rows", self.rows)
+        # Plotly's own encoder handles numpy and dates; json_script re-encodes the plain dict.
+        object.__setattr__(self, "figure_json", json.loads(self.figure.to_json()))
+        object.__setattr__(self, "html", render_to_string(
+            "components/chart.html", {"chart": self, "csv_query": CSV_QUERY}))
 
     @property
     def data_id(self) -> str:
         return f"{self.id}-data"
-
-    @cached_property
-    def figure_json(self) -> dict:
-        # Plotly's own encoder handles numpy and dates; json_script re-encodes the plain dict.
-        # Kept: a chart built once (memo_pure) is rendered by many requests.
-        return json.loads(self.figure.to_json())
 
 
 def chart_csv_response(request: HttpRequest, charts: Sequence[Chart]) -> HttpResponse | None:

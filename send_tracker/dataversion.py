@@ -1,22 +1,26 @@
-"""Aggregates cached on the data's version: computed once per change of the data, not per page.
+"""The one cache: `@cached_selector`, keyed on the data's version, so never stale.
 
 PostgreSQL keeps the version (migration 0003): any committed change to a table of the tracked
 apps moves it on, whichever way it was written (ORM, bulk update, COPY import, admin, SQL).
-`cached()` keys a value on (database token, version, name, arguments) in this process's memory,
-so it is never stale: a change gives a new key. Inside a transaction that has itself changed
-data (a test, a service that writes then reads) nothing is cached or served from the cache.
+`@cached_selector` keys a selector's or chart builder's result on (database token, version,
+function, arguments) in this process's memory: a change gives a new key. Inside a transaction
+that has itself changed data (a test, a service that writes then reads) nothing is cached or
+served from the cache. Templates and views do not cache (tests/send_tracker/test_one_cache.py
+fails on any caching call outside this module).
 
 Only plain data that depends on nothing but the database and the arguments may be cached: no
-user-specific rows, no "today" unless it is an argument.
-"""
+user-specific rows, no "today" unless it is an argument."""
 
 from __future__ import annotations
 
 import copy
 import functools
+import pickle
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
+from datetime import date, time, timedelta
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.apps import apps
@@ -90,25 +94,30 @@ def request_finished(**kwargs: Any) -> None:
     connection._send_in_request = False
 
 
-def cached(name: str, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
-    """compute(), or its result for the same data version, name and key (kept in memory).
-
-    Callers must not change the value returned: it is shared with later requests.
-    """
+def _cached(name: str, key: str, compute: Callable[[], T],
+            store: Callable[[T], Any], load: Callable[[Any], T]) -> T:
+    """compute(), or the value kept for the same data version, name and key (in memory):
+    `store(value)` is what is kept, `load(kept)` what a later caller gets."""
     version = data_version()
     if version is None:
         return compute()
     full_key = (version, name, key)
     with _lock:
-        if full_key in _entries:
+        kept = _entries.get(full_key, _MISSING)
+        if kept is not _MISSING:
             _entries.move_to_end(full_key)
-            return _entries[full_key]
+    if kept is not _MISSING:
+        return load(kept)
     value = compute()
+    kept = store(value)
     with _lock:
-        _entries[full_key] = value
+        _entries[full_key] = kept
         while len(_entries) > MAX_ENTRIES:
             _entries.popitem(last=False)
-    return value
+    return value if kept is value else load(kept)
+
+
+_MISSING = object()
 
 
 def _key(args: tuple, kwargs: dict) -> str:
@@ -116,41 +125,85 @@ def _key(args: tuple, kwargs: dict) -> str:
     return repr((args, sorted(kwargs.items())))
 
 
-def cached_selector(function: Callable[..., T]) -> Callable[..., T]:
-    """Decorate a selector that reads only the database and its arguments: its result is
-    computed once per data version and arguments; each caller gets its own (deep) copy."""
-    name = f"{function.__module__}.{function.__qualname__}"
+class FrozenDict(dict):
+    """A dict that refuses changes: what a shared cached value holds instead of a dict.
+    `dict(frozen)` is a changeable copy; templates, JSON and `==` read it as any dict."""
 
-    @functools.wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        value = cached(name, (_key(args, kwargs),), lambda: function(*args, **kwargs))
-        return copy.deepcopy(value)
+    def _refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("a cached value is shared: copy it (dict(value)) before changing it")
 
-    wrapper.uncached = function  # type: ignore[attr-defined]
-    return wrapper
+    __setitem__ = __delitem__ = __ior__ = _refuse  # type: ignore[assignment]
+    clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        return {copy.deepcopy(k, memo): copy.deepcopy(v, memo) for k, v in self.items()}
+
+    def __reduce__(self) -> tuple:
+        return (FrozenDict, (dict(self),))
 
 
-def memo_pure(function: Callable[..., T]) -> Callable[..., T]:
-    """Decorate a pure function of its arguments (a chart built from data): same arguments,
-    same (shared, read-only) result, whatever the database holds; the newest 512 kept."""
-    entries: OrderedDict[str, Any] = OrderedDict()
-
-    @functools.wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        key = _key(args, kwargs)
-        with _lock:
-            if key in entries:
-                entries.move_to_end(key)
-                return entries[key]
-        value = function(*args, **kwargs)
-        with _lock:
-            entries[key] = value
-            while len(entries) > MAX_ENTRIES:
-                entries.popitem(last=False)
+def freeze(value: Any) -> Any:
+    """The value made read-only, copied once: dicts become FrozenDicts, lists and tuples
+    tuples, sets frozensets, all the way down. Plain immutable values and frozen dataclasses
+    (a `Chart`) are kept as they are. A model instance (or any other object that can change)
+    is refused: a row shared between requests is one request's change seen by the next."""
+    if value is None or isinstance(value, _IMMUTABLE):
         return value
+    if isinstance(value, dict):
+        return FrozenDict((k, freeze(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return tuple(freeze(v) for v in value)
+    if isinstance(value, (set, frozenset)):
+        return frozenset(value)
+    params = getattr(type(value), "__dataclass_params__", None)
+    if params is not None and params.frozen:
+        return value
+    raise TypeError(f"cannot share a {type(value).__name__} between requests: return plain "
+                    "data (dicts, lists, numbers, dates) or a frozen dataclass")
 
-    wrapper.uncached = function  # type: ignore[attr-defined]
-    return wrapper
+
+_IMMUTABLE = (str, bytes, int, float, complex, bool, Decimal, date, time, timedelta,
+              FrozenDict)
+
+
+def _same(value: T) -> T:
+    return value
+
+
+def _pickled(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def cached_selector(function: Callable[..., T] | None = None, *, share: bool = False) -> Any:
+    """THE cache: decorate a selector (reads only the database and its arguments) or a chart
+    builder (a pure function of selector data). Its result is computed once per data version
+    and arguments, in this process's memory, so it is never stale and never outlives the code
+    that computed it (a deploy starts new processes with empty caches).
+
+    Safe to share, one of two ways:
+    - by default the value is kept pickled (copied once, when computed) and each later caller
+      unpickles its own copy (change it as you like). Model instances may be returned this
+      way, with what was prefetched (a deep copy would drop a prefetched queryset's rows);
+    - `share=True`: the value is frozen once, when computed (`freeze`: read-only dicts,
+      tuples, frozen dataclasses; model instances refused) and the same value is returned to
+      every caller, with no copy per call. For large results read by templates and charts.
+
+    `.uncached` is the undecorated function (tests, and a selector calling its own uncached
+    sibling)."""
+
+    def decorate(func: Callable[..., T]) -> Callable[..., T]:
+        name = f"{func.__module__}.{func.__qualname__}"
+
+        store, load = (freeze, _same) if share else (_pickled, pickle.loads)
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> T:
+            return _cached(name, _key(args, kwargs), lambda: func(*args, **kwargs), store, load)
+
+        wrapper.uncached = func  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate(function) if function is not None else decorate
 
 
 def clear() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import time
 
 import redis
@@ -13,9 +12,14 @@ HEARTBEAT_KEY = "send:worker-heartbeat"
 HEARTBEAT_MAX_AGE_S = 180
 
 
-@functools.lru_cache(maxsize=8)
+# url → its client: a connection pool, not data (see shared_redis).
+_clients: dict[str, redis.Redis] = {}
+
+
 def _client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+    if url not in _clients:
+        _clients[url] = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+    return _clients[url]
 
 
 def shared_redis() -> redis.Redis:

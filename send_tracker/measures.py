@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, Callable
 
 from django.utils.module_loading import import_string
@@ -40,9 +39,9 @@ class Measure:
     # `baseline_trajectory`, `ledger_periods`).
     reuses: tuple[str, ...] = ()
 
-    @cached_property
+    @property
     def selector(self) -> Callable[..., Any]:
-        """The selector, imported on first use (send_tracker may not import apps at load)."""
+        """The selector, imported when used (send_tracker may not import apps at load)."""
         return import_string(self.selector_path)
 
     def value(self, *, on: dt.date, **given: Any) -> Any:

@@ -15,7 +15,7 @@ from send_tracker.charts import (
     label_line_ends,
     millions_label,
 )
-from send_tracker.dataversion import memo_pure
+from send_tracker.dataversion import cached_selector
 from send_tracker.money import format_millions, format_money, to_millions, to_pounds
 
 
@@ -24,7 +24,7 @@ def trajectory_rows(content: dict) -> list[dict]:
     return (content.get("trajectory") or {}).get("points") or []
 
 
-@memo_pure  # pure: same data, same chart (built once, not per request)
+@cached_selector(share=True)  # a pure function of selector data: built once per data version
 def trajectory_chart(content: dict, *, id_prefix: str = "") -> Chart:
     """Forecast in-year deficit against the Safety Valve cap, year by year, and cumulative."""
     points = trajectory_rows(content)
@@ -56,7 +56,7 @@ def trajectory_chart(content: dict, *, id_prefix: str = "") -> Chart:
     )
 
 
-@memo_pure  # pure: same data, same chart (built once, not per request)
+@cached_selector(share=True)  # a pure function of selector data: built once per data version
 def bridge_chart(content: dict, *, id_prefix: str = "") -> Chart:
     """The overspend bridge: from the cap to the forecast deficit, then after mitigations."""
     steps = (content.get("finance") or {}).get("bridge") or []

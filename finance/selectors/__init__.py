@@ -36,5 +36,7 @@ from finance.selectors.trajectory import (  # noqa: F401
     base_inputs,
     current_runs,
     run_reflects_assumptions,
+    scenario_history,
+    trajectory_page_charts,
     trajectory_points,
 )

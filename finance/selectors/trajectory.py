@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 
 from finance import trajectory as core
+from finance.charts import Chart, trajectory_charts
 from finance.models import (
     DeficitOutturn,
     HighNeedsIncome,
@@ -18,10 +19,12 @@ from finance.models import (
     TrajectoryRun,
 )
 from finance.selectors import crossapp
-from finance.selectors.agreement import agreement_get, current_version
+from finance.selectors.agreement import agreement_get, current_version, versions_with_targets
 from finance.selectors.budget import latest_period, ledger_totals
+from finance.selectors.history import history_rows
 from finance.selectors.summary import mitigations_by_year
-from send_tracker.dataversion import cached, cached_selector
+from send_tracker.charts import scenario_colour
+from send_tracker.dataversion import cached_selector
 from send_tracker.fiscal import FinancialYear
 
 # Bump when a formula changes, so every scenario recomputes on the next run.
@@ -113,15 +116,9 @@ def scenarios() -> list[Scenario]:
     return list(Scenario.objects.order_by("-is_baseline", "name"))
 
 
+@cached_selector  # once per data version; each caller its own copy of the runs
 def current_runs(scenario_ids: list[int] | None = None) -> dict[int, TrajectoryRun]:
-    """Scenario id → its current (newest finished) run, points prefetched.
-
-    Read once per data version; the runs are shared between requests and must be read only."""
-    key = None if scenario_ids is None else tuple(sorted(scenario_ids))
-    return dict(cached("finance.current_runs", (key,), lambda: _current_runs(scenario_ids)))
-
-
-def _current_runs(scenario_ids: list[int] | None) -> dict[int, TrajectoryRun]:
+    """Scenario id → its current (newest finished) run, points prefetched (two queries)."""
     qs = TrajectoryRun.objects.filter(is_current=True).select_related("scenario").prefetch_related(
         Prefetch("points", queryset=TrajectoryPoint.objects.order_by("year"))
     )
@@ -165,3 +162,28 @@ def trajectory_points(*, scenario_slug: str) -> dict:
         "run_finished_at": run.finished_at.isoformat() if run.finished_at else None,
         "points": points,
     }
+
+
+@cached_selector(share=True)  # built once per data version and choice of scenarios
+def trajectory_page_charts(chosen: tuple[str, ...]) -> list[Chart]:
+    """The trajectory page's charts (finance.charts) for the chosen scenarios' slugs, in page
+    order: their current runs against every version of the agreement; a scenario keeps the
+    colour of its place among all scenarios, whichever are chosen."""
+    all_scenarios = scenarios()
+    place = {s.slug: i for i, s in enumerate(all_scenarios)}
+    shown = [s for s in all_scenarios if s.slug in chosen]
+    shown.sort(key=lambda s: chosen.index(s.slug))
+    runs = current_runs([s.pk for s in shown])
+    series = [(s.name, list(runs[s.pk].points.all())) for s in shown if s.pk in runs]
+    if not series:
+        return []
+    found = agreement_get()
+    versions = versions_with_targets(found) if found else []
+    colours = [scenario_colour(place[s.slug]) for s in shown if s.pk in runs]
+    return trajectory_charts(series, versions, colours)
+
+
+@cached_selector(share=True)  # a diff of each of the last changes: once per data version
+def scenario_history(scenario_id: int, *, limit: int = 10) -> list[dict]:
+    """The scenario's latest changes, newest first (finance.selectors.history.history_rows)."""
+    return history_rows(Scenario.objects.get(pk=scenario_id), limit=limit)

@@ -7,15 +7,13 @@ current, or the request is met with nothing to change, or it gives up after five
 
 from __future__ import annotations
 
-import functools
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from finance import charts, selectors, services
+from finance import selectors, services
 from finance.forms import ScenarioCreateForm, ScenarioForm
 from finance.models import Scenario
 from finance.selectors.measures import BASELINE
@@ -23,11 +21,9 @@ from finance.services import recompute
 from finance.views.common import form_page
 from placements.codes import ProvisionType
 from send_tracker import health
-from send_tracker.charts import chart_csv_response, scenario_colour
-from send_tracker.dataversion import cached
+from send_tracker.charts import chart_csv_response
 from send_tracker.fiscal import FinancialYear
 from send_tracker.forms import service_errors
-from send_tracker.history import item_history
 from send_tracker.permissions import can, capability_required
 
 
@@ -74,16 +70,7 @@ def trajectory(request: HttpRequest) -> HttpResponse:
     wanted = request.GET.getlist("scenario")
     chosen = [s for s in all_scenarios if s.slug in wanted] or all_scenarios
     runs = selectors.current_runs([s.pk for s in chosen])
-    found = selectors.agreement_get()
-    versions = selectors.versions_with_targets(found) if found else []
-    series = [(s.name, list(runs[s.pk].points.all())) for s in chosen if s.pk in runs]
-    # A scenario's colour follows its place among all scenarios, whichever are chosen.
-    place = {s.pk: i for i, s in enumerate(all_scenarios)}
-    colours = [scenario_colour(place[s.pk]) for s in chosen if s.pk in runs]
-    # Built once per data version and choice of scenarios (plotly figures cost ~20 ms).
-    chart_list = cached("finance.trajectory_charts", tuple(s.slug for s in chosen),
-                        lambda: charts.trajectory_charts(series, versions, colours)
-                        ) if series else []
+    chart_list = selectors.trajectory_page_charts(tuple(s.slug for s in chosen))
     if (csv := chart_csv_response(request, chart_list)) is not None:
         return csv
     status = _status([s.pk for s in chosen])
@@ -177,8 +164,7 @@ def scenario_edit(request: HttpRequest, slug: str) -> HttpResponse:
             "queued": request.GET.get("queued") == "1",
             "status_url": f"{reverse('finance:trajectory-status')}?scenario={slug}",
             "run_ids": str(run.pk) if run else "",
-            # Called by the template only when its cached fragment is not there already.
-            "history": functools.cache(lambda: item_history(scenario, limit=10)),
+            "history": selectors.scenario_history(scenario.pk, limit=10),
         },
         status=400 if request.method == "POST" else 200,
     )

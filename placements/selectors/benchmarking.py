@@ -31,7 +31,7 @@ from placements.models import (
     PublishedRelease,
     StatisticalNeighbour,
 )
-from send_tracker.dataversion import cached, cached_selector
+from send_tracker.dataversion import cached_selector
 
 ENGLAND = "E92000001"
 TWO_DP = Decimal("0.01")
@@ -155,14 +155,9 @@ def _own_figures() -> dict[str, dict]:
     return council_own_figures()
 
 
+@cached_selector(share=True)  # once per data version: frozen, shared, no copy per request
 def _benchmarks(council_code: str) -> dict[str, Any]:
-    """The figures of the council, its comparators, region and England: one read per data
-    version, shared and read-only (a copy per request cost more than the page's template)."""
-    return cached("placements.benchmarks.figures", (council_code,),
-                  lambda: _read_benchmarks(council_code))
-
-
-def _read_benchmarks(council_code: str) -> dict[str, Any]:
+    """The figures of the council, its comparators, region and England."""
     group = _comparator_group.uncached(council_code)  # type: ignore[attr-defined]
     council, region = group["council"], group["region"]
     member_codes = [m["code"] for m in group["members"]]
@@ -192,6 +187,7 @@ def _read_benchmarks(council_code: str) -> dict[str, Any]:
     }
 
 
+@cached_selector(share=True)  # once per data version: frozen, shared, no copy per request
 def _core(council_code: str) -> dict[str, Any]:
     """Per measure: the five series over every period and the latest ranking (no own figures)."""
     raw = _benchmarks(council_code)
@@ -253,9 +249,8 @@ def _core(council_code: str) -> dict[str, Any]:
 
 
 def benchmark_core() -> dict[str, Any]:
-    """The published side of the page, once per data version: shared, so never change it."""
-    code = settings.COUNCIL_LA_CODE
-    return cached("placements.benchmarks.core", (code,), lambda: _core(code))
+    """The published side of the page (frozen: shared between requests)."""
+    return _core(settings.COUNCIL_LA_CODE)
 
 
 def benchmark_overview(*, own: dict[str, dict] | None = None) -> dict[str, Any]:

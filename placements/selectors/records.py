@@ -19,7 +19,7 @@ from placements.models import (
     PlacementOption,
     Provider,
 )
-from send_tracker.dataversion import cached, cached_selector
+from send_tracker.dataversion import cached_selector
 from send_tracker.fiscal import FinancialYear
 from send_tracker.money import round_half_up
 
@@ -62,15 +62,9 @@ def decision_list() -> QuerySet[PlacementDecision]:
     )
 
 
+@cached_selector  # once per data version; each caller its own copy of the decisions
 def decisions_in_year(*, year: FinancialYear) -> list[PlacementDecision]:
-    """A year's decisions in panel order, each with `running_total_pence` of savings so far.
-
-    Read once per data version; the decisions are shared between requests, read only."""
-    return list(cached("placements.decisions_in_year", (year.start_year,),
-                       lambda: _decisions_in_year(year=year)))
-
-
-def _decisions_in_year(*, year: FinancialYear) -> list[PlacementDecision]:
+    """A year's decisions in panel order, each with `running_total_pence` of savings so far."""
     running = Window(Sum("saving_pence"), order_by=[F("panel_date").asc(), F("id").asc()])
     return list(
         decision_list()

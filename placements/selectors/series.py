@@ -8,12 +8,9 @@ whatever the number of placements or months.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import logging
 from decimal import Decimal
 
 import pandas as pd
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Least
@@ -25,11 +22,8 @@ from placements.selectors.cohort import (
     timeliness_figures,
     with_days_to_issue,
 )
-from send_tracker.dataversion import data_version
+from send_tracker.dataversion import cached_selector
 from send_tracker.money import round_half_up
-
-logger = logging.getLogger(__name__)
-OVERVIEW_SHAPE = 2
 
 
 def _running_totals(rows: list[dict], points: list[dt.date], key: str | None) -> pd.DataFrame:
@@ -187,17 +181,9 @@ def projection_rows(inputs: dict[str, dict]) -> list[dict]:
     return sorted(rows, key=lambda row: -row["cost_pence"])
 
 
-def _data_version() -> str | None:
-    """The tracker's data version (send_tracker.dataversion): moves on at the commit of any
-    change, however written; None inside a transaction that has changed data itself.
-
-    Not row counts or max(updated_at): those scan at county scale and miss an edit that leaves
-    count and timestamps alone."""
-    return data_version()
-
-
+@cached_selector(share=True)  # once per data version and date, not per page
 def cohort_overview(*, on: dt.date) -> dict:
-    """Everything the cohort page shows on a date, cached until the underlying rows change."""
+    """Everything the cohort page shows on a date."""
     from placements.selectors.cohort import (
         cohort_projection_inputs,
         cohort_summary,
@@ -206,21 +192,9 @@ def cohort_overview(*, on: dt.date) -> dict:
         timeliness_year_to,
     )
 
-    # Bump OVERVIEW_SHAPE when the cached dict changes shape, so old entries are not read.
-    version = _data_version()
-    key = (
-        f"placements:cohort:{OVERVIEW_SHAPE}:"
-        + hashlib.sha256(f"{on}|{version}".encode()).hexdigest()
-    )
-    try:
-        cached = cache.get(key) if version is not None else None
-    except Exception:  # noqa: BLE001 - Redis down: compute afresh, the page still renders
-        cached = None
-    if cached is not None:
-        return cached
     summary = cohort_summary(on=on)
     by_type = summary["placements_by_provision_type"]
-    overview = {
+    return {
         "summary": summary,
         "series": cohort_series(on=on),
         "inmss": inmss_share(by_type),
@@ -228,9 +202,3 @@ def cohort_overview(*, on: dt.date) -> dict:
         "issued": timeliness_year_to(on=on),
         "projection": projection_rows(cohort_projection_inputs(at=on)),
     }
-    try:
-        if version is not None:
-            cache.set(key, overview, timeout=24 * 3600)
-    except Exception:  # noqa: BLE001
-        logger.warning("could not cache the cohort overview")
-    return overview

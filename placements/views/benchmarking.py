@@ -15,7 +15,6 @@ from placements.charts import benchmark_charts, shown
 from placements.forms import ComparatorGroupForm, StatisticsUploadForm
 from placements.selectors.own_figures import SETTING_CATEGORIES
 from send_tracker.charts import chart_csv_response
-from send_tracker.dataversion import cached
 from send_tracker.models import ImportRecord
 from send_tracker.permissions import capability_required
 
@@ -69,14 +68,8 @@ def benchmarking(request: HttpRequest) -> HttpResponse:
     """Where the council stands against its comparators, its region and England."""
     overview = selectors.benchmark_overview()
     group = overview["group"]
-    region = group["region"]["name"] if group["region"] else ""
-    # Built once per data version (the charts show published figures only) and shared; the
-    # chart tag keeps each chart's HTML on it, so a warm page renders no chart again.
-    chart_pairs = cached(
-        "placements.benchmark_charts", (settings.COUNCIL_LA_CODE,),
-        lambda: benchmark_charts(measures=overview["measures"],
-                                 council=group["council"]["name"], region=region),
-    )
+    chart_pairs = benchmark_charts(measures=overview["measures"], council=group["council"]["name"],
+                                   region=group["region"]["name"] if group["region"] else "")
     csv = chart_csv_response(request, [c for pair in chart_pairs for c in pair])
     if csv is not None:
         return csv

@@ -19,6 +19,7 @@ from programme.selectors.projects import (
 )
 from programme.selectors.raid import (
     kpi_actuals,
+    kpi_charts,
     kpi_latest,
     kpi_measure,
     kpis_with_readings,
@@ -58,6 +59,7 @@ __all__ = [
     "kpi_actuals",
     "kpi_latest",
     "kpi_measure",
+    "kpi_charts",
     "kpis_with_readings",
     "latest_submitted_period",
     "latest_submitted_updates",

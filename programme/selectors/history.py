@@ -3,14 +3,13 @@ read through send_tracker.history (one query per model, however long the history
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from django.db.models import Q
 
 from programme.models import Milestone, ProgressUpdate, Project, RaidItem, SavingsTarget, Strand
 from send_tracker import history
-from send_tracker.dataversion import cached
+from send_tracker.dataversion import cached_selector
 
 # model → the fields whose changes are shown, with their labels.
 TRACKED: dict[type, dict[str, str]] = {
@@ -56,21 +55,20 @@ def _records(model: type, where: Q, limit: int) -> list[dict[str, Any]]:
 
 
 def strand_history(*, strand: Strand, limit: int = 30) -> list[dict[str, Any]]:
-    """The latest changes to a strand, its projects, updates, milestones, RAID items, targets.
-
-    Six history scans with correlated look-ups: computed once per data version."""
-    return copy.deepcopy(cached("programme.strand_history", (strand.pk, limit),
-                                lambda: _strand_history(strand=strand, limit=limit)))
+    """The latest changes to a strand, its projects, updates, milestones, RAID items, targets
+    (frozen: shared between requests)."""
+    return _strand_history(strand_id=strand.pk, limit=limit)
 
 
-def _strand_history(*, strand: Strand, limit: int) -> list[dict[str, Any]]:
+@cached_selector(share=True)  # six history scans with correlated look-ups: once per version
+def _strand_history(*, strand_id: int, limit: int) -> list[dict[str, Any]]:
     sources = (
-        (Strand, Q(id=strand.pk)),
-        (Project, Q(strand_id=strand.pk)),
-        (ProgressUpdate, Q(project__strand_id=strand.pk)),
-        (Milestone, Q(project__strand_id=strand.pk)),
-        (RaidItem, Q(strand_id=strand.pk)),
-        (SavingsTarget, Q(strand_id=strand.pk)),
+        (Strand, Q(id=strand_id)),
+        (Project, Q(strand_id=strand_id)),
+        (ProgressUpdate, Q(project__strand_id=strand_id)),
+        (Milestone, Q(project__strand_id=strand_id)),
+        (RaidItem, Q(strand_id=strand_id)),
+        (SavingsTarget, Q(strand_id=strand_id)),
     )
     entries: list[dict[str, Any]] = []
     for model, where in sources:

@@ -12,11 +12,12 @@ from programme.models import (
     Milestone,
     ProgressUpdate,
     Project,
+    Rag,
     ReminderSent,
     SavingsTarget,
     Strand,
 )
-from send_tracker.dataversion import cached
+from send_tracker.dataversion import cached_selector
 from send_tracker.fiscal import FinancialYear, period_end, period_start
 from send_tracker.permissions import ADMIN, LEAD, has_role
 
@@ -147,43 +148,65 @@ def strand_projects(
     *, strand: Strand, year: FinancialYear, period: int
 ) -> list[dict[str, Any]]:
     """The strand's projects, each with its latest submitted update at the period, the one
-    at the period before, and the change in forecast between them. Two queries, once per data
-    version. Each caller gets its own rows; the model instances in them are shared and must be
-    read only (a deep copy of 60 projects' rows costs more than the queries)."""
-    rows = cached("programme.strand_projects", (strand.pk, year.start_year, period),
-                  lambda: _strand_projects(strand=strand, year=year, period=period))
-    return [dict(row) for row in rows]
+    at the period before, and the change in forecast between them: plain rows (frozen, shared
+    between requests), read once per data version in two queries of the columns shown."""
+    return _strand_projects(strand_id=strand.pk, year=year.start_year, period=period)
 
 
-def _strand_projects(
-    *, strand: Strand, year: FinancialYear, period: int
-) -> list[dict[str, Any]]:
+def _update_row(u: dict[str, Any]) -> dict[str, Any]:
+    author = " ".join(n for n in (u["author__first_name"], u["author__last_name"]) if n)
+    return {"period": u["period"], "forecast_pence": u["forecast_pence"],
+            "delivered_pence": u["delivered_pence"], "confidence": u["confidence"],
+            "confidence_label": dict(Rag.choices).get(u["confidence"], u["confidence"]),
+            "commentary": u["commentary"],
+            "author": author or u["author__username"] or ""}
+
+
+@cached_selector(share=True)
+def _strand_projects(*, strand_id: int, year: int, period: int) -> list[dict[str, Any]]:
     updates = (
         ProgressUpdate.objects.filter(
-            project__strand=strand, year=year.start_year, period__lte=period,
+            project__strand_id=strand_id, year=year, period__lte=period,
             status=ProgressUpdate.Status.SUBMITTED,
         )
-        .select_related("author")
         .order_by("project_id", "period")
+        .values("project_id", "period", "forecast_pence", "delivered_pence", "confidence",
+                "commentary", "author__first_name", "author__last_name", "author__username")
     )
-    latest: dict[int, ProgressUpdate] = {}
-    before: dict[int, ProgressUpdate] = {}
+    latest: dict[int, dict] = {}
+    before: dict[int, dict] = {}
     for u in updates:  # ascending periods: the last one seen wins
-        latest[u.project_id] = u
-        if u.period < period:
-            before[u.project_id] = u
+        latest[u["project_id"]] = u
+        if u["period"] < period:
+            before[u["project_id"]] = u
+    statuses = dict(Project.Status.choices)
     rows = []
-    for p in strand.projects.select_related("lead").order_by("name"):
-        now, then = latest.get(p.pk), before.get(p.pk)
-        change = now.forecast_pence - then.forecast_pence if now and then else None
-        rows.append({"project": p, "update": now, "previous": then, "forecast_change": change})
+    for p in Project.objects.filter(strand_id=strand_id).order_by("name").values(
+            "pk", "name", "status"):
+        now, then = latest.get(p["pk"]), before.get(p["pk"])
+        change = now["forecast_pence"] - then["forecast_pence"] if now and then else None
+        rows.append({"project": {"pk": p["pk"], "name": p["name"],
+                                 "status_label": statuses.get(p["status"], p["status"])},
+                     "update": _update_row(now) if now else None,
+                     "previous": _update_row(then) if then else None,
+                     "forecast_change": change})
     return rows
 
 
 def strand_milestones(*, strand: Strand, on: dt.date) -> list[dict[str, Any]]:
-    """The strand's milestones by forecast date, overdue ones flagged (one query)."""
-    qs = Milestone.objects.filter(project__strand=strand).select_related("project")
-    return [{"milestone": m, "overdue": m.is_overdue(on)} for m in qs.order_by("forecast_date")]
+    """The strand's milestones by forecast date, overdue ones flagged as at `on`: plain rows
+    (frozen, shared), read once per data version in one query of the columns shown."""
+    return _strand_milestones(strand_id=strand.pk, on=on)
+
+
+@cached_selector(share=True)
+def _strand_milestones(*, strand_id: int, on: dt.date) -> list[dict[str, Any]]:
+    statuses = dict(Milestone.Status.choices)
+    rows = Milestone.objects.filter(project__strand_id=strand_id).order_by("forecast_date").values(
+        "pk", "name", "project__name", "baseline_date", "forecast_date", "actual_date", "status")
+    return [{"milestone": {**m, "status_label": statuses.get(m["status"], m["status"])},
+             "overdue": Milestone(actual_date=m["actual_date"], forecast_date=m["forecast_date"])
+             .is_overdue(on)} for m in rows]
 
 
 def projects_by_strand() -> dict[int, list[Project]]:

@@ -11,10 +11,12 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import F, Prefetch, QuerySet
 
+from programme.charts import kpi_chart
 from programme.models import Kpi, KpiReading, RaidItem, Strand
 from programme.selectors.setup import kpi_computed_value
 from send_tracker import measures
-from send_tracker.dataversion import cached, cached_selector
+from send_tracker.charts import Chart
+from send_tracker.dataversion import cached_selector
 from send_tracker.reporting import reporting_month_end
 
 # Score bands, named in words so a matrix cell never relies on colour.
@@ -207,6 +209,11 @@ def _quarter_ends(on: date, since: date) -> list[date]:
         days.append(day)
 
 
+@cached_selector(share=True)  # a measure at each quarter end: once per data version
+def _measure_series(code: str, days: tuple[date, ...]) -> list:
+    return measures.series(code, dates=list(days))
+
+
 def kpi_actuals(kpi: Kpi, *, on: date | None = None) -> list[tuple[date, Decimal]]:
     """A KPI's actuals up to a date, oldest first: its typed readings, or for a measure the
     tracker holds the registry's value at the date and each quarter end since the baseline."""
@@ -219,8 +226,7 @@ def kpi_actuals(kpi: Kpi, *, on: date | None = None) -> list[tuple[date, Decimal
         return [(r.date, r.value) for r in kpi.readings.all()
                 if r.kind == KpiReading.Kind.ACTUAL and (on is None or r.date <= on)]
     days = _quarter_ends(as_at, kpi.baseline_date)
-    values = cached("programme.kpi_actuals", (code, tuple(days)),
-                    lambda: measures.series(code, dates=days))
+    values = _measure_series(code, tuple(days))
     series = [(day, value) for day, value in zip(days, values, strict=True) if value is not None]
     return [(day, Decimal(str(value))) for day, value in series]
 
@@ -260,3 +266,12 @@ def kpi_latest(*, on: date | None = None) -> list[dict[str, Any]]:
             if latest else None,
         })
     return result
+
+
+@cached_selector(share=True)  # built once per data version and reporting month
+def kpi_charts(*, strand_id: int | None, as_at: date) -> list[Chart]:
+    """The trend chart of each active KPI (of a strand, or all), in the KPI list's order.
+
+    The held KPIs are computed as at the reporting month, which a period close moves: `as_at`
+    (`reporting_month_end()`) is an argument so that it keys the cache."""
+    return [kpi_chart(kpi, kpi_actuals(kpi)) for kpi in kpis_with_readings(strand_id=strand_id)]

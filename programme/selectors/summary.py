@@ -206,9 +206,10 @@ def monthly_forecast(*, year: FinancialYear, strand_id: int | None = None) -> li
 
 
 def strand_figures(
-    *, strand: Strand, year: FinancialYear, period: int, updates: list[ProgressUpdate]
+    *, strand: Strand, year: FinancialYear, period: int, updates: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    """One strand's line of programme_summary, from its latest updates already read (one query)."""
+    """One strand's line of programme_summary, from its latest updates already read (rows of
+    strand_projects; one query)."""
     own: int | None = None
     projects = 0
     rows = SavingsTarget.objects.filter(year=year.start_year).filter(
@@ -220,8 +221,8 @@ def strand_figures(
         else:
             own = amount
     target = projects if own is None else own
-    forecast = sum(u.forecast_pence for u in updates)
-    delivered = sum(u.delivered_pence for u in updates)
+    forecast = sum(u["forecast_pence"] for u in updates)
+    delivered = sum(u["delivered_pence"] for u in updates)
     return {
         "name": strand.name, "slug": strand.slug, "target_pence": target,
         "forecast_pence": forecast, "delivered_pence": delivered,

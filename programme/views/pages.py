@@ -15,7 +15,6 @@ from programme.models import RaidItem
 from programme.periods import reporting_period, update_deadline
 from send_tracker import measures
 from send_tracker.charts import chart_csv_response
-from send_tracker.dataversion import cached
 from send_tracker.exports import Money, Sheet, csv_response, xlsx_response
 from send_tracker.fiscal import period_choices, period_end
 from send_tracker.money import to_pounds
@@ -117,19 +116,6 @@ def overview_export(request: HttpRequest, fmt: str) -> HttpResponse:
     return xlsx_response(f"{name}.xlsx", [sheet])
 
 
-def _kpis_and_charts(*, strand_id: int | None) -> tuple[list, list]:
-    """KPIs with their readings and trend charts, built once per data version (the charts then
-    keep their JSON and HTML): shared between requests, read only."""
-    def build() -> tuple[list, list]:
-        kpis = list(selectors.kpis_with_readings(strand_id=strand_id))
-        return kpis, [charts.kpi_chart(k, selectors.kpi_actuals(k)) for k in kpis]
-
-    # The held KPIs are computed as at the reporting month, which a period close moves.
-    kpis, kpi_charts = cached("programme.kpis_and_charts", (strand_id, reporting_month_end()),
-                              build)
-    return list(kpis), list(kpi_charts)
-
-
 @require_GET
 @capability_required("view_aggregates")
 def strand_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -138,7 +124,7 @@ def strand_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if strand is None:
         raise Http404
     chosen = year_period_from(request)
-    kpis, kpi_charts = _kpis_and_charts(strand_id=strand.pk)
+    kpi_charts = selectors.kpi_charts(strand_id=strand.pk, as_at=reporting_month_end())
     if (response := chart_csv_response(request, kpi_charts)) is not None:
         return response
     projects = selectors.strand_projects(strand=strand, year=chosen.year, period=chosen.period)
@@ -206,7 +192,7 @@ def raid_convert(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required("view_aggregates")
 def kpi_page(request: HttpRequest) -> HttpResponse:
     """Every KPI: baseline, target, latest actual and milestone, with a trend chart each."""
-    kpis, kpi_charts = _kpis_and_charts(strand_id=None)
+    kpi_charts = selectors.kpi_charts(strand_id=None, as_at=reporting_month_end())
     if (response := chart_csv_response(request, kpi_charts)) is not None:
         return response
     latest = {row["slug"]: row for row in selectors.kpi_latest()}
@@ -214,7 +200,7 @@ def kpi_page(request: HttpRequest) -> HttpResponse:
         "rows": [{"kpi": k, "latest": latest[k.slug], "chart": c,
                   # the owner enters a typed KPI's readings; a computed one takes none
                   "record": not k.measure and services.can_record_kpi(request.user, k)}
-                 for k, c in zip(kpis, kpi_charts, strict=True)],
+                 for k, c in zip(selectors.kpis_with_readings(), kpi_charts, strict=True)],
     })
 
 

@@ -9,11 +9,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from send_tracker.health import shared_redis
 from send_tracker.imports.core import _fail, run_import
 from send_tracker.models import ImportRecord
 
@@ -32,8 +32,9 @@ def progress_key(record_id: int) -> str:
 
 
 def _set_progress(record_id: int, pct: int) -> None:
+    # A message from the worker to the page that polls (Redis), not a cache of data.
     try:
-        cache.set(progress_key(record_id), pct, timeout=3600)
+        shared_redis().set(progress_key(record_id), pct, ex=3600)
     except Exception:  # noqa: BLE001 - progress is best effort; Redis down must not fail an import
         logger.warning("could not store progress for import %s", record_id)
 
@@ -42,7 +43,7 @@ def import_progress(record: ImportRecord) -> int:
     """Percent done: the live figure from the cache while running, else the record's."""
     if record.status in (ImportRecord.Status.QUEUED, ImportRecord.Status.RUNNING):
         try:
-            live = cache.get(progress_key(record.pk))
+            live = shared_redis().get(progress_key(record.pk))
         except Exception:  # noqa: BLE001
             live = None
         return int(live or record.progress_pct or 0)

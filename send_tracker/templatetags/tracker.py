@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from functools import lru_cache
 
 from django import template
-from django.template.loader import render_to_string
-from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from send_tracker import money
@@ -88,63 +86,29 @@ def nav_item(context, href: str, label: str):
 _ROW_ID = 987654321987
 
 
-@lru_cache(maxsize=128)
-def _row_url_pattern(name: str, prefix: str, urlconf: str | None) -> tuple[str, str]:
-    head, _, tail = reverse(name, urlconf=urlconf, args=[_ROW_ID]).partition(str(_ROW_ID))
-    return head, tail
-
-
-@register.simple_tag
-def row_url(name: str, pk: int) -> str:
+@register.simple_tag(takes_context=True)
+def row_url(context, name: str, pk: int) -> str:
     """`{% url name pk %}` for the links on every row of a long table: the URL is reversed once
-    per name, then each row's id filled in (a reverse per link took a third of a list's time)."""
-    head, tail = _row_url_pattern(name, get_script_prefix(), get_urlconf())
+    per name in this rendering, then each row's id filled in (a reverse per link took a third
+    of a list's time)."""
+    patterns = context.render_context.setdefault("row_url_patterns", {})
+    if name not in patterns:
+        head, _, tail = reverse(name, args=[_ROW_ID]).partition(str(_ROW_ID))
+        patterns[name] = (head, tail)
+    head, tail = patterns[name]
     return f"{head}{int(pk)}{tail}"
 
 
 @register.simple_tag(takes_context=True)
 def chart(context, chart_obj):
-    """Render a send_tracker.charts.Chart: the plot, its data table and its CSV link.
+    """A send_tracker.charts.Chart: the plot, its data table and its CSV link (its HTML is made
+    when the chart is built; only the link's query string is this request's)."""
+    from send_tracker.charts import CSV_QUERY
 
-    The HTML is kept on the chart for its query string: charts are built once per set of
-    figures (memo_pure), so a dashboard renders its tables of figures once, not per request.
-    """
-    request = context["request"]
-    query = request.GET.copy()
+    query = context["request"].GET.copy()
     query["csv"] = chart_obj.id
-    csv_query = query.urlencode()
-    rendered = chart_obj.__dict__.setdefault("_html", {})
-    if csv_query not in rendered:
-        if len(rendered) > 32:  # many different query strings: keep the memory bounded
-            rendered.clear()
-        rendered[csv_query] = render_to_string(
-            "components/chart.html", {"chart": chart_obj, "csv_query": csv_query})
-    return mark_safe(rendered[csv_query])  # noqa: S308 - our own template, autoescaped
-
-
-class _CachedOnDataNode(template.Node):
-    def __init__(self, nodelist: template.NodeList, parts: list) -> None:
-        self.nodelist, self.parts = nodelist, parts
-
-    def render(self, context) -> str:
-        from send_tracker.dataversion import cached
-
-        name, *key = [str(part.resolve(context)) for part in self.parts]
-        return cached(f"fragment:{name}", tuple(key), lambda: self.nodelist.render(context))
-
-
-@register.tag("cached_on_data")
-def cached_on_data(parser, token):
-    """`{% cached_on_data "name" key… %}…{% endcached_on_data %}`: the fragment's HTML, rendered
-    once per data version and key. The keys must name everything the fragment shows besides
-    the database (strand, period, whether the user may edit…); never put a form with a CSRF
-    token, or anything else per user or per request, inside."""
-    bits = token.split_contents()[1:]
-    if not bits:
-        raise template.TemplateSyntaxError("cached_on_data needs a name")
-    nodelist = parser.parse(("endcached_on_data",))
-    parser.delete_first_token()
-    return _CachedOnDataNode(nodelist, [parser.compile_filter(bit) for bit in bits])
+    html = chart_obj.html.replace(CSV_QUERY, conditional_escape(query.urlencode()))
+    return mark_safe(html)  # noqa: S308 - our own template, autoescaped; the query escaped here
 
 
 def _show_measure(measure, value, fmt: str = "") -> str:

@@ -8,7 +8,7 @@ from finance import charts
 from finance.selectors.summary import overspend_bridge
 
 
-def test_the_bridge_is_a_waterfall_whose_table_matches_its_steps():
+def test_the_bridge_is_a_waterfall_whose_table_matches_its_steps(db):  # cached on the data version
     steps = overspend_bridge(cap_pence=3_120_000_000, savings_shortfall_pence=440_000_000,
                              pressures={"backlog": 550_000_000},
                              in_year_deficit_pence=4_590_000_000, mitigations_pence=470_000_000)
@@ -26,7 +26,7 @@ def test_the_bridge_is_a_waterfall_whose_table_matches_its_steps():
     assert chart.figure_json["data"][0]["type"] == "waterfall"
 
 
-def test_the_forecast_chart_shows_each_period_against_budget_and_the_cap_line():
+def test_the_forecast_chart_shows_each_period_against_budget_and_the_cap_line(db):
     rows = [{"period": p, "budget_pence": 100, "forecast_outturn_pence": 100 + p,
              "actual_to_date_pence": p} for p in (1, 2)]
 

@@ -9,6 +9,9 @@ import pytest
 from programme import charts
 from programme.models import Kpi, KpiReading
 
+# The builders are cached on the data version (send_tracker.dataversion), which is read.
+pytestmark = pytest.mark.django_db
+
 SUMMARY = {
     "year": "2024/25", "period": 6,
     "strands": [{"name": "A", "slug": "a", "target_pence": 20_000_000, "forecast_pence": 13_000_000,

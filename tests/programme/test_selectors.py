@@ -197,11 +197,11 @@ def test_a_stored_calendar_closes_periods_only_when_they_are_closed_whatever_the
 
 
 def test_strand_projects_show_the_change_in_forecast_since_the_period_before(two_strands):
-    rows = {r["project"].pk: r for r in selectors.strand_projects(
+    rows = {r["project"]["pk"]: r for r in selectors.strand_projects(
         strand=two_strands[0], year=FY, period=5)}
     first, second = sorted(rows)
-    assert rows[first]["update"].period == 5
-    assert rows[first]["previous"].period == 3
+    assert rows[first]["update"]["period"] == 5
+    assert rows[first]["previous"]["period"] == 3
     assert rows[first]["forecast_change"] == -20 * K  # £100k at P3 → £80k at P5
     assert rows[second]["forecast_change"] == 0  # P2 carried: no new update
 

@@ -256,9 +256,9 @@ def test_the_strand_page_shows_projects_milestones_raid_kpis_and_history(
     assert "Overdue" in html
     assert "Staff capacity" in html
     assert "Forecast: £50,000 → £60,000" in html
-    rows = {r["project"].name: r for r in response.context["projects"]}
+    rows = {r["project"]["name"]: r for r in response.context["projects"]}
     assert rows["Alpha two"]["forecast_change"] is None  # its first update is P6
-    assert rows["Alpha one"]["update"].period == 5
+    assert rows["Alpha one"]["update"]["period"] == 5
 
 
 def test_the_raid_log_filters_and_counts_the_matrix_in_words(programme, director_client):
@@ -529,7 +529,7 @@ def test_milestones_are_overdue_as_at_the_end_of_the_reporting_month(
                              baseline_date=dt.date(2024, 10, 1),
                              forecast_date=dt.date(2024, 10, 20))
     # Today (years later) both dates have passed; as at 30 September 2024 only one has.
-    rows = {r["milestone"].name: r["overdue"]
+    rows = {r["milestone"]["name"]: r["overdue"]
             for r in director_client.get(f"/programme/strands/{programme['a'].slug}/")
             .context["milestones"]}
     assert rows == {"Due in September": True, "Due in October": False}

@@ -1,5 +1,5 @@
-"""The data version moves on at the commit of any change to tracked data, and cached() serves a
-value only while the data it came from is unchanged."""
+"""The data version moves on at the commit of any change to tracked data, and @cached_selector
+serves a value only while the data it came from is unchanged, safe to share."""
 
 from __future__ import annotations
 
@@ -55,8 +55,14 @@ def test_nothing_is_cached_inside_a_transaction_that_changed_data():
     _provider()  # the test's own transaction now has uncommitted changes
     assert dataversion.data_version() is None
     calls = []
+
+    @dataversion.cached_selector
+    def counted(n: int) -> int:
+        calls.append(1)
+        return len(calls)
+
     for _ in range(2):
-        dataversion.cached("t", (1,), lambda: calls.append(1) or len(calls))
+        counted(1)
     assert len(calls) == 2
 
 
@@ -65,16 +71,72 @@ def test_a_cached_value_is_reused_until_the_data_changes():
     dataversion.clear()
     counted = []
 
-    def count() -> int:
-        counted.append(1)
-        return Provider.objects.count()
+    @dataversion.cached_selector
+    def providers(*, kind: str) -> int:
+        counted.append(kind)
+        return Provider.objects.filter(provision_type=kind).count()
 
-    assert dataversion.cached("providers", (), count) == 0
-    assert dataversion.cached("providers", (), count) == 0
-    assert len(counted) == 1
-    _provider()
-    assert dataversion.cached("providers", (), count) == 1
+    assert providers(kind="ap_pru") == 0
+    assert providers(kind="ap_pru") == 0
+    assert counted == ["ap_pru"]
+    assert providers(kind="other") == 0  # other arguments, another entry
     assert len(counted) == 2
+    _provider()
+    assert providers(kind="ap_pru") == 1
+    assert len(counted) == 3
+    assert providers.uncached(kind="ap_pru") == 1
+    assert len(counted) == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_caller_gets_its_own_copy_by_default():
+    dataversion.clear()
+
+    @dataversion.cached_selector
+    def rows() -> list[dict]:
+        return [{"n": Provider.objects.count()}]
+
+    first = rows()
+    first[0]["n"] = 99
+    first.append({})
+    assert rows() == [{"n": 0}]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_shared_value_is_frozen_once_and_refuses_changes():
+    dataversion.clear()
+    calls = []
+
+    @dataversion.cached_selector(share=True)
+    def summary() -> dict:
+        calls.append(1)
+        return {"count": Provider.objects.count(), "rows": [{"a": 1}], "tags": {"x"}}
+
+    first, second = summary(), summary()
+    assert first is second  # shared: no copy per call
+    assert len(calls) == 1
+    assert first == {"count": 0, "rows": ({"a": 1},), "tags": frozenset({"x"})}
+    with pytest.raises(TypeError):
+        first["count"] = 5
+    with pytest.raises(TypeError):
+        first["rows"][0]["a"] = 2
+    with pytest.raises(AttributeError):
+        first["rows"].append({})
+    mine = dict(first)  # a changeable copy
+    mine["count"] = 5
+    assert summary()["count"] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_model_instance_is_never_shared_between_requests():
+    provider = _provider()
+
+    @dataversion.cached_selector(share=True)
+    def first_provider() -> Provider:
+        return Provider.objects.get(pk=provider.pk)
+
+    with pytest.raises(TypeError, match="cannot share a Provider"):
+        first_provider()
 
 
 def test_every_table_of_the_tracked_apps_but_history_is_tracked(db):
