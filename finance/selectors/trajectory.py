@@ -21,11 +21,11 @@ from finance.models import (
 from finance.selectors import crossapp
 from finance.selectors.agreement import agreement_get, current_version, versions_with_targets
 from finance.selectors.budget import latest_period, ledger_totals
-from finance.selectors.history import history_rows
 from finance.selectors.summary import mitigations_by_year
 from send_tracker.charts import scenario_colour
 from send_tracker.dataversion import cached_selector
 from send_tracker.fiscal import FinancialYear
+from send_tracker.history import item_history
 
 # Bump when a formula changes, so every scenario recomputes on the next run.
 FORMULA_VERSION = 1
@@ -185,5 +185,5 @@ def trajectory_page_charts(chosen: tuple[str, ...]) -> list[Chart]:
 
 @cached_selector(share=True)  # a diff of each of the last changes: once per data version
 def scenario_history(scenario_id: int, *, limit: int = 10) -> list[dict]:
-    """The scenario's latest changes, newest first (finance.selectors.history.history_rows)."""
-    return history_rows(Scenario.objects.get(pk=scenario_id), limit=limit)
+    """The scenario's latest changes, newest first (send_tracker.history.item_history)."""
+    return item_history(Scenario.objects.get(pk=scenario_id), limit=limit)
