@@ -61,7 +61,8 @@ def _sheets(summary: BoardSummary) -> list[tuple[str, list[str], list[list[Any]]
     ]
     strands = [
         [s["name"], Money(s["target_pence"]), Money(s["forecast_pence"]),
-         Money(s["delivered_pence"]), Money(s["shortfall_pence"]), s["rag"].capitalize()]
+         Money(s["delivered_pence"]), Money(s["shortfall_pence"]),
+         "No target" if s["rag"] == "none" else s["rag"].capitalize()]
         for s in content.get("strands", [])
     ]
     savings = content.get("savings", {})

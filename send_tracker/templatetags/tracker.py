@@ -21,7 +21,12 @@ RAG_WORDS = {
     "green": "Green – on track",
     "amber": "Amber – at risk",
     "red": "Red – off track",
+    # A strand with no savings target has nothing to be on track against (not green).
+    "none": "No target",
 }
+
+
+RAG_COLOURS = ("blue", "green", "amber", "red")
 
 
 @register.filter
@@ -66,6 +71,7 @@ def rag(value: str | None, short: bool = False):
     if not value:
         return format_html('<span class="app-rag">{}</span>', "Not rated")
     key = str(value).lower()
+    short = short and key in RAG_COLOURS
     word = key.capitalize() if short else RAG_WORDS.get(key, key.capitalize())
     return format_html('<span class="app-rag app-rag--{}">{}</span>', key, word)
 
@@ -205,3 +211,41 @@ def measure_definitions(context):
         for m in measures.MEASURES.values() if m.code in shown
     ]
     return {"rows": rows}
+
+
+@register.inclusion_tag("components/subnav.html", takes_context=True)
+def subnav(context, section: str):
+    """A section's sub-navigation (send_tracker.navigation): the user's links, the page's chosen
+    month kept in each, the current page marked with aria-current."""
+    from send_tracker import navigation, permissions
+
+    request = context["request"]
+    return {"nav": navigation.subnav_items(
+        section, path=request.path, query=request.GET,
+        can=lambda capability: permissions.can(request.user, capability))}
+
+
+@register.simple_tag(takes_context=True)
+def with_month(context, url: str) -> str:
+    """This URL with the month the user picked for the page (`?year=…&period=…`), if any."""
+    from send_tracker.navigation import with_month as keep
+
+    return keep(url, context["request"].GET)
+
+
+@register.simple_tag
+def term(word: str, shown: str = ""):
+    """A word linked to its glossary entry (abbreviations expanded in an `<abbr>`); the word as
+    written (`shown`, else `word`) is what the page shows."""
+    from send_tracker.glossary import term as lookup
+
+    entry = lookup(word)
+    text = shown or word
+    if entry is None:
+        raise template.TemplateSyntaxError(f"{word!r} is not in the glossary")
+    href = f"{reverse('glossary')}#{entry.slug}"
+    if entry.expansion and entry.expansion.lower() != text.lower():
+        return format_html(
+            '<a class="govuk-link app-term" href="{}"><abbr title="{}">{}</abbr></a>',
+            href, entry.expansion, text)
+    return format_html('<a class="govuk-link app-term" href="{}">{}</a>', href, text)
