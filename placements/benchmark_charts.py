@@ -79,7 +79,7 @@ def _series_chart(item: dict[str, Any], council: str, region: str) -> Chart:
     return Chart(
         id=f"{measure.code.replace('_', '-')}-series",
         title=f"{measure.name}: {council}, its comparators, {region or 'region'} and England",
-        description=f"{measure.definition} Source: {measure.source}. {ATTRIBUTION}",
+        description=f"{measure.definition} Source: the DfE's {measure.file}. {ATTRIBUTION}",
         figure=label_line_ends(_figure(traces, layout=dict(yaxis={"title": {"text": unit_title}})),
                                fmt=lambda v: shown(Decimal(str(v)), measure.unit)),
         headers=headers,

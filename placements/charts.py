@@ -107,7 +107,7 @@ def placements_by_type(series: dict) -> Chart:
         id="placements-by-type",
         title="Open placements by provision type, at each month end",
         figure=figure,
-        headers=["Month end", *types],
+        headers=["Month end", *(PROVISION_TYPE_LABELS.get(t, t) for t in types)],
         rows=rows,
         display_rows=display,
     )
@@ -199,7 +199,7 @@ def timeliness(series: dict) -> Chart:
             f"{r['within_20_weeks']:,}",
             _pct(r["within_20_weeks_pct"]),
             _pct(r["within_20_weeks_pct_ex"]),
-            "–" if r["avg_weeks"] is None else f"{r['avg_weeks']}",
+            "–" if r["avg_weeks"] is None else f"{float(r['avg_weeks']):.1f}".removesuffix(".0"),
         ]
         for m, r in zip(months, rows_in, strict=True)
     ]

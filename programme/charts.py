@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 import plotly.graph_objects as go
+from django.utils.formats import date_format
 
 from programme.models import Kpi, KpiReading
 from send_tracker.charts import (
@@ -138,6 +140,7 @@ def kpi_chart(kpi: Kpi, actuals: list[tuple[Any, Any]] | None = None) -> Chart:
         figure=fig,
         headers=["Date", "Kind", f"Value ({kpi.get_unit_display().lower()})"],
         rows=rows,
-        display_rows=[[row[0], row[1], f"{row[2]}{suffix}"] for row in rows],
+        display_rows=[[date_format(dt.date.fromisoformat(row[0]), "SHORT_DATE_FORMAT"), row[1],
+                       f"{row[2]}{suffix}"] for row in rows],
         description=("Higher is better." if kpi.higher_is_better else "Lower is better."),
     )

@@ -13,11 +13,14 @@ from django.shortcuts import redirect, render
 from finance import selectors
 from send_tracker.fiscal import FinancialYear, parse_period
 from send_tracker.forms import service_errors
+from send_tracker.reporting import reporting_month
 
 
 def chosen_period(request: HttpRequest,
                   periods: list[tuple[int, int]] | None = None) -> tuple[int, int] | None:
-    """The (year, period) asked for in the query, else the newest loaded; None with no ledger."""
+    """The (year, period) asked for in the query (`?year=2024-25&period=6`), else the reporting
+    month, or the newest ledger month before it when the ledger lags (the page says so with
+    `{% data_month "ledger" %}`); None with no ledger."""
     latest = periods[-1] if periods else (selectors.latest_period() if periods is None else None)
     try:
         year = FinancialYear.parse(request.GET["year"]).start_year if "year" in request.GET \
@@ -27,7 +30,10 @@ def chosen_period(request: HttpRequest,
         year = period = None
     if latest is None:
         return None
-    return (year or latest[0], period or (latest[1] if (year or latest[0]) == latest[0] else 12))
+    month_year, month = reporting_month()
+    default = min((month_year.start_year, month), tuple(latest))
+    return (year or default[0],
+            period or (default[1] if (year or default[0]) == default[0] else 12))
 
 
 def form_page(request: HttpRequest, *, form, template: str, context: dict[str, Any],

@@ -28,7 +28,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     latest = selectors.latest_period()
     periods = [latest] if latest else []  # the newest is all chosen_period and the as-at need
     chosen = chosen_period(request, periods)
-    context: dict = {"chosen": chosen}
+    context: dict = {"chosen": chosen, "ledger_latest": latest}
     chart_list = []
     if chosen is not None:
         year, period = chosen
@@ -94,7 +94,7 @@ def finance_dashboard(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(initial={"year": fy.slug, "period": period},
                       periods=periods)
     return render(request, "finance/dashboard.html", {
-        "chosen": chosen, "form": form, "year_label": fy.label,
+        "chosen": chosen, "ledger_latest": periods[-1], "form": form, "year_label": fy.label,
         "period_label": period_label(period), "summary": summary, "monitoring": monitoring,
         "charts": chart_list,
         **_variance_words(summary),

@@ -17,7 +17,7 @@ from placements.forms import CohortDateForm, DecisionForm, FlagReviewForm
 from placements.models import OverpaymentFlag
 from send_tracker import measures
 from send_tracker.charts import chart_csv_response
-from send_tracker.fiscal import FinancialYear
+from send_tracker.fiscal import FinancialYear, parse_period, period_end
 from send_tracker.forms import service_errors
 from send_tracker.paging import paginate
 from send_tracker.permissions import capability_required
@@ -38,12 +38,27 @@ def _form_errors(form) -> list[dict]:
     return errors
 
 
+def _month_end_asked(request: HttpRequest):
+    """The end of the month chosen with the pages' month query (`?year=2024-25&period=5`), so a
+    link from another section's page for that month shows the cohort on the same date."""
+    try:
+        if request.GET.get("year") and request.GET.get("period"):
+            return period_end(FinancialYear.parse(request.GET["year"]),
+                              parse_period(request.GET["period"]))
+    except ValueError:
+        return None
+    return None
+
+
 @capability_required("view_aggregates")
 def cohort(request: HttpRequest) -> HttpResponse:
     """The EHCP cohort: plans, placements, costs and timeliness (aggregates for every role)."""
     form = CohortDateForm(request.GET or None)
     on = form.cleaned_data["on"] if form.is_valid() and form.cleaned_data.get("on") else None
-    on = on or selectors.cohort_default_date()
+    # The newest placement date: the default date's bound and the "Latest placements" notice.
+    placements_latest = selectors.latest_placement_date()
+    on = on or _month_end_asked(request) or selectors.cohort_default_date(
+        placements_latest=placements_latest)
     data = selectors.cohort_overview(on=on)
     summary = data["summary"]
     by_type = summary["placements_by_provision_type"]
@@ -56,6 +71,7 @@ def cohort(request: HttpRequest) -> HttpResponse:
         "placements/cohort.html",
         {
             "form": form,
+            "placements_latest": placements_latest,
             "errors": _form_errors(form) if form.is_bound and not form.is_valid() else [],
             "on": on,
             "summary": summary,

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Max, Prefetch, QuerySet
 
 from programme.models import Kpi, KpiReading, RaidItem, Strand
 from programme.selectors.setup import kpi_computed_value
@@ -260,3 +260,10 @@ def kpi_latest(*, on: date | None = None) -> list[dict[str, Any]]:
             if latest else None,
         })
     return result
+
+
+@cached_selector
+def latest_kpi_actual_date() -> date | None:
+    """The date of the newest KPI actual entered: how recent the KPI figures are."""
+    return KpiReading.objects.filter(kind=KpiReading.Kind.ACTUAL).aggregate(
+        latest=Max("date"))["latest"]

@@ -249,3 +249,43 @@ def term(word: str, shown: str = ""):
             '<a class="govuk-link app-term" href="{}"><abbr title="{}">{}</abbr></a>',
             href, entry.expansion, text)
     return format_html('<a class="govuk-link app-term" href="{}">{}</a>', href, text)
+
+
+@register.inclusion_tag("components/data_month.html", takes_context=True)
+def data_month(context, code: str, latest=None):
+    """"Latest ledger: P5 2024/25" when the source is older than the month the page shows (the
+    month chosen in the query, else the reporting month); nothing when it is up to date.
+    `latest`: the source's newest month, when the view has read it already."""
+    from send_tracker import datamonths
+    from send_tracker.fiscal import parse_period
+
+    query = context["request"].GET
+    shown = None
+    try:
+        if query.get("year") and query.get("period"):
+            shown = (FinancialYear.parse(query["year"]), parse_period(query["period"]))
+    except ValueError:
+        shown = None  # the page reports a malformed month itself
+    return {"lag": datamonths.lag(code, shown=shown, latest=latest)}
+
+
+@register.simple_tag(takes_context=True)
+def month_url(context, name: str, *args) -> str:
+    """`{% url name *args %}` with the month the user picked for this page kept in it."""
+    from send_tracker.navigation import with_month as keep
+
+    return keep(reverse(name, args=args), context["request"].GET)
+
+
+@register.filter
+def isodate(value) -> str:
+    """A date or datetime kept as ISO text (a frozen snapshot) in the one date format."""
+    from django.utils import formats
+    from django.utils.dateparse import parse_datetime
+
+    if not value:
+        return ""
+    parsed = parse_datetime(str(value))
+    if parsed is None:
+        parsed = datetime.date.fromisoformat(str(value)[:10])
+    return formats.date_format(parsed.date() if isinstance(parsed, datetime.datetime) else parsed)
