@@ -266,7 +266,7 @@ def data_month(context, code: str, latest=None):
             shown = (FinancialYear.parse(query["year"]), parse_period(query["period"]))
     except ValueError:
         shown = None  # the page reports a malformed month itself
-    return {"lag": datamonths.lag(code, shown=shown, latest=latest)}
+    return {"lag": datamonths.lag(code, shown=shown, latest=latest or None)}
 
 
 @register.simple_tag(takes_context=True)
