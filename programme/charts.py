@@ -21,7 +21,7 @@ from send_tracker.charts import (
 )
 from send_tracker.dataversion import memo_pure
 from send_tracker.fiscal import period_label
-from send_tracker.money import format_money
+from send_tracker.money import money_formatter
 
 UNIT_SUFFIX = {"percent": "%", "number": "", "weeks": " weeks"}
 
@@ -60,6 +60,7 @@ def strand_savings_chart(summary: dict[str, Any]) -> Chart:
     ], barmode="group", yaxis={"title": {"text": "£ million"}})
     headers = ["Strand", "Target (£)", "Forecast (£)", "Delivered (£)", "Shortfall (£)"]
     keys = ("target_pence", "forecast_pence", "delivered_pence", "shortfall_pence")
+    money = money_formatter(s[k] for s in strands for k in keys)
     return Chart(
         id="strand-savings",
         title=f"Savings target, forecast and delivered by strand, {summary['year']} "
@@ -67,7 +68,7 @@ def strand_savings_chart(summary: dict[str, Any]) -> Chart:
         figure=fig,
         headers=headers,
         rows=[[s["name"], *(_pounds(s[k]) for k in keys)] for s in strands],
-        display_rows=[[s["name"], *(format_money(s[k]) for k in keys)] for s in strands],
+        display_rows=[[s["name"], *(money(s[k]) for k in keys)] for s in strands],
     )
 
 
@@ -87,6 +88,8 @@ def monthly_forecast_chart(
          "line": {"color": TARGET, "dash": "dash", "width": 3}},
     ], barmode="group", yaxis={"title": {"text": "£ million"}})
     label_line_ends(fig, fmt=millions_label)
+    money = money_formatter([target_pence, *(r[k] for r in rows
+                                             for k in ("forecast_pence", "delivered_pence"))])
     return Chart(
         id=chart_id,
         title=f"Forecast savings month by month against the target, {year_label}",
@@ -95,11 +98,11 @@ def monthly_forecast_chart(
         rows=[[period_label(r["period"]), _pounds(r["forecast_pence"]),
                _pounds(r["delivered_pence"]), _pounds(target_pence)] for r in rows],
         display_rows=[[period_label(r["period"]),
-                       format_money(r["forecast_pence"]) if r["forecast_pence"] is not None
+                       money(r["forecast_pence"]) if r["forecast_pence"] is not None
                        else "not reported",
-                       format_money(r["delivered_pence"]) if r["delivered_pence"] is not None
+                       money(r["delivered_pence"]) if r["delivered_pence"] is not None
                        else "not reported",
-                       format_money(target_pence)] for r in rows],
+                       money(target_pence)] for r in rows],
         description="A period without a figure has not been reported yet.",
     )
 

@@ -295,3 +295,23 @@ def test_every_page_reads_as_words_for_every_role(client_for, make_user):
 
     assert walked > 100
     assert not {key: sorted(paths)[:5] for key, paths in problems.items()}
+
+
+# ---- money within a chart ------------------------------------------------------------------
+
+def test_one_chart_shows_its_money_in_one_unit():
+    from finance.charts import strands_chart
+
+    chart = strands_chart([{"name": "A", "target_pence": 500_000_000,
+                            "forecast_pence": 80_000_000, "delivered_pence": 0}],
+                          year_label="2024/25")
+
+    assert chart.display_rows == [["A", "£5.0m", "£0.8m", "£0.0m"]]  # not "£800,000", "£0"
+
+
+def test_small_sums_in_a_chart_stay_in_pounds():
+    from send_tracker.money import money_formatter
+
+    money = money_formatter([14_000_000, 600_000, None])
+
+    assert [money(v) for v in (14_000_000, 600_000)] == ["£140,000", "£6,000"]
