@@ -29,6 +29,9 @@ SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b(?!\.[a-z])")
 # s251 line code (`1.0.2`).
 POINT_ZERO = re.compile(r"(?<![£\d.,])\d[\d,]*\.0\b(?![\d%.]|m\b|bn\b)")
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+# A label followed by itself as a code: "Baseline (baseline)" (a person's "Alex Admin (admin)"
+# names them and their username: the word before it is part of the name).
+SAID_TWICE = re.compile(r"(?i)(?<![a-z] )\b([\w-]+) \(\1\)")
 
 
 def visible_text(html: str) -> str:
@@ -285,6 +288,10 @@ def test_every_page_reads_as_words_for_every_role(client_for, make_user):
                                   ("ISO date", ISO_DATE)):
                 for match in pattern.finditer(text):
                     problems[f"{kind} {match.group(0)!r}"].add(path)
+            # The page's own words, not the header's "admin (Administrator)".
+            main = visible_text(html[html.find("<main"):html.find("</main>")])
+            for match in SAID_TWICE.finditer(main):
+                problems[f"said twice {match.group(0)!r}"].add(path)
             current = current_items(html)
             if len(current) > 1 or (path in section_pages and SUBNAV.search(html)
                                     and len(current) != 1):
