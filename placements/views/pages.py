@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from placements import charts, selectors, services
@@ -21,6 +20,7 @@ from send_tracker.fiscal import FinancialYear, parse_period, period_end
 from send_tracker.forms import service_errors
 from send_tracker.paging import paginate
 from send_tracker.permissions import capability_required
+from send_tracker.reporting import reporting_month
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ def decisions(request: HttpRequest) -> HttpResponse:
         year = FinancialYear.parse(request.GET["year"]) if request.GET.get("year") else None
     except ValueError:
         year = None
-    year = year or (years[0] if years else FinancialYear.containing(timezone.localdate()))
+    year = year or reporting_month()[0]  # the reporting month's year, as every page
     rows = selectors.decisions_in_year(year=year)
     total = rows[-1].running_total_pence if rows else 0
     comparators = selectors.comparator_list()

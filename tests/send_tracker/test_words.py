@@ -322,3 +322,13 @@ def test_small_sums_in_a_chart_stay_in_pounds():
     money = money_formatter([14_000_000, 600_000, None])
 
     assert [money(v) for v in (14_000_000, 600_000)] == ["£140,000", "£6,000"]
+
+
+@pytest.mark.django_db
+def test_the_decision_log_defaults_to_the_reporting_months_year(finance_client,
+                                                               reporting_calendar):
+    reporting_calendar(2023, 12)  # P12 2023/24 (March 2024) is the reporting month
+
+    html = finance_client.get("/placements/decisions/").content.decode()
+
+    assert "<title>Placement decisions 2023/24" in html
