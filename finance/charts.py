@@ -22,7 +22,13 @@ from send_tracker.charts import (
 )
 from send_tracker.dataversion import cached_selector
 from send_tracker.fiscal import FinancialYear, period_label
-from send_tracker.money import format_millions, format_money, format_pounds, to_millions, to_pounds
+from send_tracker.money import (
+    format_millions,
+    format_pounds,
+    money_formatter,
+    to_millions,
+    to_pounds,
+)
 
 
 @cached_selector(share=True)  # a pure function of selector data: built once per data version
@@ -79,10 +85,12 @@ def forecast_by_period_chart(rows: list[dict], *, year: int, income_pence: int |
               to_pounds(r["forecast_outturn_pence"] - r["budget_pence"]),
               to_pounds(r["actual_to_date_pence"])]
              for r in rows]
-    display = [[period_label(r["period"]), format_money(r["budget_pence"]),
-                format_money(r["forecast_outturn_pence"]),
-                format_money(r["forecast_outturn_pence"] - r["budget_pence"]),
-                format_money(r["actual_to_date_pence"])] for r in rows]
+    money = money_formatter(v for r in rows for v in (r["budget_pence"],
+                                                      r["forecast_outturn_pence"]))
+    display = [[period_label(r["period"]), money(r["budget_pence"]),
+                money(r["forecast_outturn_pence"]),
+                money(r["forecast_outturn_pence"] - r["budget_pence"]),
+                money(r["actual_to_date_pence"])] for r in rows]
     return Chart(id="forecast-by-period", title=f"Forecast outturn by period, {fy.label}",
                  figure=figure,
                  headers=["Period", "Budget (£)", "Forecast outturn (£)", "Overspend (£)",
@@ -177,10 +185,12 @@ def trajectory_charts(runs: list[tuple[str, list]], versions: list,
     shown = "" if len(runs) <= room else (
         f" The chart shows the first {room} scenarios; the table lists them all.")
     headers = ["Year", "Series", "Amount (£)"]
+    in_money = money_formatter(r[2] for r in in_rows)
+    cum_money = money_formatter(r[2] for r in cum_rows)
     return [
         Chart(id="trajectory-in-year", title="In-year deficit against the cap", figure=in_year,
               headers=headers, rows=[[r[0], r[1], to_pounds(r[2])] for r in in_rows],
-              display_rows=[[r[0], r[1], format_money(r[2])] for r in in_rows],
+              display_rows=[[r[0], r[1], in_money(r[2])] for r in in_rows],
               description="Each scenario after the programme's savings and mitigations; dotted: "
                           f"{runs[0][0] if runs else 'the baseline'} before them. Grey lines "
                           "are the agreement's caps (dashed: the reprofile). The table has "
@@ -188,7 +198,7 @@ def trajectory_charts(runs: list[tuple[str, list]], versions: list,
         Chart(id="trajectory-cumulative", title="Cumulative deficit against the target",
               figure=cumulative, headers=headers,
               rows=[[r[0], r[1], to_pounds(r[2])] for r in cum_rows],
-              display_rows=[[r[0], r[1], format_money(r[2])] for r in cum_rows],
+              display_rows=[[r[0], r[1], cum_money(r[2])] for r in cum_rows],
               description="Each scenario with every DfE instalment received; dotted: "
                           f"{runs[0][0] if runs else 'the baseline'} with the instalments at "
                           "risk withheld. Grey lines are the agreement's cumulative targets "
@@ -209,8 +219,9 @@ def strands_chart(strands: list[dict], *, year_label: str) -> Chart:
                                 marker={"color": colour}))
     figure.update_layout(**base_layout(yaxis={"title": "£ million"}, barmode="group"))
     keys = ("target_pence", "forecast_pence", "delivered_pence")
+    money = money_formatter(s[k] for s in strands for k in keys)
     return Chart(id="strands", title=f"Savings by strand, {year_label}", figure=figure,
                  headers=["Strand", "Target (£)", "Forecast (£)", "Delivered (£)"],
                  rows=[[s["name"], *(to_pounds(s[k]) for k in keys)] for s in strands],
-                 display_rows=[[s["name"], *(format_money(s[k]) for k in keys)]
+                 display_rows=[[s["name"], *(money(s[k]) for k in keys)]
                                for s in strands])

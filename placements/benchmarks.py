@@ -209,7 +209,7 @@ MEASURES: list[Measure] = [
     Measure(
         "pc_annual_review_4weeks", "% of annual review decisions within 4 weeks",
         "Annual reviews whose outcome was communicated within 4 weeks of the review meeting, "
-        "as a percentage (calendar year; the DfE spells the column pc_decsion_4weeks).",
+        "as a percentage (calendar year).",
         "annual_reviews.csv", ("pc_decsion_4weeks",), CALENDAR, PERCENT, HIGHER,
     ),
 ]

@@ -113,7 +113,7 @@ def placements_by_type(series: dict) -> Chart:
         id="placements-by-type",
         title="Open placements by provision type, at each month end",
         figure=figure,
-        headers=["Month end", *types],
+        headers=["Month end", *(PROVISION_TYPE_LABELS.get(t, t) for t in types)],
         rows=rows,
         display_rows=display,
     )
@@ -210,7 +210,7 @@ def timeliness(series: dict) -> Chart:
             f"{r['within_20_weeks']:,}",
             _pct(r["within_20_weeks_pct"]),
             _pct(r["within_20_weeks_pct_ex"]),
-            "–" if r["avg_weeks"] is None else f"{r['avg_weeks']}",
+            "–" if r["avg_weeks"] is None else f"{float(r['avg_weeks']):.1f}".removesuffix(".0"),
         ]
         for m, r in zip(months, rows_in, strict=True)
     ]
@@ -360,7 +360,7 @@ def _series_chart(item: dict[str, Any], council: str, region: str) -> Chart:
     return Chart(
         id=f"{measure.code.replace('_', '-')}-series",
         title=f"{measure.name}: {council}, its comparators, {region or 'region'} and England",
-        description=f"{measure.definition} Source: {measure.source}. {ATTRIBUTION}",
+        description=f"{measure.definition} Source: the DfE's {measure.file}. {ATTRIBUTION}",
         figure=label_line_ends(_figure(traces, layout=dict(yaxis={"title": {"text": unit_title}})),
                                fmt=lambda v: shown(Decimal(str(v)), measure.unit)),
         headers=headers,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import plotly.graph_objects as go
+from django.utils.formats import date_format
 
 from programme.models import Kpi, KpiReading
 from send_tracker.charts import (
@@ -18,7 +20,7 @@ from send_tracker.charts import (
 )
 from send_tracker.dataversion import cached_selector
 from send_tracker.fiscal import period_label
-from send_tracker.money import format_money, to_millions, to_pounds
+from send_tracker.money import money_formatter, to_millions, to_pounds
 
 UNIT_SUFFIX = {"percent": "%", "number": "", "weeks": " weeks"}
 
@@ -47,6 +49,7 @@ def strand_savings_chart(summary: dict[str, Any]) -> Chart:
     ], barmode="group", yaxis={"title": {"text": "£ million"}})
     headers = ["Strand", "Target (£)", "Forecast (£)", "Delivered (£)", "Shortfall (£)"]
     keys = ("target_pence", "forecast_pence", "delivered_pence", "shortfall_pence")
+    money = money_formatter(s[k] for s in strands for k in keys)
     return Chart(
         id="strand-savings",
         title=f"Savings target, forecast and delivered by strand, {summary['year']} "
@@ -54,7 +57,7 @@ def strand_savings_chart(summary: dict[str, Any]) -> Chart:
         figure=fig,
         headers=headers,
         rows=[[s["name"], *(to_pounds(s[k]) for k in keys)] for s in strands],
-        display_rows=[[s["name"], *(format_money(s[k]) for k in keys)] for s in strands],
+        display_rows=[[s["name"], *(money(s[k]) for k in keys)] for s in strands],
     )
 
 
@@ -74,6 +77,8 @@ def monthly_forecast_chart(
          "line": {"color": TARGET, "dash": "dash", "width": 3}},
     ], barmode="group", yaxis={"title": {"text": "£ million"}})
     label_line_ends(fig, fmt=millions_label)
+    money = money_formatter([target_pence, *(r[k] for r in rows
+                                             for k in ("forecast_pence", "delivered_pence"))])
     return Chart(
         id=chart_id,
         title=f"Forecast savings month by month against the target, {year_label}",
@@ -82,11 +87,11 @@ def monthly_forecast_chart(
         rows=[[period_label(r["period"]), to_pounds(r["forecast_pence"]),
                to_pounds(r["delivered_pence"]), to_pounds(target_pence)] for r in rows],
         display_rows=[[period_label(r["period"]),
-                       format_money(r["forecast_pence"]) if r["forecast_pence"] is not None
+                       money(r["forecast_pence"]) if r["forecast_pence"] is not None
                        else "not reported",
-                       format_money(r["delivered_pence"]) if r["delivered_pence"] is not None
+                       money(r["delivered_pence"]) if r["delivered_pence"] is not None
                        else "not reported",
-                       format_money(target_pence)] for r in rows],
+                       money(target_pence)] for r in rows],
         description="A period without a figure has not been reported yet.",
     )
 
@@ -127,6 +132,7 @@ def kpi_chart(kpi: Kpi, actuals: list[tuple[Any, Any]] | None = None) -> Chart:
         figure=fig,
         headers=["Date", "Kind", f"Value ({kpi.get_unit_display().lower()})"],
         rows=rows,
-        display_rows=[[row[0], row[1], f"{row[2]}{suffix}"] for row in rows],
+        display_rows=[[date_format(dt.date.fromisoformat(row[0]), "SHORT_DATE_FORMAT"), row[1],
+                       f"{row[2]}{suffix}"] for row in rows],
         description=("Higher is better." if kpi.higher_is_better else "Lower is better."),
     )

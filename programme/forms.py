@@ -175,8 +175,9 @@ SELECT = {"class": "govuk-select"}
 
 def _user_label(user) -> str:
     """Name and username: two people may share a name (the demo has two "Inclusion Lead"s)."""
-    name = user.get_full_name()
-    return f"{name} ({user.get_username()})" if name else user.get_username()
+    name, username = user.get_full_name(), user.get_username()
+    # "Admin (admin)" says one thing twice: the username only when it adds something.
+    return f"{name} ({username})" if name and name.lower() != username.lower() else name or username
 
 
 class UserChoiceField(forms.ModelChoiceField):

@@ -7,6 +7,7 @@ the convention of council finance reports, never banker's rounding.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -104,6 +105,13 @@ def format_millions(pence: int | Decimal | None) -> str:
     pence = Decimal(pence)
     millions = round_half_up(abs(pence) / Decimal(100_000_000), 1)
     return f"{_sign(pence) if millions else ''}£{millions:,.1f}m"
+
+
+def money_formatter(values: Iterable[int | Decimal | None]) -> Callable[[int | None], str]:
+    """One unit for every figure of one chart and its table: £m with one decimal when any is
+    £1m or more (`£0.8m` beside `£4.4m`), else whole pounds (`£140,000` beside `£6,000`)."""
+    big = any(v is not None and abs(v) >= 100_000_000 for v in values)
+    return format_millions if big else format_pounds
 
 
 def format_change(pence: int | None) -> str:

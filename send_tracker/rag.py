@@ -15,7 +15,9 @@ class Rag(models.TextChoices):
     RED = "red", "Red – off track"
 
 
-RAG_WORDS: dict[str, str] = dict(Rag.choices)
+# "none": a strand with no savings target has nothing to be on track against (not green).
+NO_TARGET = "none"
+RAG_WORDS: dict[str, str] = {**dict(Rag.choices), NO_TARGET: "No target"}
 
 
 def rag_words(value: str | None) -> str:

@@ -60,7 +60,8 @@ def _headline(content: dict) -> Sheet:
 def _strands(content: dict) -> Sheet:
     rows = [
         [s["name"], Money(s["target_pence"]), Money(s["forecast_pence"]),
-         Money(s["delivered_pence"]), Money(s["shortfall_pence"]), s["rag"].capitalize()]
+         Money(s["delivered_pence"]), Money(s["shortfall_pence"]),
+         "No target" if s["rag"] == "none" else s["rag"].capitalize()]
         for s in content.get("strands", [])
     ]
     savings = content.get("savings", {})

@@ -22,6 +22,7 @@ def ledger_periods() -> list[tuple[int, int]]:
     )
 
 
+@cached_selector  # asked by several pages' month and the "Latest ledger" notice
 def latest_period() -> tuple[int, int] | None:
     """The newest (year, period) loaded: the 'current' year and month of the tracker."""
     row = MonthlyForecast.objects.order_by("-year", "-period").values_list("year", "period").first()

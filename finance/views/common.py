@@ -13,20 +13,24 @@ from django.shortcuts import redirect, render
 from finance import selectors
 from send_tracker.fiscal import FinancialYear
 from send_tracker.forms import service_errors
+from send_tracker.reporting import reporting_month
 from send_tracker.yearperiod import ChosenPeriod, year_period_from
 
 
 def chosen_period(request: HttpRequest,
                   periods: list[tuple[int, int]] | None = None) -> ChosenPeriod | None:
-    """The year and period asked for in the query, else the newest loaded (a year asked for
-    without a period: its P12, or the newest period of the newest year); None with no ledger.
-    A malformed value is reported in `errors` (send_tracker.yearperiod)."""
+    """The year and period asked for in the query (`?year=2024-25&period=6`), else the reporting
+    month, or the newest ledger month before it when the ledger lags (the page says so with
+    `{% data_month "ledger" %}`); a year asked for without a period: its P12. None with no
+    ledger. A malformed value is reported in `errors` (send_tracker.yearperiod)."""
     latest = periods[-1] if periods else (selectors.latest_period() if periods is None else None)
     if latest is None:
         return None
-    newest = FinancialYear(latest[0])
-    chosen = year_period_from(request, default=(newest, latest[1]))
-    if not chosen.period_asked and chosen.year != newest:
+    month_year, month = reporting_month()
+    start, period = min((month_year.start_year, month), tuple(latest))
+    default_year = FinancialYear(start)
+    chosen = year_period_from(request, default=(default_year, period))
+    if not chosen.period_asked and chosen.year != default_year:
         chosen.period = 12
     return chosen
 

@@ -30,8 +30,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     periods = [latest] if latest else []  # the newest is all chosen_period and the as-at need
     chosen = chosen_period(request, periods)
     # The page starts with what the signed-in user has to do this month.
-    context: dict = {"chosen": chosen, "task_groups": tasks_for(request.user),
-                     "no_tasks_words": NOTHING}
+    context: dict = {"chosen": chosen, "ledger_latest": latest,
+                     "task_groups": tasks_for(request.user), "no_tasks_words": NOTHING}
     chart_list = []
     if chosen is not None:
         period = chosen.period
@@ -97,7 +97,7 @@ def finance_dashboard(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(initial={"year": fy.slug, "period": period},
                       periods=periods)
     return render(request, "finance/dashboard.html", {
-        "chosen": chosen, "form": form, "year_label": fy.label,
+        "chosen": chosen, "ledger_latest": periods[-1], "form": form, "year_label": fy.label,
         "period_label": period_label(period), "summary": summary, "monitoring": monitoring,
         "charts": chart_list,
         **_variance_words(summary),

@@ -19,7 +19,7 @@ from finance.models import Scenario
 from finance.selectors.measures import BASELINE
 from finance.services import recompute
 from finance.views.common import form_page
-from placements.codes import ProvisionType
+from placements.codes import PROVISION_TYPE_LABELS, ProvisionType
 from send_tracker import health
 from send_tracker.charts import chart_csv_response
 from send_tracker.fiscal import FinancialYear
@@ -150,6 +150,8 @@ def scenario_edit(request: HttpRequest, slug: str) -> HttpResponse:
         "finance/scenario.html",
         {
             "scenario": scenario,
+            "growth_by_type": [(PROVISION_TYPE_LABELS.get(code, code), pct)
+                               for code, pct in scenario.growth_by_type.items()],
             "form": form,
             "can_edit": can_edit,
             "run": run,

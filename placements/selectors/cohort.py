@@ -258,13 +258,15 @@ def inmss_share(by_type: dict[str, dict[str, int]]) -> dict:
     }
 
 
-def cohort_default_date() -> dt.date:
+def cohort_default_date(*, placements_latest: dt.date | None = None) -> dt.date:
     """The end of the reporting month (the calendar's last closed period): the cohort as the
-    pages' month describes it, never a date after it."""
+    pages' month describes it, never a date after it. `placements_latest`: the newest date of
+    the placements extract (records.latest_placement_date) when the caller has it already."""
     end = reporting_month_end()
-    row = Placement.objects.aggregate(latest=Max("start_date"))
+    if placements_latest is None:
+        placements_latest = Placement.objects.aggregate(latest=Max("start_date"))["latest"]
     arow = Assessment.objects.aggregate(req=Max("request_date"), plan=Max("final_plan_date"))
-    dates = [d for d in (row["latest"], arow["req"], arow["plan"]) if d]
+    dates = [d for d in (placements_latest, arow["req"], arow["plan"]) if d]
     if not dates:
         return end
     return min(month_end(max(dates)), end)

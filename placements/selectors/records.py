@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, QuerySet, Sum, Window
+from django.db.models import Count, F, Max, Prefetch, QuerySet, Sum, Window
 
 from placements.codes import PROVISION_TYPE_LABELS
 from placements.models import (
@@ -159,3 +160,15 @@ def latest_overpayment_scan() -> OverpaymentScan | None:
     """The newest scan, finished or not (read once per data version: a scan's start and end
     are commits that move it on)."""
     return OverpaymentScan.objects.order_by("-started_at").first()
+
+
+@cached_selector
+def latest_placement_date() -> dt.date | None:
+    """The newest placement start in the placements extract: how recent it is."""
+    return Placement.objects.aggregate(latest=Max("start_date"))["latest"]
+
+
+@cached_selector
+def latest_invoice_date() -> dt.date | None:
+    """The end of the newest period invoiced: how recent the invoices extract is."""
+    return Invoice.objects.aggregate(latest=Max("period_end"))["latest"]

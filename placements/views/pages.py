@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from placements import charts, selectors, services
@@ -16,10 +15,11 @@ from placements.codes import PROVISION_TYPE_LABELS
 from placements.forms import CohortDateForm, DecisionForm, FlagReviewForm
 from send_tracker import measures
 from send_tracker.charts import chart_csv_response
-from send_tracker.fiscal import FinancialYear
+from send_tracker.fiscal import FinancialYear, parse_period, period_end
 from send_tracker.forms import service_errors
 from send_tracker.history import item_history
 from send_tracker.permissions import capability_required
+from send_tracker.reporting import reporting_month
 from send_tracker.yearperiod import year_period_from
 
 logger = logging.getLogger(__name__)
@@ -38,12 +38,27 @@ def _form_errors(form) -> list[dict]:
     return errors
 
 
+def _month_end_asked(request: HttpRequest):
+    """The end of the month chosen with the pages' month query (`?year=2024-25&period=5`), so a
+    link from another section's page for that month shows the cohort on the same date."""
+    try:
+        if request.GET.get("year") and request.GET.get("period"):
+            return period_end(FinancialYear.parse(request.GET["year"]),
+                              parse_period(request.GET["period"]))
+    except ValueError:
+        return None
+    return None
+
+
 @capability_required("view_aggregates")
 def cohort(request: HttpRequest) -> HttpResponse:
     """The EHCP cohort: plans, placements, costs and timeliness (aggregates for every role)."""
     form = CohortDateForm(request.GET or None)
     on = form.cleaned_data["on"] if form.is_valid() and form.cleaned_data.get("on") else None
-    on = on or selectors.cohort_default_date()
+    # The newest placement date: the default date's bound and the "Latest placements" notice.
+    placements_latest = selectors.latest_placement_date()
+    on = on or _month_end_asked(request) or selectors.cohort_default_date(
+        placements_latest=placements_latest)
     data = selectors.cohort_overview(on=on)
     summary = data["summary"]
     by_type = summary["placements_by_provision_type"]
@@ -56,6 +71,7 @@ def cohort(request: HttpRequest) -> HttpResponse:
         "placements/cohort.html",
         {
             "form": form,
+            "placements_latest": placements_latest,
             "errors": _form_errors(form) if form.is_bound and not form.is_valid() else [],
             "on": on,
             "summary": summary,
@@ -77,8 +93,8 @@ def cohort(request: HttpRequest) -> HttpResponse:
 def decisions(request: HttpRequest) -> HttpResponse:
     """The log of placement decisions in a year, with each saving and the running total."""
     years = selectors.decision_years()
-    default = years[0] if years else FinancialYear.containing(timezone.localdate())
-    chosen = year_period_from(request, default=(default, 12), year_only=True)
+    # The reporting month's year, as every page.
+    chosen = year_period_from(request, default=(reporting_month()[0], 12), year_only=True)
     year = chosen.year
     rows = selectors.decisions_in_year(year=year)
     total = rows[-1].running_total_pence if rows else 0

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Max, Prefetch, QuerySet
 
 from programme.charts import kpi_chart
 from programme.models import Kpi, KpiReading, RaidItem, Strand
@@ -275,3 +275,10 @@ def kpi_charts(*, strand_id: int | None, as_at: date) -> list[Chart]:
     The held KPIs are computed as at the reporting month, which a period close moves: `as_at`
     (`reporting_month_end()`) is an argument so that it keys the cache."""
     return [kpi_chart(kpi, kpi_actuals(kpi)) for kpi in kpis_with_readings(strand_id=strand_id)]
+
+
+@cached_selector
+def latest_kpi_actual_date() -> date | None:
+    """The date of the newest KPI actual entered: how recent the KPI figures are."""
+    return KpiReading.objects.filter(kind=KpiReading.Kind.ACTUAL).aggregate(
+        latest=Max("date"))["latest"]

@@ -15,12 +15,15 @@ from send_tracker.fiscal import PERIODS, FinancialYear, period_of
 
 # A strand is amber while its forecast covers at least this share of its target, red below.
 AMBER_FROM_PCT = 90
+# A strand (or programme) with no savings target: not rated green, shown as "No target".
+NO_TARGET = "none"
 
 
 def strand_rag(*, target_pence: int, forecast_pence: int, delivered_pence: int) -> str:
-    """Blue: target delivered; green: forecast meets it; amber: within 10%; else red."""
+    """Blue: target delivered; green: forecast meets it; amber: within 10%; else red; with no
+    target, NO_TARGET."""
     if target_pence <= 0:
-        return Rag.GREEN.value
+        return NO_TARGET
     if delivered_pence >= target_pence:
         return Rag.BLUE.value
     if forecast_pence >= target_pence:

@@ -31,8 +31,9 @@ User = get_user_model()
 
 def display_name(user: Any) -> str:
     """'Alice Smith (alice)', or the username alone."""
-    name = user.get_full_name()
-    return f"{name} ({user.get_username()})" if name else user.get_username()
+    name, username = user.get_full_name(), user.get_username()
+    # "Admin (admin)" says one thing twice: the username only when it adds something.
+    return f"{name} ({username})" if name and name.lower() != username.lower() else name or username
 
 
 def _record(*, user: Any, action: str, description: str, by: Any) -> UserChange:

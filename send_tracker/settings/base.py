@@ -158,6 +158,8 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = False
+# One date format on every page (send_tracker/formats/en_GB): 29 November 2026; tables 29 Nov 2026.
+FORMAT_MODULE_PATH = ["send_tracker.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))

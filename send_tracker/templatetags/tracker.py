@@ -16,6 +16,9 @@ from send_tracker.rag import RAG_WORDS
 register = template.Library()
 
 
+RAG_COLOURS = ("blue", "green", "amber", "red")
+
+
 @register.filter
 def pounds(pence: int | None) -> str:
     """`£140,000` from pence."""
@@ -58,6 +61,7 @@ def rag(value: str | None, short: bool = False):
     if not value:
         return format_html('<span class="app-rag">{}</span>', "Not rated")
     key = str(value).lower()
+    short = short and key in RAG_COLOURS
     word = key.capitalize() if short else RAG_WORDS.get(key, key.capitalize())
     return format_html('<span class="app-rag app-rag--{}">{}</span>', key, word)
 
@@ -163,3 +167,81 @@ def measure_definitions(context):
         for m in measures.MEASURES.values() if m.code in shown
     ]
     return {"rows": rows}
+
+
+@register.inclusion_tag("components/subnav.html", takes_context=True)
+def subnav(context, section: str):
+    """A section's sub-navigation (send_tracker.navigation): the user's links, the page's chosen
+    month kept in each, the current page marked with aria-current."""
+    from send_tracker import navigation, permissions
+
+    request = context["request"]
+    return {"nav": navigation.subnav_items(
+        section, path=request.path, query=request.GET,
+        can=lambda capability: permissions.can(request.user, capability))}
+
+
+@register.simple_tag(takes_context=True)
+def with_month(context, url: str) -> str:
+    """This URL with the month the user picked for the page (`?year=…&period=…`), if any."""
+    from send_tracker.navigation import with_month as keep
+
+    return keep(url, context["request"].GET)
+
+
+@register.simple_tag
+def term(word: str, shown: str = ""):
+    """A word linked to its glossary entry (abbreviations expanded in an `<abbr>`); the word as
+    written (`shown`, else `word`) is what the page shows."""
+    from send_tracker.glossary import term as lookup
+
+    entry = lookup(word)
+    text = shown or word
+    if entry is None:
+        raise template.TemplateSyntaxError(f"{word!r} is not in the glossary")
+    href = f"{reverse('glossary')}#{entry.slug}"
+    if entry.expansion and entry.expansion.lower() != text.lower():
+        return format_html(
+            '<a class="govuk-link app-term" href="{}"><abbr title="{}">{}</abbr></a>',
+            href, entry.expansion, text)
+    return format_html('<a class="govuk-link app-term" href="{}">{}</a>', href, text)
+
+
+@register.inclusion_tag("components/data_month.html", takes_context=True)
+def data_month(context, code: str, latest=None):
+    """"Latest ledger: P5 2024/25" when the source is older than the month the page shows (the
+    month chosen in the query, else the reporting month); nothing when it is up to date.
+    `latest`: the source's newest month, when the view has read it already."""
+    from send_tracker import datamonths
+    from send_tracker.fiscal import parse_period
+
+    query = context["request"].GET
+    shown = None
+    try:
+        if query.get("year") and query.get("period"):
+            shown = (FinancialYear.parse(query["year"]), parse_period(query["period"]))
+    except ValueError:
+        shown = None  # the page reports a malformed month itself
+    return {"lag": datamonths.lag(code, shown=shown, latest=latest or None)}
+
+
+@register.simple_tag(takes_context=True)
+def month_url(context, name: str, *args) -> str:
+    """`{% url name *args %}` with the month the user picked for this page kept in it."""
+    from send_tracker.navigation import with_month as keep
+
+    return keep(reverse(name, args=args), context["request"].GET)
+
+
+@register.filter
+def isodate(value) -> str:
+    """A date or datetime kept as ISO text (a frozen snapshot) in the one date format."""
+    from django.utils import formats
+    from django.utils.dateparse import parse_datetime
+
+    if not value:
+        return ""
+    parsed = parse_datetime(str(value))
+    if parsed is None:
+        parsed = datetime.date.fromisoformat(str(value)[:10])
+    return formats.date_format(parsed.date() if isinstance(parsed, datetime.datetime) else parsed)

@@ -32,6 +32,7 @@ urlpatterns = [
     path("imports/mappings/", include("send_tracker.urls.mappings")),
     path("imports/", include("send_tracker.urls.imports")),
     path("audit/", audit.audit_log, name="audit"),
+    path("glossary/", pages.glossary_page, name="glossary"),
     path("", include("send_tracker.accounts.urls")),
     path("calendar/", calendar.calendar_page, name="calendar"),
     path("calendar/close/", calendar.calendar_close, name="calendar-close"),

@@ -54,10 +54,14 @@ def import_history(request: HttpRequest) -> HttpResponse:
     if kind:
         records = records.filter(kind=kind)
     page = paginate(request, records, query={"kind": kind})
+    formats = all_formats()
+    labels = {fmt.kind: fmt.label for fmt in formats}
+    for record in page.items:
+        record.kind_label = labels.get(record.kind, record.kind)  # the label, never the code
     return render(
         request,
         "send_tracker/imports/history.html",
-        {"page": page, "formats": all_formats(), "kind": kind},
+        {"page": page, "formats": formats, "kind": kind},
     )
 
 

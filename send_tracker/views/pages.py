@@ -1,4 +1,4 @@
-"""Project-wide views: health check, the trivial benchmark view, and error pages."""
+"""Project-wide views: health check, the trivial benchmark view, the glossary and error pages."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from send_tracker import health
+from send_tracker import glossary, health
+from send_tracker.permissions import capability_required
 
 
 @login_not_required
@@ -33,6 +34,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def trivial(request: HttpRequest) -> HttpResponse:
     """The cheapest authenticated page: the benchmark's baseline for every other page."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@capability_required("view_aggregates")
+def glossary_page(request: HttpRequest) -> HttpResponse:
+    """The words used on the tracker's pages, in plain English."""
+    terms = sorted(glossary.TERMS, key=lambda t: t.word.lower())
+    return render(request, "send_tracker/glossary.html", {"terms": terms})
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:

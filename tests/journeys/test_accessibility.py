@@ -18,8 +18,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.worker]
 
 AXE = (ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text()
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-RAG_WORDS = ("Red", "Amber", "Green", "Blue", "Not rated", "Delivered", "On track", "At risk",
-             "Off track")
+RAG_WORDS = ("Red", "Amber", "Green", "Blue", "Not rated", "No target", "Delivered", "On track",
+             "At risk", "Off track")
 
 # (who, path) for every main page; "{import}" and "{decision}"/"{flag}" are filled from the data.
 PAGES = [

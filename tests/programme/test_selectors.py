@@ -91,7 +91,7 @@ def test_a_strand_without_its_own_target_sums_its_projects_targets(build):
 @pytest.mark.parametrize(
     ("target", "forecast", "delivered", "rag"),
     [(100, 100, 100, "blue"), (100, 100, 99, "green"), (100, 90, 0, "amber"),
-     (100, 89, 0, "red"), (0, 0, 0, "green")],
+     (100, 89, 0, "red"), (0, 0, 0, "none"), (0, 50, 50, "none")],
 )
 def test_strand_rag_thresholds(target, forecast, delivered, rag):
     assert selectors.strand_rag(target_pence=target, forecast_pence=forecast,

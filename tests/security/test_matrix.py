@@ -72,6 +72,7 @@ PAGE_RULES: dict[str, frozenset[str]] = {
         "list", "invite", "detail", "reinvite", "deactivate", "reactivate")},
     # The reporting calendar: everyone reads it; the programme office and finance run it.
     "calendar": ALL, "calendar-edit": frozenset({PM, FINANCE, ADMIN}),
+    "glossary": ALL,  # the words the pages use: everyone who reads them
     "calendar-close": frozenset({PM, FINANCE, ADMIN}),
     "api-schema": ALL, "api-docs": ALL,
 }

@@ -101,7 +101,7 @@ def _benchmarks() -> dict:
     def measure(code, unit):
         return SimpleNamespace(code=code, name=code.replace("_", " ").capitalize(), unit=unit,
                                is_percent=unit == "percent", definition="Defined.",
-                               source="DfE", direction_words="highest first")
+                               source="DfE", file="caseload.csv", direction_words="highest first")
     points = [{"label": f"{y}", "time_period": y, "council": 10 + n, "median": 11 + n,
                "q1": 9 + n, "q3": 13 + n, "region": 12, "england": 12.5, "release": None}
               for n, y in enumerate(range(2021, 2025))]
