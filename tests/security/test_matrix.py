@@ -64,6 +64,7 @@ PAGE_RULES: dict[str, frozenset[str]] = {
     "placements:statistics_import_record": frozenset({FINANCE, PM, ADMIN}),
     "board:list": ALL, "board:compare": ALL, "board:detail": ALL, "board:pack": ALL,
     "board:build": BOARD, "board:text": FIN, "board:sign_off": frozenset({DIRECTOR}),
+    "board:return": frozenset({DIRECTOR}),
     **{f"imports:{name}": FIN for name in ("history", "detail", "status", "upload",
                                             "template")},
     **{f"import_mappings:{name}": FIN for name in ("list", "detail", "archive", "step")},

@@ -306,6 +306,7 @@ def test_every_page_reads_as_words_for_every_role(client_for, make_user):
 
 # ---- money within a chart ------------------------------------------------------------------
 
+@pytest.mark.django_db  # a chart builder is a cached selector: it reads the data version
 def test_one_chart_shows_its_money_in_one_unit():
     from finance.charts import strands_chart
 
