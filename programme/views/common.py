@@ -23,6 +23,12 @@ class YearPeriod:
         return f"{period_label(self.period)} {self.year.label}"
 
     @property
+    def error_links(self) -> list[dict[str, str]]:
+        """The problems as entries of components/error_summary.html, each linked to its field."""
+        return [{"href": f"#{e['field']}", "text": f"{e['message']} Showing {self.label} instead."}
+                for e in self.errors]
+
+    @property
     def query(self) -> str:
         return f"year={self.year.slug}&period={self.period}"
 

@@ -28,7 +28,7 @@ from programme.forms import (
 from programme.models import ProgressUpdate, Project
 from programme.periods import is_period_closed, update_deadline
 from programme.views.common import YearPeriod, period_choices, year_period_from
-from send_tracker.forms import mark_errors, service_errors
+from send_tracker.forms import error_links, mark_errors, service_errors
 from send_tracker.money import format_pounds
 from send_tracker.permissions import ADMIN, can_edit_strand, capability_required, has_role
 
@@ -265,6 +265,7 @@ def update_form(request: HttpRequest) -> HttpResponse:
         "pairs": list(zip(rows, forms_shown, strict=False)),
         "formset": formset,
         "has_errors": has_errors,
+        "error_entries": _error_entries(chosen, reason_form, formset, rows, forms_shown),
         "reason_form": reason_form,
         "closed": closed,
         "read_only": closed and not is_admin,
@@ -273,6 +274,17 @@ def update_form(request: HttpRequest) -> HttpResponse:
         "period_choices": period_choices(),
         "year_choices": [chosen.year + delta for delta in (-1, 0, 1)],
     }, status=status)
+
+
+def _error_entries(chosen, reason_form, formset, rows, forms_shown) -> list[dict]:
+    """The page's one error summary: the month asked for, the reason, then each project's
+    errors named by project and linked to its field (its section for the others)."""
+    entries = chosen.error_links + error_links(reason_form)
+    if formset.is_bound:
+        entries += [{"href": "", "text": e} for e in formset.non_form_errors()]
+    for index, (row, form) in enumerate(zip(rows, forms_shown, strict=False)):
+        entries += error_links(form, f"project-{index}", prefix=f"{row['project'].name}: ")
+    return entries
 
 
 def _name(rows, project_id: str) -> str:
