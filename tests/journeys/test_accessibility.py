@@ -77,6 +77,9 @@ def _fill(path: str, live_stack) -> str:
         ids["decision"] = live_stack.db.scalar("SELECT min(id) FROM placements_placementdecision")
     if "{flag}" in path:
         ids["flag"] = live_stack.db.scalar("SELECT min(id) FROM placements_overpaymentflag")
+    if "{open_flag}" in path:
+        ids["open_flag"] = live_stack.db.scalar(
+            "SELECT min(id) FROM placements_overpaymentflag WHERE status = 'open'")
     if "{user}" in path:
         ids["user"] = live_stack.db.scalar(
             "SELECT id FROM auth_user WHERE username = 'lead-sufficiency'")
@@ -314,3 +317,46 @@ def first_role(name: str) -> str:
     from tests.security.test_matrix import PAGE_RULES
 
     return next(role for role in DEMO_USER if role in PAGE_RULES[name])
+
+
+# ---- Each form refusing what was typed: the one error summary, at 1280 and 320 px -----------
+
+# (who, path, field to empty first or "", the form's submit button): the form is sent with its
+# required fields empty (every form is `novalidate`, so the server answers).
+REFUSED_FORMS = [
+    ("finance", "/finance/mitigations/add/", "", "#main-form button[type=submit]"),
+    ("finance", "/finance/scenarios/add/", "", "#main-form button[type=submit]"),
+    ("finance", "/placements/decisions/new/", "", "#main-form button[type=submit]"),
+    ("finance", "/placements/overpayments/{open_flag}/", "", "#main-form button[type=submit]"),
+    ("finance", "/imports/ledger/", "", "#upload-form button[type=submit]"),
+    ("manager", "/setup/strands/new/", "", "#setup-form button[type=submit]"),
+    ("manager", "/calendar/2024-25/p8/", "#id_lead_deadline", "#edit-form button[type=submit]"),
+    ("admin", "/users/invite/", "", "#invite-form button[type=submit]"),
+    ("lead-sufficiency", "/programme/raid/new/?strand=sufficiency", "",
+     "#edit-form button[type=submit]"),
+]
+
+
+@pytest.mark.parametrize(("who", "path", "empty", "submit"), REFUSED_FORMS,
+                         ids=[p for _, p, _, _ in REFUSED_FORMS])
+def test_a_refused_form_shows_one_error_summary_linked_to_its_fields_and_passes_axe(
+        page_as, live_stack, who, path, empty, submit):
+    page = page_as(who, bypass_csp=True)
+    page.goto(_fill(path, live_stack))
+    if empty:
+        page.locator(empty).fill("")
+    page.locator(submit).first.click()
+    page.wait_for_load_state("networkidle")
+    summary = page.locator(".govuk-error-summary")
+    assert summary.count() == 1, path
+    links = summary.locator("a")
+    assert links.count() >= 1, path
+    for link in links.all():
+        target = link.get_attribute("href")
+        assert target.startswith("#"), (path, target)
+        assert page.locator(target).count() == 1, (path, target)  # links to its field
+    page.add_script_tag(content=AXE)
+    problems = [p for width in WIDTHS for p in page_problems(page, width, axe=True)]
+    name = path.strip("/").replace("/", "-").split("?")[0]
+    screenshot(page, f"tables-error-{name}")
+    assert not problems, json.dumps(problems, indent=1)
