@@ -108,3 +108,27 @@ def mark_errors(form: forms.Form) -> None:
                     None)
         if kind and f"{kind}--error" not in base:
             attrs["class"] = " ".join([*base, f"{kind}--error"])
+
+
+def error_links(form: forms.Form | None, anchor: str = "", *, prefix: str = "") -> list[dict]:
+    """The GOV.UK error summary's entries for a form, in field order: each error links to its
+    field (a group of radios or checkboxes to its first input, a hidden field's or a non-field
+    error to `anchor`, the form itself, or to nothing without one). `prefix` names the form
+    when one page has several (a formset's rows)."""
+    if form is None or not form.errors:
+        return []
+    links = []
+    for error in form.non_field_errors():
+        links.append({"href": f"#{anchor}" if anchor else "", "text": f"{prefix}{error}"})
+    for name, field in form.fields.items():
+        bound = form[name]
+        if not bound.errors:
+            continue
+        if field.widget.is_hidden:
+            href = f"#{anchor}" if anchor else ""
+        elif isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            href = f"#{bound.auto_id}_0"  # GOV.UK links a group to its first input
+        else:
+            href = f"#{bound.id_for_label}"
+        links.extend({"href": href, "text": f"{prefix}{error}"} for error in bound.errors)
+    return links

@@ -1,6 +1,6 @@
 """The year and period a page shows, read from its query string (`?year=2024-25&period=6`): the
 one reader for every page. A malformed value is reported (`chosen.errors`, shown above the page
-by templates/components/period_errors.html) and the default shown instead: never a 500."""
+by templates/components/error_summary.html) and the default shown instead: never a 500."""
 
 from __future__ import annotations
 
@@ -30,6 +30,12 @@ class ChosenPeriod:
         if self.year_only:
             return self.year.label
         return f"{period_label(self.period)} {self.year.label}"
+
+    @property
+    def error_links(self) -> list[dict[str, str]]:
+        """The problems as entries of components/error_summary.html, each linked to its field."""
+        return [{"href": f"#{e['field']}", "text": f"{e['message']} Showing {self.label} instead."}
+                for e in self.errors]
 
     @property
     def query(self) -> str:

@@ -101,7 +101,6 @@ def comparators(request: HttpRequest) -> HttpResponse:
     choices = [(c, n) for c, n in selectors.la_choices() if c != settings.COUNCIL_LA_CODE]
     initial = {"area_codes": [m["code"] for m in group["members"]]}
     form = ComparatorGroupForm(request.POST or None, initial=initial, choices=choices)
-    errors = []
     if request.method == "POST" and form.is_valid():
         try:
             services.comparator_group_set(
@@ -113,13 +112,10 @@ def comparators(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "The comparator group has been saved.")
             return redirect("placements:benchmarking")
-    if form.is_bound and form.errors:
-        errors = [{"href": "#id_area_codes_0", "text": e}
-                  for e in form.errors.get("area_codes", [])]
     return render(
         request,
         "placements/comparators.html",
-        {"form": form, "group": group, "errors": errors},
+        {"form": form, "group": group},
     )
 
 
@@ -138,14 +134,10 @@ def statistics_import(request: HttpRequest) -> HttpResponse:
         record = import_start(kind=form.cleaned_data["kind"], data=upload.read(),
                               file_name=upload.name, user=request.user)
         return redirect("placements:statistics_import_record", pk=record.pk)
-    errors = []
-    if form.is_bound:
-        errors = [{"href": f"#id_{name}" if name != "kind" else "#id_kind_0", "text": e}
-                  for name, items in form.errors.items() for e in items]
     recent = ImportRecord.objects.filter(kind__in=STATISTICS_KINDS).select_related(
         "uploaded_by").order_by("-created_at")[:5]
     return render(request, "placements/statistics_import.html",
-                  {"form": form, "errors": errors, "recent": recent})
+                  {"form": form, "recent": recent})
 
 
 @require_http_methods(["GET"])

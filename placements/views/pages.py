@@ -29,15 +29,6 @@ COHORT_MEASURES = ["plans", "avg_cost_per_plan", "pc_issued_within_20_weeks_roll
                    "backlog_over_16_weeks"]
 
 
-def _form_errors(form) -> list[dict]:
-    """(field id, message) pairs for the GOV.UK error summary, in field order."""
-    errors = []
-    for name, items in form.errors.items():
-        anchor = f"id_{name}" if name != "__all__" else ""
-        errors.extend({"href": f"#{anchor}" if anchor else "", "text": e} for e in items)
-    return errors
-
-
 def _month_end_asked(request: HttpRequest):
     """The end of the month chosen with the pages' month query (`?year=2024-25&period=5`), so a
     link from another section's page for that month shows the cohort on the same date."""
@@ -72,7 +63,6 @@ def cohort(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "placements_latest": placements_latest,
-            "errors": _form_errors(form) if form.is_bound and not form.is_valid() else [],
             "on": on,
             "summary": summary,
             "m": measures.values(COHORT_MEASURES, on=on, cohort_summary=summary),
@@ -168,11 +158,7 @@ def decision_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Decision recorded.")
             return redirect("placements:decision", pk=decision.pk)
-    errors = _form_errors(form) if form.is_bound else []
-    for error in errors:
-        if error["href"] == "#id_chosen":
-            error["href"] = "#id_chosen_0"
-    return render(request, "placements/decision_form.html", {"form": form, "errors": errors})
+    return render(request, "placements/decision_form.html", {"form": form})
 
 
 @require_POST
@@ -228,17 +214,12 @@ def overpayment_review(request: HttpRequest, pk: int) -> HttpResponse:
                 f"Flag on invoice {flag.invoice.ref} marked {flag.get_status_display().lower()}.",
             )
             return redirect("placements:overpayments")
-    errors = _form_errors(form) if form.is_bound else []
-    for error in errors:
-        if error["href"] == "#id_status":
-            error["href"] = "#id_status_0"
     return render(
         request,
         "placements/overpayment_review.html",
         {
             "flag": flag,
             "form": form,
-            "errors": errors,
             "history": flag.history.select_related("history_user").order_by("-history_date")[:20],
         },
     )

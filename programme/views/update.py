@@ -28,7 +28,7 @@ from programme.forms import (
 from programme.models import ProgressUpdate, Project
 from programme.periods import is_period_closed, update_deadline
 from send_tracker.fiscal import period_choices
-from send_tracker.forms import mark_errors, service_errors
+from send_tracker.forms import error_links, mark_errors, service_errors
 from send_tracker.money import pounds_input
 from send_tracker.permissions import ADMIN, can_edit_strand, capability_required, has_role
 from send_tracker.yearperiod import ChosenPeriod, year_period_from
@@ -255,6 +255,7 @@ def _update_page(request: HttpRequest, chosen: ChosenPeriod, strands, shown, pag
         "pairs": list(zip(page.rows, forms_shown, strict=False)),
         "formset": formset,
         "has_errors": has_errors,
+        "error_entries": _error_entries(chosen, reason_form, formset, page.rows, forms_shown),
         "reason_form": reason_form,
         "closed": closed,
         "read_only": closed and not is_admin,
@@ -300,6 +301,17 @@ def update_form(request: HttpRequest) -> HttpResponse:
         return page
     return _update_page(request, chosen, strands, shown, page, reason_form, closed=closed,
                         is_admin=is_admin)
+
+
+def _error_entries(chosen, reason_form, formset, rows, forms_shown) -> list[dict]:
+    """The page's one error summary: the month asked for, the reason, then each project's
+    errors named by project and linked to its field (its section for the others)."""
+    entries = chosen.error_links + error_links(reason_form)
+    if formset.is_bound:
+        entries += [{"href": "", "text": e} for e in formset.non_form_errors()]
+    for index, (row, form) in enumerate(zip(rows, forms_shown, strict=False)):
+        entries += error_links(form, f"project-{index}", prefix=f"{row['project'].name}: ")
+    return entries
 
 
 def _name(rows, project_id: str) -> str:

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 
 from send_tracker import money
 from send_tracker.fiscal import FinancialYear, period_label
+from send_tracker.forms import error_links
 from send_tracker.rag import RAG_WORDS
 
 register = template.Library()
@@ -64,6 +65,22 @@ def rag(value: str | None, short: bool = False):
     short = short and key in RAG_COLOURS
     word = key.capitalize() if short else RAG_WORDS.get(key, key.capitalize())
     return format_html('<span class="app-rag app-rag--{}">{}</span>', key, word)
+
+
+@register.simple_tag(takes_context=True)
+def error_summary_entries(context) -> list[dict]:
+    """The entries of components/error_summary.html, from its context (each optional): the
+    `form`'s errors linked to their fields, then `errors`, entries already made or plain
+    messages (a message, or a list of them) linked to `anchor`."""
+    anchor = context.get("anchor") or ""
+    entries = error_links(context.get("form") or None, anchor)
+    errors = context.get("errors") or []
+    for error in [errors] if isinstance(errors, str) else errors:
+        if isinstance(error, dict):
+            entries.append(error)
+        else:
+            entries.append({"href": f"#{anchor}" if anchor else "", "text": str(error)})
+    return entries
 
 
 @register.simple_tag(takes_context=True)

@@ -30,10 +30,10 @@ def _date(text: str, label: str, errors: list[dict]) -> dt.date | None:
             continue
         reason = date_out_of_range(day)
         if reason:
-            errors.append({"field": label, "message": f"The '{label}' date {reason}"})
+            errors.append({"href": f"#audit-{label}", "text": f"The '{label}' date {reason}"})
             return None
         return day
-    errors.append({"field": label, "message": f"Enter the {label} date as 31/03/2025"})
+    errors.append({"href": f"#audit-{label}", "text": f"Enter the {label} date as 31/03/2025"})
     return None
 
 
@@ -45,7 +45,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     user_text = request.GET.get("user", "")
     user_id = int(user_text) if user_text.isdigit() else None
     if user_text and user_id is None:
-        errors.append({"field": "user", "message": "Choose a user from the list"})
+        errors.append({"href": "#audit-user", "text": "Choose a user from the list"})
     since = _date(request.GET.get("since", ""), "since", errors)
     until = _date(request.GET.get("until", ""), "until", errors)
     filters = AuditFilter(user_id=user_id, since=since, until=until)

@@ -480,10 +480,10 @@ def test_the_raid_log_names_owners_and_labels_in_words(programme, director_clien
     RaidItem.objects.create(strand=programme["a"], kind="risk", title="R", likelihood=1,
                             impact=1, owner=plain)
     html = director_client.get("/programme/raid/").content.decode()
-    assert "<td class=\"govuk-table__cell\">Jo Bloggs</td>" in html
-    assert "<td class=\"govuk-table__cell\">plainuser</td>" in html
-    assert "<td class=\"govuk-table__cell\">Dependency</td>" in html
-    assert "<td class=\"govuk-table__cell\">Monitoring</td>" in html
+    assert '<td class="govuk-table__cell" data-label="Owner">Jo Bloggs</td>' in html
+    assert '<td class="govuk-table__cell" data-label="Owner">plainuser</td>' in html
+    assert '<td class="govuk-table__cell" data-label="Type">Dependency</td>' in html
+    assert '<td class="govuk-table__cell" data-label="Status">Monitoring</td>' in html
     assert f'<option value="{owner.pk}">Jo Bloggs</option>' in html
 
 
