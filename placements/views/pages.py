@@ -15,7 +15,7 @@ from placements.codes import PROVISION_TYPE_LABELS
 from placements.forms import CohortDateForm, DecisionForm, FlagReviewForm
 from send_tracker import measures
 from send_tracker.charts import chart_csv_response
-from send_tracker.fiscal import FinancialYear, parse_period, period_end
+from send_tracker.fiscal import period_end
 from send_tracker.forms import service_errors
 from send_tracker.history import item_history
 from send_tracker.permissions import capability_required
@@ -32,13 +32,8 @@ COHORT_MEASURES = ["plans", "avg_cost_per_plan", "pc_issued_within_20_weeks_roll
 def _month_end_asked(request: HttpRequest):
     """The end of the month chosen with the pages' month query (`?year=2024-25&period=5`), so a
     link from another section's page for that month shows the cohort on the same date."""
-    try:
-        if request.GET.get("year") and request.GET.get("period"):
-            return period_end(FinancialYear.parse(request.GET["year"]),
-                              parse_period(request.GET["period"]))
-    except ValueError:
-        return None
-    return None
+    chosen = year_period_from(request)
+    return period_end(chosen.year, chosen.period) if chosen.period_asked else None
 
 
 @capability_required("view_aggregates")
