@@ -1,6 +1,11 @@
 // Starts GOV.UK Frontend components and draws every chart on the page from its json_script data.
 import { initAll } from "../vendor/govuk-frontend.min.js";
 
+// GOV.UK's template sets these classes with an inline <script>, which our Content Security
+// Policy (script-src 'self') forbids. A module script runs only in browsers that support
+// GOV.UK Frontend, which is the test the inline snippet makes; without the classes, initAll()
+// refuses to start any component (menu toggle, error summary focus, conditional reveals).
+document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
 
 function drawCharts() {

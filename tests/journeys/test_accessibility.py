@@ -152,6 +152,20 @@ def test_every_main_page_has_no_serious_accessibility_violations(page_as, live_s
     assert not unlabelled, (path, unlabelled)
 
 
+def test_gov_uk_frontend_starts_so_a_narrow_screen_gets_a_menu_button(page_as):
+    """The template's inline snippet that marks GOV.UK Frontend as supported is barred by the
+    CSP; init.mjs does it, or no component starts (the menu at 320 px stays a long list)."""
+    page = page_as("finance")  # the real CSP: nothing bypassed
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto("/")
+    assert page.evaluate("document.body.classList.contains('govuk-frontend-supported')")
+    menu = page.get_by_role("button", name="Menu")
+    assert menu.is_visible()
+    assert not page.locator("#navigation").is_visible()  # collapsed until asked for
+    menu.click()
+    assert page.locator("#navigation").get_by_role("link", name="Imports").is_visible()
+
+
 def test_the_update_form_with_errors_is_accessible_and_links_each_error(page_as):
     page = page_as("lead-sufficiency", bypass_csp=True)
     page.goto("/programme/update/")

@@ -103,14 +103,16 @@ def page_as(browser, live_stack):
     """page_as(username, bypass_csp=False): a fresh browser context signed in as the demo user.
 
     Every page the test opens is checked for console errors and uncaught script errors (a CSP
-    block, a failed script or stylesheet, a JavaScript exception): any one fails the test at
+    block, a failed script or stylesheet, a JavaScript exception, GOV.UK Frontend refusing to
+    start its components): any one fails the test at
     teardown. The one exception is the console line Chromium logs for a page the test itself
     opened and the server refused (a 403 or 404 under test is the expected answer there).
     """
     contexts, errors, refused = [], [], set()
 
     def _console(page, message) -> None:
-        if message.type != "error":
+        # GOV.UK Frontend logs (not errors) a SupportError when it refuses to start.
+        if message.type != "error" and "SupportError" not in message.text:
             return
         source = (message.location or {}).get("url", "")
         if message.text.startswith("Failed to load resource") and source in refused:
