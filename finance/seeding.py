@@ -65,9 +65,11 @@ def demo_load(*, log: Log, announce: Log) -> None:
         for seeder in seeders():
             announce(f"Seeding {seeder.name}…")
             seeder.demo.seed(log=log)
-    # Fresh statistics for the tables just filled: without them the planner takes the new tables
-    # for empty, and the census-day counts (a subquery per child per day) run for minutes.
-    _analyze()
+            # Fresh statistics for the tables just filled, before the next app reads them:
+            # without them the planner takes the new tables for empty, and the census-day
+            # counts the later seeders make (a subquery per child per day) run for minutes.
+            # ANALYZE counts the rows this transaction inserted.
+            _analyze()
 
 
 def _analyze() -> None:
