@@ -185,5 +185,7 @@ def trajectory_page_charts(chosen: tuple[str, ...]) -> list[Chart]:
 
 @cached_selector(share=True)  # a diff of each of the last changes: once per data version
 def scenario_history(scenario_id: int, *, limit: int = 10) -> list[dict]:
-    """The scenario's latest changes, newest first (send_tracker.history.item_history)."""
-    return item_history(Scenario.objects.get(pk=scenario_id), limit=limit)
+    """The scenario's latest changes, newest first (send_tracker.history.item_history), as plain
+    rows: when, who, what changed and why (shared between requests, so no history records)."""
+    return [{key: entry[key] for key in ("when", "who", "what", "reason")}
+            for entry in item_history(Scenario.objects.get(pk=scenario_id), limit=limit)]

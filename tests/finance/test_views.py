@@ -163,6 +163,23 @@ def test_a_stale_scenario_form_shows_an_error_summary_and_saves_nothing(small_fi
 
 
 @pytest.mark.django_db
+def test_the_scenario_page_lists_its_changes_with_who_made_them(small_finance, no_queue,
+                                                                 finance_user, finance_client):
+    scenario = Scenario.objects.get()
+    finance_client.post("/finance/scenarios/baseline/", {
+        "version": str(scenario.version), "default_growth_pct": "5",
+        "unit_cost_inflation_pct": "2", "income_growth_pct": "3", "savings_delivery_pct": "90",
+        "mitigation_delivery_pct": "40"})
+
+    response = finance_client.get("/finance/scenarios/baseline/")
+
+    assert response.status_code == 200
+    [newest, *_] = response.context["history"]
+    assert "40" in newest["what"]
+    assert newest["who"] == (finance_user.get_full_name() or finance_user.get_username())
+
+
+@pytest.mark.django_db
 def test_the_trajectory_page_says_the_result_is_stale_when_the_broker_is_down(
         small_finance, no_queue, director_client, monkeypatch):
     services.trajectory_recompute()
