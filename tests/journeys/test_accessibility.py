@@ -254,7 +254,7 @@ NOT_PAGES = {"programme:export", "finance:trajectory-status", "board:pack", "imp
 POSTS_ONLY = {"programme:raid_convert", "finance:pressures-derive", "finance:agree",
               "placements:overpayments_scan", "board:build", "board:sign_off",
               "import_mappings:archive", "accounts:reinvite", "accounts:deactivate",
-              "accounts:reactivate"}
+              "accounts:reactivate", "programme:compliance_remind"}
 # Swagger UI's own markup (contrast, nested controls): a developers' tool, not a page of the
 # service; it is still checked for reflow.
 AXE_EXEMPT = {"api-docs": "Swagger UI's markup, not ours"}
