@@ -296,6 +296,9 @@ def test_every_page_reads_as_words_for_every_role(client_for, make_user):
             if len(current) > 1 or (path in section_pages and SUBNAV.search(html)
                                     and len(current) != 1):
                 problems[f"subnav current {current}"].add(path)
+            title = html[html.find("<title>") + 7:html.find("</title>")]
+            if "<" in title or len(title) > 200:  # a block left open swallows the page
+                problems["markup in the page title"].add(path)
             nav = MAIN_NAV.search(html)
             if nav and "/api/docs/" in nav.group(0):
                 problems["API in the main navigation"].add(path)
