@@ -11,11 +11,15 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from finance.selectors.tasks import TASKS_QUERY_ALLOWANCE
 from send_tracker.permissions import ADMIN, DIRECTOR, FINANCE
 from tests.send_tracker.test_access import URLS
 from tests.send_tracker.test_content_security import KNOWN, RULES
 
 QUERY_BUDGET = 20
+# The home page adds its task list, which has a fixed allowance whatever the data
+# (finance/selectors/tasks.py; tests/send_tracker/test_query_budget.py).
+ALLOWANCE = {"/": TASKS_QUERY_ALLOWANCE}
 
 
 @pytest.mark.slow
@@ -38,7 +42,7 @@ def test_every_page_with_demo_data_keeps_to_the_policy_and_the_query_budget(clie
             if response.status_code != 200:
                 continue
             opened += 1
-            if len(queries) > QUERY_BUDGET:
+            if len(queries) > QUERY_BUDGET + ALLOWANCE.get(url.path, 0):
                 over_budget.append((url.path, user.username, len(queries)))
             if "text/html" in response.get("Content-Type", ""):
                 html = response.content.decode()

@@ -62,7 +62,7 @@ NOT_MEASURED = {
 PER_RECORD = re.compile(
     r"<int:pk>|<int:version>|\(\?P<pk>|\(\?P<slug>|/new/|/add/|/enter/|/edit/|/build/|/scan/"
     r"|/derive/|/sign-off/|/return/|/text/|/convert|/status|/template\.|/export/|/compare/"
-    r"|/outturn/|<slug:kind>/|<int:year>/"
+    r"|/outturn/|<slug:kind>/|<int:year>/|/remind/"
 )
 
 
