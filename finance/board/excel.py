@@ -15,6 +15,7 @@ from finance.board.charts import trajectory_rows
 from finance.board.display import compared_label, headline_rows
 from finance.board.models import BoardSummary
 from send_tracker.exports import Money, Sheet, xlsx_bytes
+from send_tracker.rag import NO_TARGET, RAG_WORDS
 
 FINANCE_FIGURES = [
     ("Budget", "budget_pence"), ("Forecast outturn", "forecast_outturn_pence"),
@@ -61,7 +62,7 @@ def _strands(content: dict) -> Sheet:
     rows = [
         [s["name"], Money(s["target_pence"]), Money(s["forecast_pence"]),
          Money(s["delivered_pence"]), Money(s["shortfall_pence"]),
-         "No target" if s["rag"] == "none" else s["rag"].capitalize()]
+         RAG_WORDS[NO_TARGET] if s["rag"] == NO_TARGET else s["rag"].capitalize()]
         for s in content.get("strands", [])
     ]
     savings = content.get("savings", {})

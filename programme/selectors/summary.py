@@ -12,11 +12,10 @@ from django.db.models import Q, QuerySet
 from programme.models import ProgressUpdate, Rag, SavingsTarget, Strand
 from send_tracker.dataversion import cached_selector
 from send_tracker.fiscal import PERIODS, FinancialYear, period_of
+from send_tracker.rag import NO_TARGET
 
 # A strand is amber while its forecast covers at least this share of its target, red below.
 AMBER_FROM_PCT = 90
-# A strand (or programme) with no savings target: not rated green, shown as "No target".
-NO_TARGET = "none"
 
 
 def strand_rag(*, target_pence: int, forecast_pence: int, delivered_pence: int) -> str:
