@@ -39,6 +39,9 @@ def change_baseline(client: LiveClient, pct: str) -> int:
 def test_with_redis_stopped_every_page_renders_and_queued_work_runs_when_it_returns(
         live_stack, tmp_path):
     db = live_stack.db
+    # The session's worker shares the data: nothing of its in hand, and no request left
+    # outstanding by another test's private Redis (the write below must queue its own task).
+    live_stack.recompute_settle()
     redis = RedisServer(persist_dir=tmp_path).start()
     web = AppProcess("server", db, redis.url, name="fault-redis-web").start()
     worker = None

@@ -38,20 +38,10 @@ def in_transaction_with_writes(db, app_name: str) -> bool:
                          "backend_xid IS NOT NULL", [app_name]))
 
 
-def live_queue_idle(live_stack) -> bool:
-    """The session's own worker has nothing queued, pending or in hand (it shares the data)."""
-    import redis
-
-    client = redis.Redis.from_url(live_stack.redis.url)
-    return not (live_stack.db.scalar(
-        "SELECT count(*) FROM finance_recomputerequest WHERE claimed_at IS NOT NULL")
-        or client.llen("celery") or client.zcard("unacked_index"))
-
-
 def test_a_trajectory_recompute_killed_mid_run_is_redelivered_and_completes(live_stack,
                                                                             private_redis):
     db = live_stack.db
-    wait_for(lambda: live_queue_idle(live_stack), timeout=60, interval=1)
+    live_stack.recompute_settle()
     scenario_id, old_pct = db.query(
         "SELECT id, mitigation_delivery_pct FROM finance_scenario WHERE is_baseline")[0]
     old_run = db.scalar("SELECT id FROM finance_trajectoryrun WHERE scenario_id = %s "

@@ -11,7 +11,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.live.fixtures import screenshot
-from tests.live.stack import wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.worker]
 
@@ -24,17 +23,6 @@ BAD = "\n".join([
     "2024/25,6,9.9.9,\"£1,000\",\"£500\",\"£1,000\"",
     "2024/25,6,1.2.1,lots,\"£500\",\"-£1,000\"",
 ]) + "\n"
-
-
-def recompute_settled(live_stack) -> bool:
-    """No trajectory recompute queued, pending or running on the live stack."""
-    import redis
-
-    client = redis.Redis.from_url(live_stack.redis.url)
-    # A task waiting for its countdown or in a worker's hands is in the unacked set.
-    return not (live_stack.db.scalar(
-        "SELECT count(*) FROM finance_recomputerequest WHERE claimed_at IS NOT NULL")
-        or client.llen("celery") or client.zcard("unacked_index"))
 
 
 def good_ledger(live_stack, extra_pence: int) -> bytes:
@@ -108,7 +96,7 @@ def test_a_finance_officer_loads_the_ledger_and_reworks_a_scenario(page_as, live
 
     # A scenario assumption changed: the page says it is recomputing, then shows the new run.
     # First let the recompute the new ledger queued finish, so the row read below is current.
-    wait_for(lambda: recompute_settled(live_stack), timeout=60, interval=0.5)
+    live_stack.recompute_settle()
     page.goto("/finance/scenarios/baseline/")
     first_row = page.locator("table tbody tr").first
     expect(first_row).to_be_visible()

@@ -21,6 +21,7 @@ from tests.live.stack import (
     LiveDatabase,
     RedisServer,
     run_manage,
+    wait_for,
 )
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -40,6 +41,23 @@ class LiveStack:
     @property
     def url(self) -> str:
         return self.server.base_url
+
+    def recompute_settle(self, timeout: float = 60) -> None:
+        """Wait until no trajectory recompute is queued, counting down or in the session
+        worker's hands; then clear the unclaimed requests other tests queued on their private
+        Redis servers, gone with them. (In production the minute sweep re-queues a lost request
+        after a minute; no sweep runs here, and while a request is outstanding a new write
+        does not queue: as far as the tracker knows, its task is already on the way.)"""
+        import redis
+
+        client = redis.Redis.from_url(self.redis.url)
+        wait_for(lambda: not (
+            self.db.scalar("SELECT count(*) FROM finance_recomputerequest "
+                           "WHERE claimed_at IS NOT NULL")
+            or client.llen("celery") or client.zcard("unacked_index")),
+            timeout=timeout, interval=0.5, message="the live stack's recompute never settled")
+        self.db.query("UPDATE finance_recomputerequest SET requested_at = NULL "
+                      "WHERE claimed_at IS NULL")
 
 
 @pytest.fixture(scope="session")
