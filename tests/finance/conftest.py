@@ -81,11 +81,6 @@ def queued(monkeypatch) -> list[dict]:
     return calls
 
 
-@pytest.fixture
-def no_queue(queued) -> list[dict]:
-    return queued
-
-
 def requests_met() -> None:
     """As if a task had met every recompute request so far (the fixtures' writes ask for one
     in the test's own, never committed, transaction): the next edit's request is its own."""

@@ -31,7 +31,7 @@ def test_a_bad_summary_query_is_a_400_naming_the_parameter(query, director_clien
 
 
 @pytest.mark.django_db
-def test_the_trajectory_endpoint_returns_the_newest_run_per_year(small_finance, no_queue,
+def test_the_trajectory_endpoint_returns_the_newest_run_per_year(small_finance, queued,
                                                                 director_client,
                                                                 django_assert_max_num_queries):
     services.trajectory_recompute()
@@ -76,7 +76,7 @@ def test_forecasts_filter_by_year_period_and_line(small_finance, lead_client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["Director", "Programme lead"])
-def test_only_finance_officers_write_through_the_api(role, small_finance, no_queue, make_user,
+def test_only_finance_officers_write_through_the_api(role, small_finance, queued, make_user,
                                                      client_for):
     client = client_for(make_user(role))
     mitigation = Mitigation.objects.get(name="AP")
@@ -98,7 +98,7 @@ def test_only_finance_officers_write_through_the_api(role, small_finance, no_que
 
 
 @pytest.mark.django_db
-def test_a_finance_officer_writes_through_services(small_finance, no_queue, finance_client):
+def test_a_finance_officer_writes_through_services(small_finance, queued, finance_client):
     created = finance_client.post("/api/v1/mitigations/", {
         "year": "2024-25", "name": "Health clawback", "value_pence": 150_000_000,
         "confidence": "amber", "status": "identified"})
@@ -119,7 +119,7 @@ def test_a_finance_officer_writes_through_services(small_finance, no_queue, fina
 
 
 @pytest.mark.django_db
-def test_a_reprofile_is_started_through_the_api(small_finance, no_queue, finance_client):
+def test_a_reprofile_is_started_through_the_api(small_finance, queued, finance_client):
     version = small_finance["version"]
 
     response = finance_client.post(f"/api/v1/agreement/versions/{version.pk}/reprofile/",
@@ -131,7 +131,7 @@ def test_a_reprofile_is_started_through_the_api(small_finance, no_queue, finance
 
 
 @pytest.mark.django_db
-def test_a_stale_mitigation_write_through_the_api_is_refused(small_finance, no_queue,
+def test_a_stale_mitigation_write_through_the_api_is_refused(small_finance, queued,
                                                               finance_client):
     mitigation = Mitigation.objects.get(name="AP")
     url = f"/api/v1/mitigations/{mitigation.pk}/"

@@ -12,7 +12,7 @@ from finance.tasks import recompute_trajectory
 
 @pytest.mark.django_db
 def test_a_finance_officer_reads_month_2_and_changes_a_scenario(small_finance, finance_client,
-                                                                no_queue):
+                                                                queued):
     recompute_trajectory()  # what the nightly run (or the worker) did
 
     page = finance_client.get("/finance/").content.decode()

@@ -17,7 +17,7 @@ from tests.finance.conftest import requests_met
 
 
 @pytest.mark.django_db
-def test_a_recompute_writes_one_current_run_per_scenario(small_finance, no_queue):
+def test_a_recompute_writes_one_current_run_per_scenario(small_finance, queued):
     runs = services.trajectory_recompute()
 
     assert len(runs) == 1
@@ -30,7 +30,7 @@ def test_a_recompute_writes_one_current_run_per_scenario(small_finance, no_queue
 
 @pytest.mark.django_db
 def test_with_full_savings_and_no_mitigation_this_year_spends_the_ledger_forecast(
-        small_finance, no_queue):
+        small_finance, queued):
     services.trajectory_recompute()
 
     first = TrajectoryPoint.objects.get(year=2024)
@@ -45,7 +45,7 @@ def test_with_full_savings_and_no_mitigation_this_year_spends_the_ledger_forecas
 
 
 @pytest.mark.django_db
-def test_an_unchanged_fingerprint_makes_no_new_run(small_finance, no_queue):
+def test_an_unchanged_fingerprint_makes_no_new_run(small_finance, queued):
     services.trajectory_recompute()
 
     assert services.trajectory_recompute() == []
@@ -53,7 +53,7 @@ def test_an_unchanged_fingerprint_makes_no_new_run(small_finance, no_queue):
 
 
 @pytest.mark.django_db
-def test_a_changed_input_replaces_the_current_run(small_finance, no_queue):
+def test_a_changed_input_replaces_the_current_run(small_finance, queued):
     services.trajectory_recompute()
     old = TrajectoryRun.objects.get()
     services.high_needs_income_set(year=FinancialYear(2024), allocation_pence=1_250_000)
@@ -70,7 +70,7 @@ def test_a_changed_input_replaces_the_current_run(small_finance, no_queue):
 
 
 @pytest.mark.django_db
-def test_a_run_that_fails_leaves_the_previous_result_in_place(small_finance, no_queue,
+def test_a_run_that_fails_leaves_the_previous_result_in_place(small_finance, queued,
                                                              monkeypatch):
     services.trajectory_recompute()
     good = TrajectoryRun.objects.get()
@@ -93,7 +93,7 @@ def test_a_run_that_fails_leaves_the_previous_result_in_place(small_finance, no_
 
 
 @pytest.mark.django_db
-def test_a_failure_while_writing_points_rolls_back_the_half_written_run(small_finance, no_queue,
+def test_a_failure_while_writing_points_rolls_back_the_half_written_run(small_finance, queued,
                                                                        monkeypatch):
     services.trajectory_recompute()
     good = TrajectoryRun.objects.get()
@@ -114,17 +114,17 @@ def test_a_failure_while_writing_points_rolls_back_the_half_written_run(small_fi
 
 
 @pytest.mark.django_db(transaction=True)
-def test_ten_edits_in_a_burst_queue_one_recompute(no_queue, small_finance):
+def test_ten_edits_in_a_burst_queue_one_recompute(queued, small_finance):
     from finance.tasks import recompute_trajectory
 
     recompute_trajectory()  # meets the fixture's own request
-    no_queue.clear()
+    queued.clear()
     scenario = Scenario.objects.get()
     for n in range(10):  # ten separate, committed edits
         scenario = services.scenario_update(scenario=scenario, version=scenario.version,
                                             unit_cost_inflation_pct=Decimal(n))
 
-    assert no_queue == [{"countdown": recompute.DEBOUNCE_SECONDS}]
+    assert queued == [{"countdown": recompute.DEBOUNCE_SECONDS}]
     assert recompute.trajectory_recompute_state().pending_since is not None
     # The task meets the request (its run has the last edit's inputs), so the next edit
     # queues again.
@@ -134,11 +134,11 @@ def test_ten_edits_in_a_burst_queue_one_recompute(no_queue, small_finance):
     assert recompute.trajectory_recompute_state().pending_since is None
     services.scenario_update(scenario=scenario, version=scenario.version,
                              income_growth_pct=Decimal(1))
-    assert len(no_queue) == 2
+    assert len(queued) == 2
 
 
 @pytest.mark.django_db
-def test_many_writes_in_one_transaction_ask_for_one_recompute(small_finance, no_queue,
+def test_many_writes_in_one_transaction_ask_for_one_recompute(small_finance, queued,
                                                              django_capture_on_commit_callbacks):
     requests_met()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -177,7 +177,7 @@ def test_when_redis_is_down_an_edit_still_saves_and_its_request_waits(
 
 @pytest.mark.django_db
 def test_a_scenario_edit_over_a_newer_version_is_refused_and_nothing_changes(small_finance,
-                                                                            no_queue):
+                                                                            queued):
     scenario = Scenario.objects.get()
     services.scenario_update(scenario=scenario, version=1, income_growth_pct=Decimal(9))
 
@@ -188,7 +188,7 @@ def test_a_scenario_edit_over_a_newer_version_is_refused_and_nothing_changes(sma
 
 
 @pytest.mark.django_db
-def test_a_stale_mitigation_edit_is_refused(small_finance, no_queue):
+def test_a_stale_mitigation_edit_is_refused(small_finance, queued):
     from finance.models import Mitigation
 
     mitigation = Mitigation.objects.get(name="AP")
@@ -205,7 +205,7 @@ def test_a_stale_mitigation_edit_is_refused(small_finance, no_queue):
 
 
 @pytest.mark.django_db
-def test_an_unchanged_save_writes_nothing_and_keeps_the_version(small_finance, no_queue):
+def test_an_unchanged_save_writes_nothing_and_keeps_the_version(small_finance, queued):
     from finance.models import Mitigation
 
     mitigation = Mitigation.objects.get(name="AP")
@@ -218,7 +218,7 @@ def test_an_unchanged_save_writes_nothing_and_keeps_the_version(small_finance, n
 
 
 @pytest.mark.django_db
-def test_a_stale_agreement_target_edit_is_refused(small_finance, no_queue):
+def test_a_stale_agreement_target_edit_is_refused(small_finance, queued):
     from finance.models import AgreementTarget
 
     target = AgreementTarget.objects.filter(version=small_finance["version"]).first()
@@ -235,7 +235,7 @@ def test_a_stale_agreement_target_edit_is_refused(small_finance, no_queue):
 
 
 @pytest.mark.django_db
-def test_a_reprofile_copies_the_targets_and_keeps_the_original(small_finance, no_queue):
+def test_a_reprofile_copies_the_targets_and_keeps_the_original(small_finance, queued):
     original = small_finance["version"]
     reprofile = services.agreement_version_reprofile(version=original, name="Reprofile 1",
                                                      reason="slippage")
@@ -265,7 +265,7 @@ def test_a_reprofile_copies_the_targets_and_keeps_the_original(small_finance, no
 
 @pytest.mark.django_db
 def test_a_run_left_running_by_a_killed_worker_is_marked_failed_on_the_next_recompute(
-        small_finance, no_queue):
+        small_finance, queued):
     from django.utils import timezone
 
     killed = TrajectoryRun.objects.create(

@@ -77,7 +77,7 @@ def test_two_claimers_at_once_one_wins(small_finance):
 
 
 @pytest.mark.django_db
-def test_a_request_made_while_a_task_computes_sends_it_round_again(small_finance, no_queue,
+def test_a_request_made_while_a_task_computes_sends_it_round_again(small_finance, queued,
                                                                    monkeypatch):
     from decimal import Decimal
 
@@ -168,7 +168,7 @@ def test_a_task_retried_after_losing_the_database_keeps_open_pages_waiting(small
 
 @pytest.mark.django_db
 def test_the_sweep_writes_off_a_run_and_a_claim_left_by_a_dead_worker(small_finance,
-                                                                       finance_client, no_queue):
+                                                                       finance_client, queued):
     import psycopg2
     from django.utils import timezone
 

@@ -89,7 +89,7 @@ def test_dfe_returns_and_instalments_past_due_at_the_reporting_months_end_are_ov
 
 
 def test_a_scenario_is_a_task_while_its_trajectory_predates_its_assumptions(
-        small_finance, no_queue):
+        small_finance, queued):
     services.trajectory_recompute()
     assert not [t for t in finance_tasks(now=NOW) if "scenario" in t["title"]]
     scenario = Scenario.objects.get()

@@ -36,7 +36,7 @@ PAGES = ["/", "/finance/", "/finance/pressures/", "/finance/income/", "/finance/
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", PAGES)
 def test_every_role_reads_the_finance_pages_in_a_fixed_number_of_queries(
-        page, small_finance, no_queue, client_for, make_user, django_assert_max_num_queries):
+        page, small_finance, queued, client_for, make_user, django_assert_max_num_queries):
     services.trajectory_recompute()
     clients = [client_for(make_user(role)) for role in
                ("Programme lead", "Director", "Finance officer")]
@@ -51,7 +51,7 @@ def test_every_role_reads_the_finance_pages_in_a_fixed_number_of_queries(
 
 
 @pytest.mark.django_db
-def test_the_dashboard_shows_month_by_line_with_rag_words_and_movement(small_finance, no_queue,
+def test_the_dashboard_shows_month_by_line_with_rag_words_and_movement(small_finance, queued,
                                                                        finance_client):
     html = finance_client.get("/finance/?year=2024-25&period=2").content.decode()
 
@@ -67,7 +67,7 @@ def test_the_dashboard_shows_month_by_line_with_rag_words_and_movement(small_fin
 
 
 @pytest.mark.django_db
-def test_the_charts_download_as_csv_in_exact_pounds(small_finance, no_queue, director_client):
+def test_the_charts_download_as_csv_in_exact_pounds(small_finance, queued, director_client):
     response = director_client.get("/finance/?year=2024-25&period=2&csv=bridge")
 
     assert response["Content-Type"].startswith("text/csv")
@@ -79,7 +79,7 @@ def test_the_charts_download_as_csv_in_exact_pounds(small_finance, no_queue, dir
 
 @pytest.mark.django_db
 def test_the_overview_composes_the_headlines_and_degrades_without_other_apps_data(
-        small_finance, no_queue, lead_client):
+        small_finance, queued, lead_client):
     services.trajectory_recompute()
     html = lead_client.get("/").content.decode()
 
@@ -100,7 +100,7 @@ def test_the_overview_says_no_data_yet_before_any_ledger(lead_client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["Director", "Programme lead"])
-def test_directors_and_leads_cannot_change_finance_data(role, small_finance, no_queue, make_user,
+def test_directors_and_leads_cannot_change_finance_data(role, small_finance, queued, make_user,
                                                         client_for):
     client = client_for(make_user(role))
     mitigation = Mitigation.objects.get(name="AP")
@@ -147,7 +147,7 @@ def test_a_finance_officer_changes_a_scenario_and_the_page_waits_for_the_recompu
 
 
 @pytest.mark.django_db
-def test_a_stale_scenario_form_shows_an_error_summary_and_saves_nothing(small_finance, no_queue,
+def test_a_stale_scenario_form_shows_an_error_summary_and_saves_nothing(small_finance, queued,
                                                                         finance_client):
     form = {"version": "0", "default_growth_pct": "7.5", "unit_cost_inflation_pct": "2",
             "income_growth_pct": "3", "savings_delivery_pct": "90",
@@ -163,7 +163,7 @@ def test_a_stale_scenario_form_shows_an_error_summary_and_saves_nothing(small_fi
 
 
 @pytest.mark.django_db
-def test_the_scenario_page_lists_its_changes_with_who_made_them(small_finance, no_queue,
+def test_the_scenario_page_lists_its_changes_with_who_made_them(small_finance, queued,
                                                                  finance_user, finance_client):
     scenario = Scenario.objects.get()
     finance_client.post("/finance/scenarios/baseline/", {
@@ -187,7 +187,7 @@ def test_the_scenario_page_lists_its_changes_with_who_made_them(small_finance, n
 
 @pytest.mark.django_db
 def test_the_trajectory_page_says_the_result_is_stale_when_the_broker_is_down(
-        small_finance, no_queue, director_client, monkeypatch):
+        small_finance, queued, director_client, monkeypatch):
     services.trajectory_recompute()
     monkeypatch.setattr("send_tracker.health.broker_available", lambda: False)
 
@@ -199,7 +199,7 @@ def test_the_trajectory_page_says_the_result_is_stale_when_the_broker_is_down(
 
 
 @pytest.mark.django_db
-def test_a_finance_officer_adds_a_mitigation_through_the_form(small_finance, no_queue,
+def test_a_finance_officer_adds_a_mitigation_through_the_form(small_finance, queued,
                                                               finance_client):
     response = finance_client.post("/finance/mitigations/add/", {
         "name": "Invoicing changes", "value_pence": "£800,000", "confidence": "amber",
@@ -210,7 +210,7 @@ def test_a_finance_officer_adds_a_mitigation_through_the_form(small_finance, no_
 
 
 @pytest.mark.django_db
-def test_a_bad_form_shows_the_govuk_error_summary(small_finance, no_queue, finance_client):
+def test_a_bad_form_shows_the_govuk_error_summary(small_finance, queued, finance_client):
     response = finance_client.post("/finance/mitigations/add/", {"name": "", "value_pence": "x"})
 
     html = response.content.decode()
@@ -220,7 +220,7 @@ def test_a_bad_form_shows_the_govuk_error_summary(small_finance, no_queue, finan
 
 
 @pytest.mark.django_db
-def test_a_finance_officer_starts_a_reprofile_and_sees_the_differences(small_finance, no_queue,
+def test_a_finance_officer_starts_a_reprofile_and_sees_the_differences(small_finance, queued,
                                                                        finance_client):
     version = small_finance["version"]
     response = finance_client.post(f"/finance/agreement/versions/{version.pk}/reprofile/",
@@ -238,7 +238,7 @@ def test_a_finance_officer_starts_a_reprofile_and_sees_the_differences(small_fin
 
 
 @pytest.mark.django_db
-def test_a_recompute_queued_for_minutes_marks_the_result_stale(small_finance, no_queue,
+def test_a_recompute_queued_for_minutes_marks_the_result_stale(small_finance, queued,
                                                                finance_client):
     services.trajectory_recompute()
     RecomputeRequest.objects.update(requested_at=Now() - dt.timedelta(minutes=5))
@@ -253,7 +253,7 @@ def test_a_recompute_queued_for_minutes_marks_the_result_stale(small_finance, no
 
 @pytest.mark.django_db
 def test_a_finance_officer_enters_income_and_an_outturn_and_a_director_cannot(
-        small_finance, no_queue, finance_client, director_client):
+        small_finance, queued, finance_client, director_client):
     from finance.models import DeficitOutturn, HighNeedsIncome
 
     income = finance_client.post("/finance/income/enter/",
@@ -275,7 +275,7 @@ def test_a_finance_officer_enters_income_and_an_outturn_and_a_director_cannot(
 
 
 @pytest.mark.django_db
-def test_form_errors_are_linked_to_their_inputs(small_finance, no_queue, finance_client):
+def test_form_errors_are_linked_to_their_inputs(small_finance, queued, finance_client):
     html = finance_client.post("/finance/income/enter/",
                                {"year": "", "allocation_pence": "x"}).content.decode()
 
@@ -285,7 +285,7 @@ def test_form_errors_are_linked_to_their_inputs(small_finance, no_queue, finance
 
 
 @pytest.mark.django_db
-def test_the_trajectory_page_polls_for_the_scenarios_it_shows(small_finance, no_queue,
+def test_the_trajectory_page_polls_for_the_scenarios_it_shows(small_finance, queued,
                                                               director_client):
     from finance.models import Scenario
 
@@ -302,7 +302,7 @@ def test_the_trajectory_page_polls_for_the_scenarios_it_shows(small_finance, no_
 
 
 @pytest.mark.django_db
-def test_without_income_the_pages_say_what_is_missing(small_finance, no_queue, director_client):
+def test_without_income_the_pages_say_what_is_missing(small_finance, queued, director_client):
     from finance.models import HighNeedsIncome
 
     HighNeedsIncome.objects.all().delete()
@@ -313,7 +313,7 @@ def test_without_income_the_pages_say_what_is_missing(small_finance, no_queue, d
 
 
 @pytest.mark.django_db
-def test_the_scenario_page_shows_who_changed_what_from_old_to_new(small_finance, no_queue,
+def test_the_scenario_page_shows_who_changed_what_from_old_to_new(small_finance, queued,
                                                                    finance_client, finance_user):
     scenario = Scenario.objects.get()
     services.scenario_update(scenario=scenario, version=1, income_growth_pct=Decimal(9),
@@ -369,7 +369,7 @@ def test_figures_computed_before_the_last_edit_are_marked_out_of_date_until_reco
 
 @pytest.mark.django_db
 def test_a_fresh_request_shows_the_wait_not_the_button(small_finance, finance_client,
-                                                       no_queue):
+                                                       queued):
     services.trajectory_recompute()
     scenario = Scenario.objects.get()
     services.scenario_update(scenario=scenario, version=scenario.version,
@@ -415,7 +415,7 @@ def test_a_finance_officer_adds_a_scenario_from_another_and_it_is_computed(
 
 @pytest.mark.django_db
 def test_a_scenario_name_already_used_is_refused_beside_the_field_and_nothing_is_added(
-        small_finance, no_queue, finance_client):
+        small_finance, queued, finance_client):
     response = finance_client.post("/finance/scenarios/add/", {
         "name": "BASELINE", "copy_from": "baseline"})
 
@@ -432,7 +432,7 @@ def test_a_scenario_name_already_used_is_refused_beside_the_field_and_nothing_is
 
 
 @pytest.mark.django_db
-def test_a_scenario_named_like_a_page_gets_an_address_of_its_own(small_finance, no_queue,
+def test_a_scenario_named_like_a_page_gets_an_address_of_its_own(small_finance, queued,
                                                                  finance_client):
     response = finance_client.post("/finance/scenarios/add/", {"name": "Add",
                                                                "copy_from": "baseline"})
@@ -458,7 +458,7 @@ def test_an_instalment_past_its_due_date_is_overdue_as_at_the_reporting_month(
 
 
 @pytest.mark.django_db
-def test_a_stale_mitigation_form_says_so_above_the_form_and_saves_nothing(small_finance, no_queue,
+def test_a_stale_mitigation_form_says_so_above_the_form_and_saves_nothing(small_finance, queued,
                                                                           finance_client):
     mitigation = Mitigation.objects.get(name="AP")
     page = finance_client.get(f"/finance/mitigations/{mitigation.pk}/").content.decode()
@@ -481,7 +481,7 @@ def test_a_stale_mitigation_form_says_so_above_the_form_and_saves_nothing(small_
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", ["/finance/?year=2024-99", "/finance/?period=13",
                                  "/finance/pressures/?year=x", "/?year=2024-26"])
-def test_a_page_asked_for_a_bad_month_says_so_and_shows_the_newest(url, small_finance, no_queue,
+def test_a_page_asked_for_a_bad_month_says_so_and_shows_the_newest(url, small_finance, queued,
                                                                    finance_client):
     response = finance_client.get(url)
     assert response.status_code == 200

@@ -5,12 +5,13 @@ import pytest
 from programme.models import ProgressUpdate, RaidItem
 from programme.selectors import programme_summary
 from send_tracker.fiscal import FinancialYear
+from tests.programme import builders as build
 
 K = 100_000
 
 
 @pytest.fixture
-def programme(build, lead_user):
+def programme(lead_user):
     a, b = build.strand("Alpha", lead=lead_user), build.strand("Beta")
     build.target(200 * K, strand=a)
     build.target(250 * K, strand=b)
@@ -51,7 +52,7 @@ def test_a_malformed_year_or_period_is_a_400_with_a_message(programme, director_
 
 
 def test_the_summary_query_count_does_not_grow_with_projects(
-    build, programme, director_client, django_assert_max_num_queries
+    programme, director_client, django_assert_max_num_queries
 ):
     url = "/api/v1/programme/summary/?year=2024-25&period=6"
     with django_assert_max_num_queries(8) as small:
@@ -69,7 +70,7 @@ def test_the_summary_query_count_does_not_grow_with_projects(
 @pytest.mark.parametrize("endpoint", ["strands", "projects", "savings-targets",
                                       "progress-updates", "milestones", "raid-items", "kpis"])
 def test_every_list_endpoint_is_paginated_with_bounded_queries(
-    build, programme, director_client, django_assert_max_num_queries, endpoint
+    programme, director_client, django_assert_max_num_queries, endpoint
 ):
     for n in range(15):
         p = build.project(programme["a"], f"p{n}")
@@ -82,7 +83,7 @@ def test_every_list_endpoint_is_paginated_with_bounded_queries(
     assert "results" in response.json()
 
 
-def test_progress_updates_filter_by_year_period_and_strand(programme, build, director_client):
+def test_progress_updates_filter_by_year_period_and_strand(programme, director_client):
     build.update(programme["a1"], 5, 70 * K, 20 * K)
     slug = programme["a"].slug
     body = director_client.get(
@@ -141,8 +142,7 @@ def test_a_lead_writing_another_strand_gets_403_and_nothing_changes(in_october_2
     assert list(ProgressUpdate.objects.values_list("pk", "forecast_pence", "version")) == before
 
 
-def test_a_lead_posts_a_new_update_for_their_project(in_october_2024, programme, lead_client,
-                                                     build):
+def test_a_lead_posts_a_new_update_for_their_project(in_october_2024, programme, lead_client):
     project = build.project(programme["a"], "New one")
     response = lead_client.post("/api/v1/progress-updates/", _body(project, submit=True),
                                 content_type="application/json")
@@ -214,8 +214,7 @@ def test_a_lead_adds_a_raid_item_to_their_strand_only(programme, lead_client):
     assert (converted.json()["kind"], converted.json()["score"]) == ("issue", 15)
 
 
-def test_a_negative_amount_is_a_400_not_a_server_error(in_october_2024, programme, lead_client,
-                                                       build):
+def test_a_negative_amount_is_a_400_not_a_server_error(in_october_2024, programme, lead_client):
     project = build.project(programme["a"], "Negative")
     response = lead_client.post("/api/v1/progress-updates/",
                                 _body(project, forecast_pence=-1),

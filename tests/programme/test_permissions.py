@@ -4,6 +4,7 @@ import pytest
 
 from programme import urls
 from send_tracker.permissions import ADMIN, DIRECTOR, FINANCE, LEAD
+from tests.programme import builders as build
 
 
 def test_every_programme_page_declares_the_capability_it_needs():
@@ -22,7 +23,7 @@ PAGES = {  # url → roles that get 200 (others 403)
 
 
 @pytest.mark.parametrize("role", [LEAD, FINANCE, DIRECTOR, ADMIN])
-def test_each_role_gets_the_pages_its_capabilities_allow(build, make_user, client_for, role):
+def test_each_role_gets_the_pages_its_capabilities_allow(make_user, client_for, role):
     build.strand(lead=make_user(LEAD))
     client = client_for(make_user(role))
     for url, allowed in PAGES.items():

@@ -7,6 +7,7 @@ from programme import tasks
 from programme.models import ReminderSent
 from programme.services import progress_reminder_send
 from send_tracker.permissions import LEAD, PROGRAMME_MANAGER
+from tests.programme import builders as build
 
 K = 100_000
 PAGE = "/programme/compliance/?year=2024-25&period=6"
@@ -14,7 +15,7 @@ REMIND = "/programme/compliance/remind/?year=2024-25&period=6"
 
 
 @pytest.fixture
-def leads(build, make_user):
+def leads(make_user):
     """Two leads missing P6 (one with two projects), and one whose project has submitted."""
     late = make_user(LEAD, username="late", first_name="Lena", last_name="Late")
     slow = make_user(LEAD, username="slow", first_name="Sol", last_name="Slow")

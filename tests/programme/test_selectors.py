@@ -10,13 +10,14 @@ from programme.models import Milestone, RaidItem
 from programme.periods import is_period_closed, reminder_date, reporting_period, update_deadline
 from send_tracker.fiscal import FinancialYear
 from send_tracker.models import ReportingPeriod
+from tests.programme import builders as build
 
 FY = FinancialYear(2024)
 K = 100_000  # £1,000 in pence
 
 
 @pytest.fixture
-def two_strands(build):
+def two_strands(db):
     """Strand A: target £200k; B: £250k; programme £500k (so £50k unallocated)."""
     a, b = build.strand("A"), build.strand("B")
     build.target(200 * K, strand=a)
@@ -73,7 +74,7 @@ def test_submitting_the_draft_makes_it_count(two_strands):
     assert a["forecast_pence"] == 1049 * K  # 999k + 50k
 
 
-def test_without_a_programme_target_the_total_is_the_strands_sum(build):
+def test_without_a_programme_target_the_total_is_the_strands_sum(db):
     s = build.strand()
     build.target(300 * K, strand=s)
     summary = selectors.programme_summary(year=FY, period=6)
@@ -81,7 +82,7 @@ def test_without_a_programme_target_the_total_is_the_strands_sum(build):
     assert summary["unallocated_pence"] == 0
 
 
-def test_a_strand_without_its_own_target_sums_its_projects_targets(build):
+def test_a_strand_without_its_own_target_sums_its_projects_targets(db):
     s = build.strand()
     build.target(30 * K, project=build.project(s))
     build.target(45 * K, project=build.project(s))
@@ -110,7 +111,7 @@ def test_monthly_forecast_carries_each_project_forward(two_strands):
     assert by_period[8] is None  # not reported yet
 
 
-def test_programme_targets_by_year_prefers_the_programme_row(build):
+def test_programme_targets_by_year_prefers_the_programme_row(db):
     s = build.strand()
     build.target(100, strand=s, year=2024)
     build.target(150, year=2024)
@@ -118,12 +119,12 @@ def test_programme_targets_by_year_prefers_the_programme_row(build):
     assert selectors.programme_targets_by_year() == {2024: 150, 2025: 400}
 
 
-def test_latest_submitted_period_ignores_drafts(two_strands, build):
+def test_latest_submitted_period_ignores_drafts(two_strands):
     build.update(build.project(two_strands[0]), 9, 1, 0, submitted=False)
     assert selectors.latest_submitted_period() == (FY, 7)
 
 
-def test_milestones_due_splits_due_in_the_period_from_overdue(build):
+def test_milestones_due_splits_due_in_the_period_from_overdue(db):
     p = build.project(build.strand())
     make = Milestone.objects.create
     d = dt.date
@@ -139,7 +140,7 @@ def test_milestones_due_splits_due_in_the_period_from_overdue(build):
     assert result["overdue"][0]["days_late"] == 30  # 31 Aug → 30 Sep
 
 
-def test_top_risks_are_open_risks_and_issues_by_score(build):
+def test_top_risks_are_open_risks_and_issues_by_score(db):
     s = build.strand()
     make = RaidItem.objects.create
     make(strand=s, kind="risk", title="medium", likelihood=3, impact=3)
@@ -151,7 +152,7 @@ def test_top_risks_are_open_risks_and_issues_by_score(build):
         ("high", 20, "high"), ("medium", 9, "medium")]
 
 
-def test_raid_matrix_counts_items_per_cell(build):
+def test_raid_matrix_counts_items_per_cell(db):
     s = build.strand()
     for likelihood, impact in [(5, 4), (5, 4), (1, 2)]:
         RaidItem.objects.create(strand=s, kind="risk", title=f"{likelihood}{impact}",
@@ -213,7 +214,7 @@ def test_monthly_forecast_for_one_strand(two_strands):
     assert rows[6]["delivered_pence"] == 45 * K  # 30k (a1 P5) + 15k (a2 P7)
 
 
-def test_history_shows_money_in_pounds_and_people_without_ids(build, make_user):
+def test_history_shows_money_in_pounds_and_people_without_ids(make_user):
     from programme.models import Project
 
     strand = build.strand()

@@ -7,6 +7,7 @@ from programme import services
 from programme.models import ProgressUpdate, RaidItem
 from send_tracker.fiscal import FinancialYear
 from send_tracker.permissions import LEAD
+from tests.programme import builders as build
 
 FY = FinancialYear(2024)
 K = 100_000
@@ -22,7 +23,7 @@ def save(user, project, *, period=6, forecast=100 * K, delivered=10 * K, submit=
 
 
 @pytest.fixture
-def lead_project(build, lead_user):
+def lead_project(lead_user):
     return build.project(build.strand(lead=lead_user))
 
 
@@ -33,7 +34,7 @@ def test_a_lead_saves_an_update_for_their_own_strand(in_october_2024, lead_user,
     assert update.author == lead_user
 
 
-def test_a_lead_cannot_edit_another_strand(in_october_2024, build, make_user, lead_project):
+def test_a_lead_cannot_edit_another_strand(in_october_2024, make_user, lead_project):
     other_lead = make_user(LEAD)
     with pytest.raises(PermissionDenied):
         save(other_lead, lead_project)
@@ -130,7 +131,7 @@ def test_the_previous_period_stays_open_until_its_deadline(in_october_2024, lead
     assert save(lead_user, lead_project, period=6).period == 6  # 7 Oct: P6 due by 14 Oct
 
 
-def test_a_risk_becomes_an_issue_keeping_its_history(build, lead_user):
+def test_a_risk_becomes_an_issue_keeping_its_history(lead_user):
     strand = build.strand(lead=lead_user)
     risk = RaidItem.objects.create(strand=strand, kind="risk", title="Places late",
                                    likelihood=3, impact=4)

@@ -26,6 +26,7 @@ from programme.selectors import programme_targets_by_year, target_table
 from programme.selectors.setup import kpi_computed_value
 from send_tracker.fiscal import FinancialYear
 from send_tracker.permissions import LEAD, PROGRAMME_MANAGER
+from tests.programme import builders as build
 
 K = 100_000  # £1,000 in pence
 
@@ -127,7 +128,7 @@ def test_a_target_for_a_year_outside_the_programme_is_refused_and_nothing_is_wri
     assert not SavingsTarget.objects.exists()
 
 
-def test_targets_cannot_be_set_before_the_programme_has_years(db, manager, build):
+def test_targets_cannot_be_set_before_the_programme_has_years(db, manager):
     p = build.project(build.strand())
     with pytest.raises(ValidationError) as exc:
         services.savings_target_set(user=manager, year=FinancialYear(2024), amount_pence=1,
@@ -238,7 +239,7 @@ def test_only_the_owner_enters_a_reading_and_not_after_the_reporting_month(kpi, 
     assert kpi.readings.get().value == Decimal("21.4")
 
 
-def test_a_measure_the_tracker_holds_is_computed_never_typed(kpi, manager, build, lead_user):
+def test_a_measure_the_tracker_holds_is_computed_never_typed(kpi, manager, lead_user):
     kpi = services.kpi_save(user=manager, kpi=kpi, measure=Kpi.Measure.SAVINGS_DELIVERED,
                       unit=Kpi.Unit.POUNDS, target_value=Decimal("1000000"))
     with pytest.raises(ValidationError) as exc:
@@ -506,7 +507,7 @@ def test_hostile_strand_forms_are_a_400_never_a_500(years, manager_client, form)
     assert not Strand.objects.exists()
 
 
-def test_a_computed_kpi_shows_its_computed_value_as_its_latest_reading(kpi, manager, build):
+def test_a_computed_kpi_shows_its_computed_value_as_its_latest_reading(kpi, manager):
     from programme.selectors import kpi_latest
 
     kpi = services.kpi_save(user=manager, kpi=kpi, measure=Kpi.Measure.SAVINGS_DELIVERED,

@@ -9,12 +9,13 @@ from django.core import mail
 from programme.models import ReminderSent
 from programme.tasks import send_progress_reminders
 from send_tracker.permissions import LEAD
+from tests.programme import builders as build
 
 K = 100_000
 
 
 @pytest.fixture
-def leads(build, make_user):
+def leads(make_user):
     """Two leads with a project each missing P6; a third whose project has submitted."""
     late, later, done = (make_user(LEAD, username=n) for n in ("late", "later", "done"))
     for lead in (late, later, done):
@@ -70,7 +71,7 @@ def deadline_soon(monkeypatch):
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_sends_each_reminder_once(deadline_soon, build, make_user,
+def test_a_real_worker_sends_each_reminder_once(deadline_soon, make_user,
                                                 celery_worker_process):
     lead = make_user(LEAD, username="worker-lead")
     build.project(build.strand(lead=lead), "Missing update")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from programme.models import Milestone
 from programme.selectors.tasks import deadline_status, lead_tasks, office_tasks
 from send_tracker.permissions import LEAD
+from tests.programme import builders as build
 
 pytestmark = pytest.mark.django_db
 # The calendar of these tests: P6 2024/25 is the reporting month (ends 30 September 2024) and
@@ -20,7 +21,7 @@ BEFORE = dt.date(2024, 11, 4)
 
 
 @pytest.fixture
-def lead_strand(reporting_calendar, build, make_user):
+def lead_strand(reporting_calendar, make_user):
     reporting_calendar(2024, 6)
     lead = make_user(LEAD)
     strand = build.strand("Sufficiency", lead=lead)
@@ -39,7 +40,7 @@ def test_a_deadline_is_due_until_its_day_has_passed():
 
 
 def test_a_lead_is_asked_for_the_open_periods_update_until_every_project_is_submitted(
-        lead_strand, build):
+        lead_strand):
     lead, strand, project = lead_strand
     [update] = lead_tasks(lead, today=BEFORE)
     assert update["title"] == "Submit the P7 2024/25 (October 2024) update for Sufficiency"
@@ -55,7 +56,7 @@ def test_a_lead_is_asked_for_the_open_periods_update_until_every_project_is_subm
 
 
 def test_a_lead_sees_each_milestone_of_their_strands_overdue_at_the_reporting_months_end(
-        lead_strand, build, make_user):
+        lead_strand, make_user):
     lead, strand, project = lead_strand
     build.update(project, 7, 100, 10)  # nothing else due
     late = Milestone.objects.create(project=project, name="Plan agreed",
@@ -88,7 +89,7 @@ def test_a_deputy_has_the_strands_tasks_and_someone_leading_nothing_has_none(
     assert lead_tasks(bystander, today=BEFORE) == []
 
 
-def test_the_office_chases_missing_updates_then_closes_the_period(lead_strand, build):
+def test_the_office_chases_missing_updates_then_closes_the_period(lead_strand):
     lead, _, project = lead_strand
     lead.first_name, lead.last_name = "Sam", "Sufficiency"
     lead.save()

@@ -8,12 +8,13 @@ from openpyxl import load_workbook
 
 from programme.models import ProgressUpdate, RaidItem
 from send_tracker.permissions import LEAD
+from tests.programme import builders as build
 
 K = 100_000
 
 
 @pytest.fixture
-def programme(build, lead_user):
+def programme(lead_user):
     """Strand A (led by `lead`): target £200k, forecast £130k; strand B: £250k / £240k."""
     a, b = build.strand("Alpha strand", lead=lead_user), build.strand("Beta strand")
     build.target(200 * K, strand=a)
@@ -85,7 +86,7 @@ def test_the_csv_export_has_the_programme_total(programme, director_client):
     assert lines[-1] == "Programme total,500000,370000,140000,130000,Red – off track"  # 74%
 
 
-def test_the_overview_query_count_does_not_grow_with_projects(build, programme, director_client,
+def test_the_overview_query_count_does_not_grow_with_projects(programme, director_client,
                                                               django_assert_max_num_queries):
     with django_assert_max_num_queries(12) as small:
         director_client.get("/programme/?year=2024-25&period=6")
@@ -309,7 +310,7 @@ def test_who_has_not_updated_is_for_directors_and_administrators(in_october_2024
 
 
 def test_the_strand_page_agrees_with_the_summary_and_has_bounded_queries(
-    build, programme, director_client, django_assert_max_num_queries
+    programme, director_client, django_assert_max_num_queries
 ):
     from programme.selectors import programme_summary
     from send_tracker.fiscal import FinancialYear
@@ -551,7 +552,7 @@ def _page_data(page, action, **changes):
 
 
 def test_each_project_shows_its_target_and_last_submitted_figures_beside_its_fields(
-    in_october_2024, programme, build, lead_client
+    in_october_2024, programme, lead_client
 ):
     build.target(120 * K, project=programme["a1"])
     build.update(programme["a1"], 4, 70 * K, 20 * K, confidence="red")  # older: not shown
@@ -736,7 +737,7 @@ def test_one_project_of_a_closed_period_needs_an_administrator_and_a_reason(
 
 
 def test_the_update_page_and_check_answers_read_a_fixed_number_of_queries(
-    in_october_2024, build, programme, lead_client, django_assert_max_num_queries
+    in_october_2024, programme, lead_client, django_assert_max_num_queries
 ):
     def measure():
         with django_assert_max_num_queries(20) as page_queries:

@@ -18,7 +18,7 @@ from django.urls import reverse
 from send_tracker import datamonths, navigation
 from send_tracker.permissions import ADMIN, DIRECTOR, FINANCE, LEAD, PROGRAMME_MANAGER
 from tests.finance.conftest import small_finance  # noqa: F401 (a fixture)
-from tests.programme.conftest import build  # noqa: F401 (a fixture)
+from tests.programme import builders as build
 from tests.send_tracker.test_access import URLS
 
 SUBNAV = re.compile(r'(?s)<nav class="app-subnav[^"]*" aria-label="([^"]+)">(.*?)</nav>')
@@ -141,7 +141,7 @@ def test_the_rag_tag_says_no_target_for_a_strand_without_one():
 
 
 @pytest.mark.django_db
-def test_a_strand_with_no_target_reads_no_target_not_green(director_client, build):  # noqa: F811
+def test_a_strand_with_no_target_reads_no_target_not_green(director_client):
     strand = build.strand("Untargeted")
     build.update(build.project(strand), 1, forecast=50_000, delivered=10_000)
 
@@ -234,7 +234,7 @@ def test_no_lag_notice_for_a_month_the_ledger_holds(
 
 
 @pytest.mark.django_db
-def test_each_source_gives_its_newest_month(small_finance, build):  # noqa: F811
+def test_each_source_gives_its_newest_month(small_finance):  # noqa: F811
     from programme.models import Kpi, KpiReading
 
     assert datamonths.latest_month("ledger")[1] == 2

@@ -20,7 +20,7 @@ P6 = "/board/2024-25/6/"
 
 
 @pytest.fixture(autouse=True)
-def no_queue(monkeypatch):
+def queued(monkeypatch):
     for name in ("build_board_summary", "build_board_pack", "send_board_summary"):
         monkeypatch.setattr(getattr(tasks, name), "delay", lambda *a: None)
 

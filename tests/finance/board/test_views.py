@@ -13,7 +13,7 @@ P6 = "/board/2024-25/6/"
 
 
 @pytest.fixture
-def no_queue(monkeypatch):
+def queued(monkeypatch):
     """Record what the pages queue instead of sending it to Redis."""
     queued = []
     for name in ("build_board_summary", "build_board_pack", "send_board_summary"):
@@ -68,7 +68,7 @@ def test_leads_see_signed_off_months_but_never_drafts(sign_off_summary, build_su
 
 
 def test_a_director_signs_off_from_the_page_and_the_board_is_emailed_after_commit(
-    build_summary, director_client, no_queue, django_capture_on_commit_callbacks
+    build_summary, director_client, queued, django_capture_on_commit_callbacks
 ):
     summary = build_summary().summary
     with django_capture_on_commit_callbacks(execute=True):
@@ -76,7 +76,7 @@ def test_a_director_signs_off_from_the_page_and_the_board_is_emailed_after_commi
     assert response.status_code == 302
     summary.refresh_from_db()
     assert summary.status == BoardSummary.Status.SIGNED_OFF
-    assert ("send_board_summary", (summary.pk,)) in no_queue
+    assert ("send_board_summary", (summary.pk,)) in queued
     html = director_client.get(P6).content.decode()
     assert "This summary is frozen" in html
     assert "Sign off version" not in html
@@ -103,7 +103,7 @@ def test_signing_off_twice_from_the_page_changes_nothing(sign_off_summary, direc
 
 
 def test_the_programme_office_edits_the_commentary_and_the_director_sees_it(
-    build_summary, finance_client, director_client, no_queue
+    build_summary, finance_client, director_client, queued
 ):
     summary = build_summary().summary
     form = finance_client.get(f"{P6}text/")
@@ -122,7 +122,7 @@ def test_the_programme_office_edits_the_commentary_and_the_director_sees_it(
 
 
 def test_a_stale_commentary_form_is_refused_with_the_text_kept(
-    build_summary, finance_client, no_queue
+    build_summary, finance_client, queued
 ):
     build_summary()
     form = finance_client.get(f"{P6}text/")
@@ -135,24 +135,24 @@ def test_a_stale_commentary_form_is_refused_with_the_text_kept(
     assert "Second" in response.content.decode()
 
 
-def test_building_from_the_page_queues_the_task(build_summary, finance_client, no_queue):
+def test_building_from_the_page_queues_the_task(build_summary, finance_client, queued):
     build_summary()
     response = finance_client.post("/board/build/", {"year": "2024-25", "period": "6"})
     assert response.status_code == 302
-    assert no_queue[-1][0] == "build_board_summary"
-    assert no_queue[-1][1][:3] == (2024, 6, False)
+    assert queued[-1][0] == "build_board_summary"
+    assert queued[-1][1][:3] == (2024, 6, False)
 
 
-def test_a_finance_officer_cannot_ask_for_a_new_version(sign_off_summary, finance_client, no_queue):
+def test_a_finance_officer_cannot_ask_for_a_new_version(sign_off_summary, finance_client, queued):
     sign_off_summary(6)
     response = finance_client.post("/board/build/", {"year": "2024-25", "period": "6",
                                                      "new_version": "1"})
     assert response.status_code == 403
-    assert no_queue == []
+    assert queued == []
 
 
 def test_the_packs_download_as_pdf_and_excel_and_are_stored(
-    build_summary, director_client, no_queue
+    build_summary, director_client, queued
 ):
     build_summary()
     html = director_client.get(P6).content.decode()
