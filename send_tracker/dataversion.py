@@ -215,15 +215,15 @@ def clear() -> None:
 def tracked_tables() -> list[str]:
     """Tables whose changes move the version: every concrete model of the tracked apps (their
     AppConfig's `data_versioned`, and auth) except the change-history tables (written only
-    alongside their tracked rows) and models that say `data_versioned = False` (bookkeeping)."""
+    alongside their tracked rows) and models that say `data_versioned = False` (bookkeeping);
+    and a model of another app that says `data_versioned = True` (the reporting calendar)."""
     tables = []
-    configs = [c for c in apps.get_app_configs()
-               if getattr(c, "data_versioned", False) or c.label in ALSO_TRACKED]
-    for config in configs:
+    for config in apps.get_app_configs():
+        app_tracked = getattr(config, "data_versioned", False) or config.label in ALSO_TRACKED
         for model in config.get_models():
             meta = model._meta
             if meta.proxy or not meta.managed or meta.db_table.split("_", 1)[-1].startswith(
-                    "historical") or getattr(model, "data_versioned", True) is False:
+                    "historical") or not getattr(model, "data_versioned", app_tracked):
                 continue
             tables.append(meta.db_table)
     return sorted(set(tables))

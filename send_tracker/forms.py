@@ -1,5 +1,6 @@
 """What every app's forms share: money typed in pounds (cleaned to whole pence), dates in the
-tracker's range, and a service's refusal put on a form the GOV.UK way."""
+tracker's range, a service's refusal put on a form the GOV.UK way, and the renderer that
+writes the plain inputs."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from collections.abc import Mapping
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import DjangoTemplates
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from send_tracker.fiscal import date_out_of_range
 from send_tracker.money import amount_out_of_bounds, to_pence
@@ -132,3 +136,38 @@ def error_links(form: forms.Form | None, anchor: str = "", *, prefix: str = "") 
             href = f"#{bound.id_for_label}"
         links.extend({"href": href, "text": f"{prefix}{error}"} for error in bound.errors)
     return links
+
+
+_WIDGETS = "django/forms/widgets/"
+_INPUTS = frozenset(f"{_WIDGETS}{kind}.html" for kind in (
+    "input", "text", "number", "hidden", "email", "password", "date", "datetime", "time", "url",
+    "tel", "search"))
+
+
+def _attrs(attrs: Mapping) -> SafeString:
+    """Django's widgets/attrs.html: ` name="value"`, a bare ` name` for True, nothing for
+    False."""
+    return format_html_join("", "{}", (
+        (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+        for name, value in attrs.items() if value is not False))
+
+
+class Renderer(DjangoTemplates):
+    """Django's form renderer, except that the plain inputs and text areas (most fields of
+    every form) are written here: the same HTML as Django's widget templates
+    (tests/send_tracker/test_forms_renderer.py compares them), without a template render for
+    each field."""
+
+    def render(self, template_name: str, context: dict, request=None) -> str:
+        widget = context.get("widget") if isinstance(context, dict) else None
+        if widget is not None and template_name in _INPUTS:
+            value = widget["value"]
+            return format_html('<input type="{}" name="{}"{}{}>', widget["type"],
+                               widget["name"],
+                               format_html(' value="{}"', value) if value is not None else "",
+                               _attrs(widget["attrs"]))
+        if widget is not None and template_name == f"{_WIDGETS}textarea.html":
+            value = widget["value"]
+            return format_html('<textarea name="{}"{}>\n{}</textarea>', widget["name"],
+                               _attrs(widget["attrs"]), value if value else mark_safe(""))
+        return super().render(template_name, context, request=request)

@@ -217,6 +217,10 @@ class ReportingPeriod(AuditedModel):
         OPEN = "open", "Open"
         CLOSED = "closed", "Closed"
 
+    # Every page reads the calendar (the header's month): its changes move the data version,
+    # so `send_tracker.reporting` serves it from the one cache.
+    data_versioned = True
+
     year = models.IntegerField(help_text="start year of the financial year (2024 = 2024/25)")
     period = models.PositiveSmallIntegerField(help_text="1 (April) to 12 (March)")
     lead_deadline = models.DateField(

@@ -16,9 +16,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
+from send_tracker.dataversion import cached_selector
 from send_tracker.fiscal import (
     FinancialYear,
     add_working_days,
@@ -80,12 +80,10 @@ def derived_open_period(*, today: dt.date | None = None) -> YearPeriod:
     return _wall_clock_open_period(today or timezone.localdate())
 
 
+@cached_selector(share=True)
 def _stored() -> tuple[YearPeriod | None, YearPeriod | None]:
-    """The stored open period and the last closed one, in one query; asked once per request
-    (the calendar's services forget the answer when they change it)."""
-    memo = getattr(connection, "_send_calendar_memo", None)
-    if memo is not None:
-        return memo
+    """The stored open period and the last closed one, in one query (cached on the data
+    version: the calendar moves it)."""
     rows = list(
         ReportingPeriod.objects.exclude(state=ReportingPeriod.State.UPCOMING)
         .order_by("-year", "-period")
@@ -95,15 +93,7 @@ def _stored() -> tuple[YearPeriod | None, YearPeriod | None]:
                      if st == ReportingPeriod.State.OPEN), None)
     closed = next(((FinancialYear(y), p) for y, p, st in rows
                    if st == ReportingPeriod.State.CLOSED), None)
-    result = (open_row, closed)
-    if getattr(connection, "_send_in_request", False):
-        connection._send_calendar_memo = result
-    return result
-
-
-def forget() -> None:
-    """Drop this request's answer (after the calendar changed, and at each request's start)."""
-    connection._send_calendar_memo = None
+    return open_row, closed
 
 
 def open_period(*, today: dt.date | None = None) -> YearPeriod:
@@ -131,6 +121,7 @@ def is_closed(year: FinancialYear, period: int) -> bool:
     return (year.start_year, period) < (open_year.start_year, open_p)
 
 
+@cached_selector(share=True)
 def period_dates(year: FinancialYear, period: int) -> PeriodDates:
     """A period's deadlines as stored (edited for bank holidays), else the default rule."""
     row = (
@@ -165,8 +156,3 @@ def calendar_rows(*, upcoming: int = 3) -> list[dict]:
                "board_date": r.board_date, "closed_at": r.closed_at, "closed_by": r.closed_by,
                "label": month_label(r.fy, r.period)} for r in rows]
     return sorted(extra, key=lambda r: (r["year"].start_year, r["period"]), reverse=True) + result
-
-
-def request_boundary(**kwargs) -> None:
-    """At each request's start and end: the calendar is asked afresh (once) per request."""
-    forget()

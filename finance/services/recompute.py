@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, DateTimeField, ExpressionWrapper, F, Min, Q, When
+from django.db.models import Case, DateTimeField, ExpressionWrapper, F, Q, When
 from django.db.models.functions import Now
 from django.utils import timezone
 
@@ -230,14 +230,17 @@ class RecomputeState:
 
 
 def trajectory_recompute_state(scenario_ids: list[int] | None = None) -> RecomputeState:
-    """Whether a recompute of these scenarios (or any) is waiting or running: one query."""
+    """Whether a recompute of these scenarios (or any) is waiting or running: one query of the
+    request rows (one a scenario) with the database's clock, judged here."""
     rows = RecomputeRequest.objects.all()
     if scenario_ids is not None:
         rows = rows.filter(scenario_id__in=scenario_ids)
-    found = rows.aggregate(
-        since=Min("requested_at", filter=Q(claimed_at=None)),
-        stuck=Min("requested_at", filter=Q(claimed_at=None, requested_at__lt=_ago(STUCK))),
-        running=Min("claimed_at", filter=Q(claimed_at__gte=_ago(STALE))),
+    found = list(rows.annotate(now=Now()).values_list("requested_at", "claimed_at", "now"))
+    waiting = [requested for requested, claimed, _ in found
+               if requested is not None and claimed is None]
+    now = found[0][2] if found else None
+    return RecomputeState(
+        pending_since=min(waiting, default=None),
+        stuck=any(requested < now - STUCK for requested in waiting),
+        running=any(claimed is not None and claimed >= now - STALE for _, claimed, _ in found),
     )
-    return RecomputeState(pending_since=found["since"], stuck=found["stuck"] is not None,
-                          running=found["running"] is not None)

@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 
 from placements.models import OverpaymentFlag, Provider
 from placements.selectors.records import overpayment_flags, overpayment_queue_rows
+from send_tracker.dataversion import cached_selector
 
 # Sort keys the page offers (?sort=amount&dir=desc) → the columns they order by. Only these
 # are accepted; `id` always breaks ties, so a page never shuffles rows of equal value.
@@ -91,6 +92,7 @@ def overpayment_queue(query: QueueQuery) -> QuerySet[dict[str, Any]]:
     return overpayment_queue_rows(overpayment_queue_flags(query))
 
 
+@cached_selector(share=True)
 def overpayment_providers() -> list[tuple[int, str]]:
     """(id, name) of each provider with a flagged invoice, by name: the queue's provider
     filter."""

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from programme.models import Milestone, Strand
 from programme.periods import reporting_period, update_deadline
-from programme.selectors.projects import missing_updates
+from programme.selectors.projects import missing_updates_by_strand
 from send_tracker.reporting import month_label, reporting_month_end
 
 
@@ -52,15 +52,16 @@ def lead_tasks(user: Any, *, today: dt.date | None = None) -> list[dict[str, Any
     year, period = reporting_period()
     deadline = update_deadline(year, period)
     status, urgent = deadline_status(deadline, today=today)
-    missing = missing_updates(year=year, period=period, strand_ids=[s.pk for s in strands])
+    missing = {row["strand_id"]: row["count"] for row in missing_updates_by_strand(
+        year=year, period=period, strand_ids=[s.pk for s in strands])}
     for strand in strands:
-        left = [row for row in missing if row["project"].strand_id == strand.pk]
+        left = missing.get(strand.pk, 0)
         if left:
-            noun = "project" if len(left) == 1 else "projects"
+            noun = "project" if left == 1 else "projects"
             tasks.append(task(
                 f"Submit the {month_label(year, period)} update for {strand.name}",
                 f"{reverse('programme:update')}?strand={strand.slug}",
-                hint=f"{len(left)} {noun} not submitted yet; updates are due by "
+                hint=f"{left} {noun} not submitted yet; updates are due by "
                      f"{deadline:%-d %B %Y}.",
                 status=status, urgent=urgent))
     as_at = reporting_month_end()
@@ -86,17 +87,16 @@ def office_tasks(*, today: dt.date | None = None) -> list[dict[str, Any]]:
     year, period = reporting_period()
     deadline = update_deadline(year, period)
     status, urgent = deadline_status(deadline, today=today)
-    missing = missing_updates(year=year, period=period)
+    by_strand = missing_updates_by_strand(year=year, period=period)
+    missing = sum(row["count"] for row in by_strand)
     tasks = []
     if missing:
-        leads = sorted({(row["project"].strand.lead.get_full_name()
-                         or row["project"].strand.lead.get_username())
-                        for row in missing if row["project"].strand.lead})
-        noun = "project has" if len(missing) == 1 else "projects have"
+        leads = sorted({row["lead"] for row in by_strand if row["lead"]})
+        noun = "project has" if missing == 1 else "projects have"
         tasks.append(task(
             f"Chase the {month_label(year, period)} updates",
             reverse("programme:compliance"),
-            hint=f"{len(missing)} {noun} no submitted update (leads: "
+            hint=f"{missing} {noun} no submitted update (leads: "
                  f"{', '.join(leads) or 'none named'}); due by {deadline:%-d %B %Y}.",
             status=status, urgent=urgent))
     if urgent or not missing:

@@ -99,6 +99,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's, with the plain inputs written without a template each (send_tracker/forms.py).
+FORM_RENDERER = "send_tracker.forms.Renderer"
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/send_tracker"),
@@ -155,7 +157,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
-USE_I18N = True
+USE_I18N = False
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = False
 # One date format on every page (send_tracker/formats/en_GB): 29 November 2026; tables 29 Nov 2026.

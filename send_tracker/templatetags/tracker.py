@@ -6,7 +6,7 @@ import datetime
 
 from django import template
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 
 from send_tracker import money
@@ -18,6 +18,16 @@ register = template.Library()
 
 
 RAG_COLOURS = ("blue", "green", "amber", "red")
+
+
+@register.simple_tag
+def options(choices, selected) -> str:
+    """A `<select>`'s options with the chosen value selected (compared as text, as the browser
+    sends it back): one loop in Python, not a template loop per option (350 providers)."""
+    chosen = "" if selected is None else str(selected)
+    return mark_safe("".join(  # noqa: S308 - every value and label is escaped here
+        f'<option value="{escape(value)}"{" selected" if str(value) == chosen else ""}>'
+        f"{conditional_escape(label)}</option>" for value, label in choices))
 
 
 @register.filter

@@ -1,0 +1,61 @@
+"""The tracker's form renderer writes the plain inputs itself: byte for byte what Django's
+widget templates write, for every kind of value and attribute."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.utils.safestring import mark_safe
+
+from send_tracker.forms import Renderer
+
+ATTRS = {"class": "govuk-input govuk-input--width-10", "inputmode": "decimal",
+         "spellcheck": "false", "required": True, "disabled": False, "aria-describedby": "a b",
+         "data-x": 'say "hi" & <go>'}
+WIDGETS = [
+    forms.TextInput(attrs=ATTRS), forms.NumberInput(attrs={"step": "0.01"}), forms.HiddenInput(),
+    forms.EmailInput(), forms.PasswordInput(render_value=True), forms.URLInput(),
+    forms.DateInput(format="%d/%m/%Y", attrs={"autocomplete": "off"}), forms.Textarea(attrs=ATTRS),
+    forms.Textarea(),
+]
+VALUES = [None, "", "plain", 'quote " and <tag> & amp', mark_safe("<b>safe</b>"), 0, 42,
+          Decimal("12.50"), dt.date(2024, 9, 30), "line one\nline two"]
+
+
+@pytest.mark.parametrize("widget", WIDGETS, ids=lambda w: type(w).__name__)
+def test_each_plain_input_is_written_as_djangos_template_writes_it(widget):
+    ours, django = Renderer(), DjangoTemplates()
+    for value in VALUES:
+        assert widget.render("field", value, attrs={"id": "id_field"}, renderer=ours) == \
+            widget.render("field", value, attrs={"id": "id_field"}, renderer=django), value
+
+
+def test_other_widgets_are_left_to_djangos_templates():
+    select = forms.Select(choices=[("a", "A"), ("b", "B <b>")])
+    assert select.render("s", "b", renderer=Renderer()) == \
+        select.render("s", "b", renderer=DjangoTemplates())
+    assert 'selected' in select.render("s", "b", renderer=Renderer())
+
+
+def test_the_project_renders_forms_with_it():
+    from django.forms.renderers import get_default_renderer
+
+    assert isinstance(get_default_renderer(), Renderer)
+
+
+def test_the_options_tag_selects_the_chosen_value_and_escapes_every_label():
+    from django.template import Context, Template
+
+    html = Template("{% load tracker %}{% options choices chosen %}").render(Context({
+        "choices": [("", "Any provider"), (7, "Smith & Sons <Ltd>"), (12, 'The "Oaks"')],
+        "chosen": 7}))
+    assert html == ('<option value="">Any provider</option>'
+                    '<option value="7" selected>Smith &amp; Sons &lt;Ltd&gt;</option>'
+                    '<option value="12">The &quot;Oaks&quot;</option>')
+    none_chosen = Template("{% load tracker %}{% options choices chosen %}").render(
+        Context({"choices": [("", "Any"), ("a", "A")], "chosen": None}))
+    assert none_chosen == '<option value="" selected>Any</option><option value="a">A</option>'
