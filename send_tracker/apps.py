@@ -15,7 +15,7 @@ class SendTrackerConfig(AppConfig):
         from django.db import models
         from rest_framework.serializers import ModelSerializer
 
-        from send_tracker import api, dataversion
+        from send_tracker import api, dataversion, reporting
 
         # Every model date the API accepts is in the tracker's date range (a 400 outside it):
         # one mapping for every ModelSerializer rather than a field on each.
@@ -29,3 +29,7 @@ class SendTrackerConfig(AppConfig):
                                         dispatch_uid="send_tracker.dataversion.request_started")
         signals.request_finished.connect(dataversion.request_finished,
                                          dispatch_uid="send_tracker.dataversion.request_finished")
+        # The reporting calendar is read once per request (the header and the page share it).
+        for signal in (signals.request_started, signals.request_finished):
+            signal.connect(reporting.request_boundary,
+                           dispatch_uid=f"send_tracker.reporting.{id(signal)}")

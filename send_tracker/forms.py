@@ -155,7 +155,7 @@ def _attrs(attrs: Mapping) -> SafeString:
 class Renderer(DjangoTemplates):
     """Django's form renderer, except that the plain inputs and text areas (most fields of
     every form) are written here: the same HTML as Django's widget templates
-    (tests/send_tracker/test_forms_renderer.py compares them), without a template render for
+    (tests/send_tracker/test_html_helpers.py compares them), without a template render for
     each field."""
 
     def render(self, template_name: str, context: dict, request=None) -> str:

@@ -218,7 +218,7 @@ class ReportingPeriod(AuditedModel):
         CLOSED = "closed", "Closed"
 
     # Every page reads the calendar (the header's month): its changes move the data version,
-    # so `send_tracker.reporting` serves it from the one cache.
+    # so a cached selector that reads it (a period's dates) is never stale.
     data_versioned = True
 
     year = models.IntegerField(help_text="start year of the financial year (2024 = 2024/25)")

@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from send_tracker.dataversion import cached_selector
@@ -80,10 +81,12 @@ def derived_open_period(*, today: dt.date | None = None) -> YearPeriod:
     return _wall_clock_open_period(today or timezone.localdate())
 
 
-@cached_selector(share=True)
 def _stored() -> tuple[YearPeriod | None, YearPeriod | None]:
-    """The stored open period and the last closed one, in one query (cached on the data
-    version: the calendar moves it)."""
+    """The stored open period and the last closed one, in one query; asked once per request
+    (the calendar's services forget the answer when they change it)."""
+    memo = getattr(connection, "_send_calendar_memo", None)
+    if memo is not None:
+        return memo
     rows = list(
         ReportingPeriod.objects.exclude(state=ReportingPeriod.State.UPCOMING)
         .order_by("-year", "-period")
@@ -93,7 +96,15 @@ def _stored() -> tuple[YearPeriod | None, YearPeriod | None]:
                      if st == ReportingPeriod.State.OPEN), None)
     closed = next(((FinancialYear(y), p) for y, p, st in rows
                    if st == ReportingPeriod.State.CLOSED), None)
-    return open_row, closed
+    result = (open_row, closed)
+    if getattr(connection, "_send_in_request", False):
+        connection._send_calendar_memo = result
+    return result
+
+
+def forget() -> None:
+    """Drop this request's answer (after the calendar changed, and at each request's start)."""
+    connection._send_calendar_memo = None
 
 
 def open_period(*, today: dt.date | None = None) -> YearPeriod:
@@ -156,3 +167,8 @@ def calendar_rows(*, upcoming: int = 3) -> list[dict]:
                "board_date": r.board_date, "closed_at": r.closed_at, "closed_by": r.closed_by,
                "label": month_label(r.fy, r.period)} for r in rows]
     return sorted(extra, key=lambda r: (r["year"].start_year, r["period"]), reverse=True) + result
+
+
+def request_boundary(**kwargs) -> None:
+    """At each request's start and end: the calendar is asked afresh (once) per request."""
+    forget()

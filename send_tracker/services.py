@@ -30,6 +30,7 @@ def reporting_calendar_start(*, user: Any = None) -> ReportingPeriod:
     existing = ReportingPeriod.objects.filter(state=ReportingPeriod.State.OPEN).first()
     if existing is not None:
         return existing
+    reporting.forget()
     year, period = reporting.derived_open_period()
     row = ReportingPeriod.objects.filter(year=year.start_year, period=period).first()
     if row is None:
@@ -41,6 +42,7 @@ def reporting_calendar_start(*, user: Any = None) -> ReportingPeriod:
     row.updated_by = user
     row.full_clean()
     row.save()
+    reporting.forget()
     return row
 
 
@@ -91,6 +93,7 @@ def reporting_period_close(*, user: Any, year: FinancialYear, period: int) -> Re
     following.updated_by = user
     following.full_clean()
     following.save()
+    reporting.forget()
     return closed
 
 
@@ -134,4 +137,5 @@ def reporting_period_dates_set(
     row.updated_by = user
     row.full_clean()
     row.save()
+    reporting.forget()
     return row

@@ -6,6 +6,7 @@ import datetime
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -258,6 +259,27 @@ def month_url(context, name: str, *args) -> str:
     from send_tracker.navigation import with_month as keep
 
     return keep(reverse(name, args=args), context["request"].GET)
+
+
+def _day(value, month: str) -> str:
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)  # as Django's date filter: the reader's clock
+    return f"{value.day} {value:{month}} {value.year}"
+
+
+@register.filter
+def long_date(value) -> str:
+    """`29 November 2026`: the tracker's date (Django's `date:"j F Y"`, without its
+    format machinery: pages show dozens)."""
+    return _day(value, "%B")
+
+
+@register.filter
+def short_date(value) -> str:
+    """`29 Nov 2026`: the tracker's date in tables (Django's `date:"j M Y"`)."""
+    return _day(value, "%b")
 
 
 @register.filter

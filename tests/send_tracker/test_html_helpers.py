@@ -1,5 +1,6 @@
-"""The tracker's form renderer writes the plain inputs itself: byte for byte what Django's
-widget templates write, for every kind of value and attribute."""
+"""The HTML helpers that stand in for slower Django machinery write exactly what it writes: the
+form renderer's plain inputs (Django's widget templates), `{% options %}` (a template loop of
+`<option>`s), `long_date` and `short_date` (Django's date filter)."""
 
 from __future__ import annotations
 
@@ -59,3 +60,14 @@ def test_the_options_tag_selects_the_chosen_value_and_escapes_every_label():
     none_chosen = Template("{% load tracker %}{% options choices chosen %}").render(
         Context({"choices": [("", "Any"), ("a", "A")], "chosen": None}))
     assert none_chosen == '<option value="" selected>Any</option><option value="a">A</option>'
+
+
+@pytest.mark.parametrize("value", [dt.date(2024, 9, 3), dt.date(2026, 5, 29),
+                                   dt.datetime(2024, 3, 31, 23, 30, tzinfo=dt.UTC),
+                                   dt.datetime(2024, 10, 31, 23, 30, tzinfo=dt.UTC), None, ""])
+def test_the_date_filters_write_what_djangos_date_filter_writes(value, settings):
+    from django.template import Context, Template
+
+    ours = Template("{% load tracker %}{{ v|long_date }}|{{ v|short_date }}")
+    django = Template('{{ v|date:"j F Y" }}|{{ v|date:"j M Y" }}')
+    assert ours.render(Context({"v": value})) == django.render(Context({"v": value}))
