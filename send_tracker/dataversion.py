@@ -220,7 +220,8 @@ def tracked_tables() -> list[str]:
     tables = []
     for config in apps.get_app_configs():
         app_tracked = getattr(config, "data_versioned", False) or config.label in ALSO_TRACKED
-        for model in config.get_models():
+        # Many-to-many tables too (a strand's deputies, a user's groups): Django makes them.
+        for model in config.get_models(include_auto_created=True):
             meta = model._meta
             if meta.proxy or not meta.managed or meta.db_table.split("_", 1)[-1].startswith(
                     "historical") or not getattr(model, "data_versioned", app_tracked):

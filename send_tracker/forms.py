@@ -1,6 +1,6 @@
 """What every app's forms share: money typed in pounds (cleaned to whole pence), dates in the
 tracker's range, a service's refusal put on a form the GOV.UK way, and the renderer that
-writes the plain inputs."""
+writes the plain inputs and selects."""
 
 from __future__ import annotations
 
@@ -153,8 +153,8 @@ def _attrs(attrs: Mapping) -> SafeString:
 
 
 class Renderer(DjangoTemplates):
-    """Django's form renderer, except that the plain inputs and text areas (most fields of
-    every form) are written here: the same HTML as Django's widget templates
+    """Django's form renderer, except that the plain inputs, text areas and selects (most
+    fields of every form) are written here: the same HTML as Django's widget templates
     (tests/send_tracker/test_html_helpers.py compares them), without a template render for
     each field."""
 
@@ -170,4 +170,23 @@ class Renderer(DjangoTemplates):
             value = widget["value"]
             return format_html('<textarea name="{}"{}>\n{}</textarea>', widget["name"],
                                _attrs(widget["attrs"]), value if value else mark_safe(""))
+        if (widget is not None and template_name == f"{_WIDGETS}select.html"
+                and all(option["template_name"] == f"{_WIDGETS}select_option.html"
+                        for _, options, _ in widget["optgroups"] for option in options)):
+            return _select(widget)
         return super().render(template_name, context, request=request)
+
+
+def _select(widget: dict) -> SafeString:
+    """Django's widgets/select.html and select_option.html, whitespace and all."""
+    parts = [format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))]
+    for group_name, options, _ in widget["optgroups"]:
+        if group_name:
+            parts.append(format_html('\n  <optgroup label="{}">', group_name))
+        parts.extend(format_html('\n  <option value="{}"{}>{}</option>\n', option["value"],
+                                 _attrs(option["attrs"]), option["label"])
+                     for option in options)
+        if group_name:
+            parts.append(mark_safe("\n  </optgroup>"))
+    parts.append(mark_safe("\n</select>"))
+    return mark_safe("".join(parts))  # noqa: S308 - every part escaped above

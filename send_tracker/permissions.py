@@ -12,6 +12,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from send_tracker.dataversion import cached_selector
+
 LEAD = "Programme lead"
 FINANCE = "Finance officer"
 DIRECTOR = "Director"
@@ -61,12 +63,20 @@ def user_roles(user: Any) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_send_roles", None)
     if cached is None:
-        names = set(user.groups.values_list("name", flat=True))
+        names = set(_group_names(user.pk))
         if user.is_superuser:
             names.add(ADMIN)
         cached = frozenset(names & ALL_ROLES)
         user._send_roles = cached
     return cached
+
+
+@cached_selector(share=True)
+def _group_names(user_id: int) -> frozenset[str]:
+    """The names of a user's groups (a role given or taken moves the data version)."""
+    from django.contrib.auth.models import Group
+
+    return frozenset(Group.objects.filter(user=user_id).values_list("name", flat=True))
 
 
 # Said the same whether or not the username exists, so the message tells nobody which do.

@@ -82,11 +82,21 @@ def derived_open_period(*, today: dt.date | None = None) -> YearPeriod:
 
 
 def _stored() -> tuple[YearPeriod | None, YearPeriod | None]:
-    """The stored open period and the last closed one, in one query; asked once per request
-    (the calendar's services forget the answer when they change it)."""
+    """The stored open period and the last closed one: asked once per request (the header and
+    the page share it; the calendar's services forget the answer when they change it)."""
     memo = getattr(connection, "_send_calendar_memo", None)
     if memo is not None:
         return memo
+    result = _calendar()
+    if getattr(connection, "_send_in_request", False):
+        connection._send_calendar_memo = result
+    return result
+
+
+@cached_selector(share=True)
+def _calendar() -> tuple[YearPeriod | None, YearPeriod | None]:
+    """The stored open period and the last closed one, in one query (the calendar moves the
+    data version: ReportingPeriod.data_versioned)."""
     rows = list(
         ReportingPeriod.objects.exclude(state=ReportingPeriod.State.UPCOMING)
         .order_by("-year", "-period")
@@ -96,10 +106,7 @@ def _stored() -> tuple[YearPeriod | None, YearPeriod | None]:
                      if st == ReportingPeriod.State.OPEN), None)
     closed = next(((FinancialYear(y), p) for y, p, st in rows
                    if st == ReportingPeriod.State.CLOSED), None)
-    result = (open_row, closed)
-    if getattr(connection, "_send_in_request", False):
-        connection._send_calendar_memo = result
-    return result
+    return open_row, closed
 
 
 def forget() -> None:

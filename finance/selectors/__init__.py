@@ -5,6 +5,7 @@ A package (budget, summary, agreement, trajectory); the names other apps use are
 
 from finance.selectors.agreement import (  # noqa: F401
     agreement_get,
+    agreement_page,
     cap_for,
     current_targets,
     current_version,

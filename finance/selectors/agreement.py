@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from finance.models import (
@@ -12,6 +15,7 @@ from finance.models import (
     MonitoringReturn,
     SafetyValveAgreement,
 )
+from send_tracker.dataversion import cached_selector
 from send_tracker.fiscal import FinancialYear
 
 
@@ -107,6 +111,37 @@ def version_comparison(versions: list[AgreementVersion]) -> dict:
             )
         rows.append({"year": year, "cells": cells})
     return {"versions": versions, "rows": rows}
+
+
+@cached_selector(share=True)
+def agreement_page(*, as_at: dt.date) -> dict[str, Any] | None:
+    """What the agreement page shows, as plain rows: the terms, every version with the years
+    it sets targets for, the year × version comparison, and the instalments (their status as
+    at `as_at`, the end of the reporting month), conditions and returns. None without an
+    agreement."""
+    found = agreement_get()
+    if found is None:
+        return None
+    versions = versions_with_targets(found)
+    comparison = version_comparison(versions)
+    current = next((v for v in versions if v.status == AgreementVersion.Status.AGREED), None)
+    return {
+        "agreement": {"authority": found.authority, "notes": found.notes,
+                      "signed_on": found.signed_on,
+                      "total_contribution_pence": found.total_contribution_pence},
+        "comparison": {"rows": comparison["rows"], "versions": [
+            {"pk": v.pk, "name": v.name, "reason": v.reason, "status": v.status,
+             "status_label": v.get_status_display(),
+             "target_years": [t.year for t in v.targets.all()]} for v in versions]},
+        "current": {"name": current.name} if current else None,
+        "instalments": [
+            {"pk": i.pk, "year": i.year, "amount_pence": i.amount_pence, "due_on": i.due_on,
+             "paid_on": i.paid_on, "shown_status": i.status_as_at(as_at)}
+            for i in found.instalments.all()],
+        "conditions": list(found.conditions.values("pk", "text", "evidence", "rag")),
+        "returns": list(found.returns.values("pk", "title", "due_on", "submitted_on",
+                                             "feedback")),
+    }
 
 
 def instalments(agreement: SafetyValveAgreement | None = None) -> QuerySet[Instalment]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Sum
 
@@ -198,12 +199,22 @@ def describe_variance(pence: int | None) -> str:
     return f"{format_money(abs(pence))} {'above' if pence > 0 else 'below'} the cap"
 
 
-def pressure_list(*, year: FinancialYear) -> list[Pressure]:
-    """The year's pressures, in the fixed order of the kinds."""
-    rows = {p.kind: p for p in Pressure.objects.filter(year=year.start_year)}
+@cached_selector(share=True)
+def pressure_list(*, year: FinancialYear) -> list[dict[str, Any]]:
+    """The year's pressures as the pressures table shows them, in the fixed order of the
+    kinds."""
+    labels = dict(Pressure.Kind.choices)
+    rows = {row["kind"]: {**row, "kind_label": labels.get(row["kind"], row["kind"])}
+            for row in Pressure.objects.filter(year=year.start_year).values(
+                "pk", "kind", "amount_pence", "basis", "derived")}
     return [rows[kind] for kind in PRESSURE_ORDER if kind in rows]
 
 
-def mitigation_list(*, year: FinancialYear) -> list[Mitigation]:
-    """The year's mitigations, largest first."""
-    return list(Mitigation.objects.filter(year=year.start_year).order_by("-value_pence", "name"))
+@cached_selector(share=True)
+def mitigation_list(*, year: FinancialYear) -> list[dict[str, Any]]:
+    """The year's mitigations as the mitigations table shows them, largest first."""
+    labels = dict(Mitigation.Status.choices)
+    return [{**row, "status_label": labels.get(row["status"], row["status"])}
+            for row in Mitigation.objects.filter(year=year.start_year)
+            .order_by("-value_pence", "name")
+            .values("pk", "name", "value_pence", "confidence", "status", "owner")]

@@ -46,31 +46,12 @@ def _agreement():
 @capability_required("view_aggregates")
 def agreement(request: HttpRequest) -> HttpResponse:
     """The agreement: headline terms, every version's targets side by side, payments, conditions
-    and monitoring returns."""
-    found = selectors.agreement_get()
-    if found is None:
-        return render(request, "finance/agreement.html", {"agreement": None})
-    versions = selectors.versions_with_targets(found)
-    # "Overdue" is judged as at the end of the reporting month, not by the wall clock.
+    and monitoring returns. "Overdue" is judged as at the end of the reporting month, not by
+    the wall clock."""
     as_at = reporting_month_end()
-    instalments = list(found.instalments.all())
-    for instalment in instalments:
-        instalment.shown_status = instalment.status_as_at(as_at)
-    return render(
-        request,
-        "finance/agreement.html",
-        {
-            "agreement": found,
-            "comparison": selectors.version_comparison(versions),
-            "current": next(
-                (v for v in versions if v.status == AgreementVersion.Status.AGREED), None
-            ),
-            "instalments": instalments,
-            "conditions": list(found.conditions.all()),
-            "returns": list(found.returns.all()),
-            "today": as_at,
-        },
-    )
+    page = selectors.agreement_page(as_at=as_at)
+    return render(request, "finance/agreement.html", {**(page or {"agreement": None}),
+                                                        "today": as_at})
 
 
 @capability_required("edit_finance")

@@ -29,10 +29,10 @@ from programme.selectors.raid import (
     raid_log_matrix,
     raid_matrix,
     raid_matrix_total,
-    raid_table,
     raid_table_row,
     raid_table_rows,
     score_band,
+    strand_raid_table,
     top_risks,
 )
 from programme.selectors.setup import (
@@ -81,7 +81,7 @@ __all__ = [
     "raid_log_matrix",
     "raid_matrix",
     "raid_matrix_total",
-    "raid_table",
+    "strand_raid_table",
     "raid_table_row",
     "raid_table_rows",
     "savings_forecast_at",

@@ -103,6 +103,7 @@ def missing_updates(
     return [{"project": p, "has_draft": p.pk in drafts} for p in qs]
 
 
+@cached_selector(share=True)
 def missing_updates_by_strand(
     *, year: FinancialYear, period: int, strand_ids: list[int] | None = None
 ) -> list[dict[str, Any]]:

@@ -80,9 +80,10 @@ def raid_table_row(row: dict[str, Any]) -> dict[str, Any]:
                                   row["owner_username"])}
 
 
-def raid_table(items: QuerySet[RaidItem]) -> list[dict[str, Any]]:
-    """Every item as a row of the RAID table (a strand's few items, not the paginated log)."""
-    return [raid_table_row(row) for row in raid_table_rows(items)]
+@cached_selector(share=True)
+def strand_raid_table(*, strand_id: int) -> list[dict[str, Any]]:
+    """A strand's items (a few, not the paginated log) as rows of the RAID table, by score."""
+    return [raid_table_row(row) for row in raid_table_rows(raid_items(strand_id=strand_id))]
 
 
 @cached_selector

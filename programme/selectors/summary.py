@@ -207,22 +207,29 @@ def monthly_forecast(*, year: FinancialYear, strand_id: int | None = None) -> li
     return rows
 
 
-def strand_figures(
-    *, strand: Strand, year: FinancialYear, period: int, updates: list[dict[str, Any]]
-) -> dict[str, Any]:
-    """One strand's line of programme_summary, from its latest updates already read (rows of
-    strand_projects; one query)."""
+@cached_selector(share=True)
+def strand_target(*, strand_id: int, year: FinancialYear) -> int:
+    """A strand's savings target for a year: its own, else the sum of its projects' (one
+    query)."""
     own: int | None = None
     projects = 0
     rows = SavingsTarget.objects.filter(year=year.start_year).filter(
-        Q(strand=strand) | Q(project__strand=strand)
+        Q(strand_id=strand_id) | Q(project__strand_id=strand_id)
     ).values_list("project_id", "amount_pence")
     for project_id, amount in rows:
         if project_id:
             projects += amount
         else:
             own = amount
-    target = projects if own is None else own
+    return projects if own is None else own
+
+
+def strand_figures(
+    *, strand: Strand, year: FinancialYear, period: int, updates: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """One strand's line of programme_summary, from its latest updates already read (rows of
+    strand_projects; the target cached)."""
+    target = strand_target(strand_id=strand.pk, year=year)
     forecast = sum(u["forecast_pence"] for u in updates)
     delivered = sum(u["delivered_pence"] for u in updates)
     return {

@@ -141,7 +141,7 @@ def strand_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "figures": figures,
         "projects": projects,
         "milestones": selectors.strand_milestones(strand=strand, on=as_at),
-        "raid": selectors.raid_table(selectors.raid_items(strand_id=strand.pk)),
+        "raid": selectors.strand_raid_table(strand_id=strand.pk),
         "kpi_charts": kpi_charts,
         "history": selectors.strand_history(strand=strand),
         "can_edit": can_edit_strand(request.user, strand),

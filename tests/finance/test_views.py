@@ -450,10 +450,10 @@ def test_an_instalment_past_its_due_date_is_overdue_as_at_the_reporting_month(
     # Instalments due 31 March 2025 and 31 March 2026, both still "due".
     reporting_calendar(2024, 6)  # as at 30 September 2024 neither has fallen due
     response = finance_client.get("/finance/agreement/")
-    assert [i.shown_status for i in response.context["instalments"]] == ["Due", "Due"]
+    assert [i["shown_status"] for i in response.context["instalments"]] == ["Due", "Due"]
     reporting_calendar(2025, 1)  # as at 30 April 2025 the first is overdue
     response = finance_client.get("/finance/agreement/")
-    assert [i.shown_status for i in response.context["instalments"]] == ["Overdue", "Due"]
+    assert [i["shown_status"] for i in response.context["instalments"]] == ["Overdue", "Due"]
     assert "govuk-tag--red\">Overdue" in response.content.decode()
 
 

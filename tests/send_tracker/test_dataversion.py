@@ -144,6 +144,10 @@ def test_every_table_of_the_tracked_apps_but_history_is_tracked(db):
     assert "placements_invoice" in tables
     assert "programme_progressupdate" in tables
     assert "finance_trajectoryrun" in tables
+    assert "send_tracker_reportingperiod" in tables  # a model that opts in from its own app
+    assert "programme_strand_deputies" in tables  # many-to-many tables Django made
+    assert "auth_user_groups" in tables
+    assert "send_tracker_importrecord" not in tables  # send_tracker's bookkeeping
     assert not [t for t in tables if "historical" in t]
     with connection.cursor() as cursor:
         cursor.execute("SELECT tgrelid::regclass::text FROM pg_trigger "
@@ -170,3 +174,20 @@ def test_within_a_request_the_version_is_asked_once_and_again_after_a_write():
         dataversion.data_version()
         dataversion.data_version()
     assert len(outside) == 2  # outside a request (a task) it is asked every time
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_strand_deputy_or_a_role_given_moves_it_on(django_user_model):
+    from django.contrib.auth.models import Group
+
+    from programme.models import Strand
+
+    strand = Strand.objects.create(name="Sufficiency", slug="sufficiency")
+    user = django_user_model.objects.create_user("deputy", password="a-long-test-password")
+    group = Group.objects.create(name="Programme lead")
+    before = dataversion.data_version()
+    strand.deputies.add(user)
+    after_deputy = dataversion.data_version()
+    user.groups.add(group)
+    after_role = dataversion.data_version()
+    assert len({before, after_deputy, after_role}) == 3

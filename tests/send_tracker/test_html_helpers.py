@@ -35,11 +35,28 @@ def test_each_plain_input_is_written_as_djangos_template_writes_it(widget):
             widget.render("field", value, attrs={"id": "id_field"}, renderer=django), value
 
 
+SELECTS = [
+    forms.Select(choices=[("", "Any"), ("a", "A"), ("b", 'B <b> & "c"')],
+                 attrs={"class": "govuk-select", "aria-describedby": "hint"}),
+    forms.Select(choices=[(1, "One"), (2, "Two")]),
+    forms.Select(choices=[("Maintained", [("ms", "Special"), ("mm", "Mainstream")]),
+                          ("ind", "Independent")]),
+    forms.SelectMultiple(choices=[("a", "A"), ("b", "B")]),
+]
+
+
+@pytest.mark.parametrize("select", SELECTS, ids=range(len(SELECTS)))
+def test_each_select_is_written_as_djangos_templates_write_it(select):
+    for value in (None, "", "b", 2, "2", "mm", ["a", "b"]):
+        assert select.render("s", value, attrs={"id": "id_s"}, renderer=Renderer()) == \
+            select.render("s", value, attrs={"id": "id_s"}, renderer=DjangoTemplates()), value
+
+
 def test_other_widgets_are_left_to_djangos_templates():
-    select = forms.Select(choices=[("a", "A"), ("b", "B <b>")])
-    assert select.render("s", "b", renderer=Renderer()) == \
-        select.render("s", "b", renderer=DjangoTemplates())
-    assert 'selected' in select.render("s", "b", renderer=Renderer())
+    radios = forms.RadioSelect(choices=[("a", "A"), ("b", "B <b>")])
+    assert radios.render("r", "b", renderer=Renderer()) == \
+        radios.render("r", "b", renderer=DjangoTemplates())
+    assert "checked" in radios.render("r", "b", renderer=Renderer())
 
 
 def test_the_project_renders_forms_with_it():
