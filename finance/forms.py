@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from finance.models import Instalment, Mitigation, Pressure, Rag
+from placements.codes import ProvisionType
 from send_tracker.fiscal import FinancialYear, period_choices
 from send_tracker.forms import PoundsField, TrackerDateField
 from send_tracker.models import FREE_TEXT_MAX_LENGTH
@@ -195,15 +196,12 @@ class ScenarioForm(GovukForm):
         label="Mitigation delivery (% of value identified)", min_value=Decimal(0)
     )
 
-    def __init__(self, *args, provision_types: list[tuple[str, str]], **kwargs) -> None:
+    # One growth field per provision type (fixed codes), added to the class below: made once,
+    # not on every request.
+    growth_fields = [f"growth_{code}" for code in ProvisionType.values]
+
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.growth_fields = []
-        for code, label in provision_types:
-            name = f"growth_{code}"
-            self.fields[name] = PctField(
-                label=f"EHCP growth a year: {label} (%)", required=False,
-                help_text="Leave blank to use the growth for every other provision type.")
-            self.growth_fields.append(name)
         self.describe_fields()
 
     def assumptions(self) -> dict:
@@ -213,6 +211,13 @@ class ScenarioForm(GovukForm):
         data.pop("version")
         data["growth_by_type"] = {k: v for k, v in growth.items() if v is not None}
         return data
+
+
+ScenarioForm.base_fields.update({
+    f"growth_{code}": PctField(
+        label=f"EHCP growth a year: {label} (%)", required=False,
+        help_text="Leave blank to use the growth for every other provision type.")
+    for code, label in ProvisionType.choices})
 
 
 class IncomeForm(GovukForm):

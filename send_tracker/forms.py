@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape as _e
 from django.utils.safestring import SafeString, mark_safe
 
 from send_tracker.fiscal import date_out_of_range
@@ -144,12 +144,11 @@ _INPUTS = frozenset(f"{_WIDGETS}{kind}.html" for kind in (
     "tel", "search"))
 
 
-def _attrs(attrs: Mapping) -> SafeString:
+def _attrs(attrs: Mapping) -> str:
     """Django's widgets/attrs.html: ` name="value"`, a bare ` name` for True, nothing for
-    False."""
-    return format_html_join("", "{}", (
-        (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
-        for name, value in attrs.items() if value is not False))
+    False (escaped here: the callers mark the whole tag safe)."""
+    return "".join(f" {_e(name)}" if value is True else f' {_e(name)}="{_e(value)}"'
+                   for name, value in attrs.items() if value is not False)
 
 
 class Renderer(DjangoTemplates):
@@ -162,14 +161,15 @@ class Renderer(DjangoTemplates):
         widget = context.get("widget") if isinstance(context, dict) else None
         if widget is not None and template_name in _INPUTS:
             value = widget["value"]
-            return format_html('<input type="{}" name="{}"{}{}>', widget["type"],
-                               widget["name"],
-                               format_html(' value="{}"', value) if value is not None else "",
-                               _attrs(widget["attrs"]))
+            shown = f' value="{_e(value)}"' if value is not None else ""
+            return mark_safe(  # noqa: S308 - every value escaped here
+                f'<input type="{_e(widget["type"])}" name="{_e(widget["name"])}"{shown}'
+                f'{_attrs(widget["attrs"])}>')
         if widget is not None and template_name == f"{_WIDGETS}textarea.html":
             value = widget["value"]
-            return format_html('<textarea name="{}"{}>\n{}</textarea>', widget["name"],
-                               _attrs(widget["attrs"]), value if value else mark_safe(""))
+            return mark_safe(  # noqa: S308 - every value escaped here
+                f'<textarea name="{_e(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+                f'{_e(value) if value else ""}</textarea>')
         if (widget is not None and template_name == f"{_WIDGETS}select.html"
                 and all(option["template_name"] == f"{_WIDGETS}select_option.html"
                         for _, options, _ in widget["optgroups"] for option in options)):
@@ -179,14 +179,13 @@ class Renderer(DjangoTemplates):
 
 def _select(widget: dict) -> SafeString:
     """Django's widgets/select.html and select_option.html, whitespace and all."""
-    parts = [format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))]
+    parts = [f'<select name="{_e(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, options, _ in widget["optgroups"]:
         if group_name:
-            parts.append(format_html('\n  <optgroup label="{}">', group_name))
-        parts.extend(format_html('\n  <option value="{}"{}>{}</option>\n', option["value"],
-                                 _attrs(option["attrs"]), option["label"])
-                     for option in options)
+            parts.append(f'\n  <optgroup label="{_e(group_name)}">')
+        parts.extend(f'\n  <option value="{_e(option["value"])}"{_attrs(option["attrs"])}>'
+                     f'{_e(option["label"])}</option>\n' for option in options)
         if group_name:
-            parts.append(mark_safe("\n  </optgroup>"))
-    parts.append(mark_safe("\n</select>"))
-    return mark_safe("".join(parts))  # noqa: S308 - every part escaped above
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return mark_safe("".join(parts))  # noqa: S308 - every value escaped above

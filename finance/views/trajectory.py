@@ -19,16 +19,12 @@ from finance.models import Scenario
 from finance.selectors.measures import BASELINE
 from finance.services import recompute
 from finance.views.common import form_page
-from placements.codes import PROVISION_TYPE_LABELS, ProvisionType
+from placements.codes import PROVISION_TYPE_LABELS
 from send_tracker import health
 from send_tracker.charts import chart_csv_response
 from send_tracker.fiscal import FinancialYear
 from send_tracker.forms import service_errors
 from send_tracker.permissions import can, capability_required
-
-
-def _provision_types() -> list[tuple[str, str]]:
-    return list(ProvisionType.choices)
 
 
 def _status(scenario_ids: list[int] | None = None) -> dict:
@@ -119,10 +115,9 @@ def _scenario_initial(scenario: Scenario) -> dict:
 def scenario_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """A scenario's assumptions (changed by finance officers) and its current trajectory."""
     scenario = get_object_or_404(Scenario, slug=slug)
-    types = _provision_types()
     initial = _scenario_initial(scenario)
     can_edit = can(request.user, "edit_finance")
-    form = ScenarioForm(request.POST or None, initial=initial, provision_types=types)
+    form = ScenarioForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
