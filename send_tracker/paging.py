@@ -101,7 +101,7 @@ def page_number(text: str | None, num_pages: int) -> int:
 
 def paginate(
     request: HttpRequest,
-    rows: QuerySet | Sequence,
+    rows: QuerySet | Sequence | Callable[[int, int], list],
     *,
     query: Mapping[str, Any] | None = None,
     count: int | None = None,
@@ -114,13 +114,19 @@ def paginate(
     `count` is the number of rows when the page already knows it (from its summary
     aggregate), which saves counting them again. `row` turns each row read into what the
     template shows (plain `values()` rows given their labels), for this page's rows only.
+    `rows` may instead be a page reader, `rows(offset, limit)` (a cached selector that reads
+    one page): then `count` is required.
     """
+    reader = rows if callable(rows) else None
+    if reader is not None and count is None:
+        raise TypeError("paginate: a page reader needs the count")
     if count is None:
         count = rows.count() if isinstance(rows, QuerySet) else len(rows)
     num_pages = max(1, -(-count // per_page))
     number = page_number(request.GET.get(PARAM), num_pages)
     offset = (number - 1) * per_page
     kept = {k: str(v) for k, v in (query or {}).items() if v not in (None, "")}
-    items = list(rows[offset:offset + per_page])
+    items = reader(offset, per_page) if reader is not None else list(
+        rows[offset:offset + per_page])
     return Paged(items=[row(r) for r in items] if row else items, number=number,
                  num_pages=num_pages, count=count, per_page=per_page, query=kept)

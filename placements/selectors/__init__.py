@@ -35,7 +35,9 @@ from placements.selectors.overpayment_queue import (
     QueueQuery,
     overpayment_providers,
     overpayment_queue,
+    overpayment_queue_count,
     overpayment_queue_flags,
+    overpayment_queue_page,
 )
 from placements.selectors.own_figures import (
     SETTING_CATEGORIES,
@@ -68,7 +70,9 @@ __all__ = [
     "QueueQuery",
     "overpayment_providers",
     "overpayment_queue",
+    "overpayment_queue_count",
     "overpayment_queue_flags",
+    "overpayment_queue_page",
     "SETTING_CATEGORIES",
     "benchmark_api",
     "benchmark_board_panel",

@@ -14,7 +14,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from placements.models import OverpaymentFlag, Provider
-from placements.selectors.records import overpayment_flags, overpayment_queue_rows
+from placements.selectors.records import (
+    overpayment_flags,
+    overpayment_queue_row,
+    overpayment_queue_rows,
+)
 from send_tracker.dataversion import cached_selector
 
 # Sort keys the page offers (?sort=amount&dir=desc) → the columns they order by. Only these
@@ -90,6 +94,19 @@ def overpayment_queue(query: QueueQuery) -> QuerySet[dict[str, Any]]:
     """The queue's rows (plain values, labelled by `overpayment_queue_row`), in the query's
     order."""
     return overpayment_queue_rows(overpayment_queue_flags(query))
+
+
+@cached_selector
+def overpayment_queue_page(query: QueueQuery, offset: int, limit: int) -> list[dict[str, Any]]:
+    """One page of the queue's rows, labelled (`paginate`'s page reader), once per data version
+    and query: a five-table join planned and run once, not on every view of the page."""
+    return [overpayment_queue_row(row) for row in overpayment_queue(query)[offset:offset + limit]]
+
+
+@cached_selector
+def overpayment_queue_count(query: QueueQuery) -> int:
+    """How many flags the query selects, once per data version."""
+    return overpayment_queue_flags(query).count()
 
 
 @cached_selector(share=True)

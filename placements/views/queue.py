@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
@@ -135,10 +136,10 @@ def overpayments(request: HttpRequest) -> HttpResponse:
         if response is not None:
             return response
     by_status = selectors.overpayment_by_status()
-    count = None if query.narrowed else sum(
+    count = selectors.overpayment_queue_count(query) if query.narrowed else sum(
         row["count"] for value, row in by_status.items() if query.status in ("all", value))
-    page = paginate(request, selectors.overpayment_queue(query), query=kept, count=count,
-                    row=selectors.overpayment_queue_row)
+    page = paginate(request, functools.partial(selectors.overpayment_queue_page, query),
+                    query=kept, count=count)
     for row in page.items:
         row["refused"] = bulk_state["refused"].get(row["id"], "")
         row["ticked"] = row["id"] in bulk_state["ticked"]

@@ -87,6 +87,17 @@ def strand_raid_table(*, strand_id: int) -> list[dict[str, Any]]:
 
 
 @cached_selector
+def raid_log_page(
+    offset: int, limit: int, *, kind: str = "", status: str = "", strand_id: int | None = None,
+    owner_id: int | None = None,
+) -> list[dict[str, Any]]:
+    """One page of the RAID log's rows (`paginate`'s page reader), labelled, once per data
+    version and filters."""
+    items = raid_items(kind=kind, status=status, strand_id=strand_id, owner_id=owner_id)
+    return [raid_table_row(row) for row in raid_table_rows(items)[offset:offset + limit]]
+
+
+@cached_selector
 def raid_filter_choices() -> dict[str, list[tuple[int, str]]]:
     """The RAID log's filter options as (id, name): the active strands, and the people who own
     an item. Read once per data version (they change when strands, items or users do)."""

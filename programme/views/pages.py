@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -160,10 +162,9 @@ def raid_log(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     chosen = {"kind": filters.get("kind") or "", "status": filters.get("status") or "",
               "strand_id": filters.get("strand"), "owner_id": filters.get("owner")}
-    items = selectors.raid_items(**chosen)
     matrix = selectors.raid_log_matrix(**chosen)
-    page = paginate(request, selectors.raid_table_rows(items), query=filters,
-                    count=selectors.raid_matrix_total(matrix), row=selectors.raid_table_row)
+    page = paginate(request, functools.partial(selectors.raid_log_page, **chosen),
+                    query=filters, count=selectors.raid_matrix_total(matrix))
     editable = set(selectors.editable_strands(request.user).values_list("pk", flat=True))
     return render(request, "programme/raid.html", {
         "form": form,

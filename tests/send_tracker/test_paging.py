@@ -118,3 +118,17 @@ def test_one_page_shows_the_count_but_no_links():
 
 def test_the_page_size_is_one_rule_for_every_list():
     assert paginate(_get(), list(range(100))).per_page == PAGE_SIZE == 20
+
+
+def test_a_page_reader_is_asked_for_only_the_page_shown():
+    asked = []
+
+    def reader(offset: int, limit: int) -> list[int]:
+        asked.append((offset, limit))
+        return list(range(offset + 1, min(offset + limit, 45) + 1))
+
+    last = paginate(_get("page=9"), reader, count=45, per_page=20)
+    assert asked == [(40, 20)]  # past the end: the last page, and nothing else read
+    assert (last.number, last.items, last.count) == (3, [41, 42, 43, 44, 45], 45)
+    with pytest.raises(TypeError):
+        paginate(_get(), reader)  # a reader cannot count its rows
