@@ -15,7 +15,8 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q, QuerySet
 
-from finance.board.models import BoardSummary
+from finance.board.models import BoardPack, BoardSummary
+from send_tracker.dataversion import cached_selector
 from send_tracker.fiscal import FinancialYear, period_end, period_label
 from send_tracker.permissions import can
 
@@ -167,11 +168,22 @@ def compared_content(content: dict) -> dict | None:
     other = content.get("compared_with")
     if not other:
         return None
-    return (
-        BoardSummary.objects.filter(year=FinancialYear.parse(other["year"]).start_year,
-                                    period=other["period"], version=other["version"])
-        .values_list("content", flat=True).first()
-    )
+    return summary_content(year=FinancialYear.parse(other["year"]), period=other["period"],
+                           version=other["version"])
+
+
+@cached_selector(share=True)
+def summary_content(*, year: FinancialYear, period: int, version: int) -> dict | None:
+    """One version's frozen content (read-only), once per data version."""
+    return (BoardSummary.objects.filter(year=year.start_year, period=period, version=version)
+            .values_list("content", flat=True).first())
+
+
+@cached_selector(share=True)
+def pack_states(*, summary_id: int, pack_key: str) -> dict[str, dict]:
+    """Kind → the status and size of each board pack built for this content of a summary."""
+    return {row["kind"]: row for row in BoardPack.objects.filter(
+        summary_id=summary_id, pack_key=pack_key).values("kind", "status", "size_bytes")}
 
 
 def awaiting_sign_off() -> list[BoardSummary]:

@@ -117,12 +117,7 @@ def board_build(request: HttpRequest) -> HttpResponse:
 
 
 def _packs(summary: BoardSummary) -> dict[str, dict]:
-    found = {
-        p["kind"]: p
-        for p in BoardPack.objects.filter(summary=summary, pack_key=summary.pack_key).values(
-            "kind", "status", "size_bytes"
-        )
-    }
+    found = selectors.pack_states(summary_id=summary.pk, pack_key=summary.pack_key)
     return {
         kind: {
             "label": label,

@@ -27,10 +27,10 @@ from send_tracker.forms import service_errors
 from send_tracker.permissions import can, capability_required
 
 
-def _status(scenario_ids: list[int] | None = None) -> dict:
-    """Whether a recompute is queued or running, and each scenario's current run."""
-    # Once per data version (a new run moves it on), shared with the page's own tables.
-    current = selectors.current_runs(scenario_ids).values()
+def _status(scenario_ids: list[int] | None = None, runs: dict | None = None) -> dict:
+    """Whether a recompute is queued or running, and each scenario's current run (`runs`:
+    the page's own `current_runs`, read once)."""
+    current = (runs if runs is not None else selectors.current_runs(scenario_ids)).values()
     state = recompute.trajectory_recompute_state(scenario_ids)
     since = state.pending_since
     return {
@@ -49,8 +49,7 @@ def _status(scenario_ids: list[int] | None = None) -> dict:
 
 def _baseline_measure(shown: list) -> dict:
     """The as-at date of the baseline scenario's first year, marked in its points table as the
-    measure `deficit_after_expected_mitigation_delivery` (listed for the page's definitions,
-    since the table is a cached fragment)."""
+    measure `deficit_after_expected_mitigation_delivery` (listed for the page's definitions)."""
     as_at = selectors.trajectory_as_at()
     if as_at is None or not any(s.slug == BASELINE for s in shown):
         return {}
@@ -69,7 +68,7 @@ def trajectory(request: HttpRequest) -> HttpResponse:
     chart_list = selectors.trajectory_page_charts(tuple(s.slug for s in chosen))
     if (csv := chart_csv_response(request, chart_list)) is not None:
         return csv
-    status = _status([s.pk for s in chosen])
+    status = _status([s.pk for s in chosen], runs)
     return render(
         request,
         "finance/trajectory.html",
@@ -78,7 +77,8 @@ def trajectory(request: HttpRequest) -> HttpResponse:
             "chosen": chosen,
             "wanted": {s.slug for s in chosen},
             "runs": [
-                (s, run, run is not None and not selectors.run_reflects_assumptions(run, s))
+                (s, run, run is not None and not selectors.run_reflects_assumptions(run, s),
+                 selectors.trajectory.point_rows(run) if run is not None else [])
                 for s in chosen
                 for run in [runs.get(s.pk)]
             ],
@@ -137,8 +137,9 @@ def scenario_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 service_errors(form, exc)
             else:
                 return redirect(f"{reverse('finance:scenario', args=[slug])}?saved=1")
-    run = selectors.current_runs([scenario.pk]).get(scenario.pk)
-    status = _status([scenario.pk])
+    runs = selectors.current_runs([scenario.pk])
+    run = runs.get(scenario.pk)
+    status = _status([scenario.pk], runs)
     outdated = run is not None and not selectors.run_reflects_assumptions(run, scenario)
     return render(
         request,
@@ -150,6 +151,7 @@ def scenario_edit(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "can_edit": can_edit,
             "run": run,
+            "points": selectors.trajectory.point_rows(run) if run is not None else [],
             **_baseline_measure([scenario] if run else []),
             "outdated": outdated,
             # Nothing will bring them up to date: no request, or its task was lost.

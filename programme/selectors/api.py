@@ -34,9 +34,12 @@ def target_list() -> QuerySet[SavingsTarget]:
 
 def progress_update_list() -> QuerySet[ProgressUpdate]:
     """Every progress update, drafts included, with project, strand and author."""
-    return ProgressUpdate.objects.select_related("project__strand", "author").order_by(
-        "-year", "-period", "project_id"
-    )
+    return ProgressUpdate.objects.select_related("project__strand", "author").only(
+        # What ProgressUpdateSerializer reads: the update, its strand's slug, its author's name.
+        "id", "project_id", "year", "period", "forecast_pence", "delivered_pence", "confidence",
+        "commentary", "author_id", "status", "submitted_at", "version",
+        "project__strand_id", "project__strand__slug", "author__username",
+    ).order_by("-year", "-period", "project_id")
 
 
 def milestone_list() -> QuerySet[Milestone]:

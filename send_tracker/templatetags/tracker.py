@@ -271,14 +271,14 @@ def _day(value, month: str) -> str:
 
 @register.filter
 def long_date(value) -> str:
-    """`29 November 2026`: the tracker's date (Django's `date:"j F Y"`, without its
-    format machinery: pages show dozens)."""
+    """`29 November 2026`: the tracker's DATE_FORMAT (send_tracker/formats), as Django's
+    `date` filter writes it but without its format machinery (pages show dozens)."""
     return _day(value, "%B")
 
 
 @register.filter
 def short_date(value) -> str:
-    """`29 Nov 2026`: the tracker's date in tables (Django's `date:"j M Y"`)."""
+    """`29 Nov 2026`: the tracker's SHORT_DATE_FORMAT, for tables."""
     return _day(value, "%b")
 
 
