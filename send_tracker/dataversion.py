@@ -100,7 +100,10 @@ def _cached(name: str, key: str, compute: Callable[[], T],
     `store(value)` is what is kept, `load(kept)` what a later caller gets."""
     version = data_version()
     if version is None:
-        return compute()
+        # Not cached, but handed over as a cached value would be (frozen, or a copy): a caller
+        # that changes a shared value fails here too, in tests (their transaction has written),
+        # not only in production.
+        return load(store(compute()))
     full_key = (version, name, key)
     with _lock:
         kept = _entries.get(full_key, _MISSING)

@@ -133,15 +133,19 @@ def _packs(summary: BoardSummary) -> dict[str, dict]:
 @capability_required("view_aggregates")
 def board_detail(request: HttpRequest, year: str, period: int) -> HttpResponse:
     """A month's board summary on one screen: headline, trajectory, strands, bridge, risks."""
-    version = request.GET.get("version")
-    summary = _summary_or_404(request, year, period,
-                              int(version) if version and version.isdigit() else None)
-    content = summary.content
+    fy, period = _month(year, period)
+    asked = request.GET.get("version", "")
+    wanted = int(asked) if asked.isdigit() and len(asked) < 10 else None
+    # Every version the user may read (newest first, no content); the one shown among them,
+    # and its frozen content read once per data version.
+    versions = selectors.month_versions(year=fy, period=period, user=request.user)
+    summary = next((v for v in versions if wanted is None or v.version == wanted), None)
+    if summary is None:
+        raise Http404("No board summary you can read for that month.")
+    content = selectors.summary_content(year=fy, period=period, version=summary.version)
     page_charts = [charts.trajectory_chart(content), charts.bridge_chart(content)]
     if (csv := chart_csv_response(request, page_charts)) is not None:
         return csv
-    versions = selectors.month_versions(year=summary.fy, period=summary.period,
-                                        user=request.user)
     milestones = _dated(content.get("milestones") or {})
     overdue = milestones["overdue"]
     return render(request, "board/detail.html", {

@@ -243,6 +243,7 @@ def projects_by_strand() -> dict[int, list[Project]]:
     return grouped
 
 
+@cached_selector  # once per data version; each caller its own copy
 def strand_with_people(slug: str) -> Strand | None:
     """One strand with its lead and deputies loaded (two queries)."""
     return (

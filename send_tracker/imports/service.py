@@ -50,6 +50,29 @@ def import_progress(record: ImportRecord) -> int:
     return 100
 
 
+HISTORY_COLUMNS = ("pk", "kind", "file_name", "file_sha256", "status", "created_at", "rows_read",
+                   "rows_created", "rows_updated", "rows_rejected")
+
+
+def import_history_rows(*, kind: str = ""):
+    """Every import, newest first (of one kind if given), as the history table's plain rows
+    (`import_history_row` gives them their labels): no model instances for a table of text."""
+    records = ImportRecord.objects.order_by("-created_at")
+    if kind:
+        records = records.filter(kind=kind)
+    return records.values(*HISTORY_COLUMNS, uploaded_by_username=F("uploaded_by__username"))
+
+
+def import_history_row(row: dict, labels: dict[str, str]) -> dict:
+    """A row of `import_history_rows` with its kind's label (`labels`: kind → label, the
+    formats') and its outcome's."""
+    return {**row, "kind_label": labels.get(row["kind"], row["kind"]),
+            "status_label": _STATUS_LABELS.get(row["status"], row["status"])}
+
+
+_STATUS_LABELS = dict(ImportRecord.Status.choices)
+
+
 def _store_file(data: bytes, file_name: str) -> str:
     digest = hashlib.sha256(data).hexdigest()
     folder = Path(settings.MEDIA_ROOT) / "imports"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -11,7 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from send_tracker.exports import Sheet, csv_response, xlsx_response
 from send_tracker.imports import FileRejected, all_formats, get_format
-from send_tracker.imports.service import import_progress, import_start
+from send_tracker.imports.service import (
+    import_history_row,
+    import_history_rows,
+    import_progress,
+    import_start,
+)
 from send_tracker.models import ImportRecord
 from send_tracker.paging import paginate
 from send_tracker.permissions import can, capability_required
@@ -49,15 +56,11 @@ def _format_or_404(request: HttpRequest, kind: str):
 @capability_required("import_files")
 def import_history(request: HttpRequest) -> HttpResponse:
     """Every import: who, when, which file, counts and outcome."""
-    records = ImportRecord.objects.select_related("uploaded_by").order_by("-created_at")
     kind = request.GET.get("kind", "")
-    if kind:
-        records = records.filter(kind=kind)
-    page = paginate(request, records, query={"kind": kind})
     formats = all_formats()
-    labels = {fmt.kind: fmt.label for fmt in formats}
-    for record in page.items:
-        record.kind_label = labels.get(record.kind, record.kind)  # the label, never the code
+    labels = {fmt.kind: fmt.label for fmt in formats}  # the label, never the code
+    page = paginate(request, import_history_rows(kind=kind), query={"kind": kind},
+                    row=functools.partial(import_history_row, labels=labels))
     return render(
         request,
         "send_tracker/imports/history.html",
