@@ -283,6 +283,16 @@ def short_date(value) -> str:
 
 
 @register.filter
+def short_datetime(value) -> str:
+    """`29 Nov 2026 14:05`: the tracker's SHORT_DATETIME_FORMAT, in local time, for tables."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{_day(value, '%b')} {value:%H:%M}"
+
+
+@register.filter
 def isodate(value) -> str:
     """A date or datetime kept as ISO text (a frozen snapshot) in the one date format."""
     from django.utils import formats

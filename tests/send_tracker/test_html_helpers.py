@@ -89,3 +89,7 @@ def test_the_date_filters_write_what_djangos_date_filter_writes(value, settings)
     # The tracker's formats (send_tracker/formats/en_GB/formats.py), as Django writes them.
     django = Template('{{ v|date:"DATE_FORMAT" }}|{{ v|date:"SHORT_DATE_FORMAT" }}')
     assert ours.render(Context({"v": value})) == django.render(Context({"v": value}))
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        stamp = Template("{% load tracker %}{{ v|short_datetime }}")
+        assert stamp.render(Context({"v": value})) == Template(
+            '{{ v|date:"SHORT_DATETIME_FORMAT" }}').render(Context({"v": value}))
