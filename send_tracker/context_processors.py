@@ -20,9 +20,7 @@ def tracker(request) -> dict:
         "council_name": settings.COUNCIL_NAME,
         "demo_mode": settings.DEMO_MODE,
         "user_role": permissions.primary_role(user) if user else None,
-        "caps": {name: permissions.can(user, name) for name in permissions.CAPABILITIES}
-        if signed_in
-        else {},
+        "caps": permissions.capabilities(user) if signed_in else {},
         # Asked only when a page renders it (one query), and only for signed-in users.
         "reporting_month_label": SimpleLazyObject(_reporting_month_label) if signed_in else "",
     }

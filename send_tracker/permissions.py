@@ -106,6 +106,12 @@ def can(user: Any, capability: str) -> bool:
     return bool(user_roles(user) & CAPABILITIES[capability])
 
 
+def capabilities(user: Any) -> dict[str, bool]:
+    """Capability → whether the user holds it (`can` for every one: what templates read)."""
+    roles = user_roles(user)
+    return {name: bool(roles & allowed) for name, allowed in CAPABILITIES.items()}
+
+
 def primary_role(user: Any) -> str | None:
     """The role shown in the header: the most powerful one held."""
     roles = user_roles(user)
