@@ -15,7 +15,7 @@ import pytest
 
 from send_tracker.permissions import ADMIN, DIRECTOR, FINANCE, LEAD, PROGRAMME_MANAGER
 from tests.live.fixtures import screenshot
-from tests.live.stack import ROOT
+from tests.live.stack import ROOT, run_manage
 
 pytestmark = [pytest.mark.slow, pytest.mark.worker]
 
@@ -101,6 +101,19 @@ def axe_violations(page, *, inject: bool = True, exclude: str = "") -> list[dict
     return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
              "nodes": [n["target"] for n in v["nodes"]][:5]}
             for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+@pytest.fixture(autouse=True)
+def month_6_in_draft(live_stack):
+    """P6 2024/25 has a draft to read, edit and return (the board's text and return pages):
+    the director's journey signs the demo's draft off, in whatever order the tests run."""
+    latest = live_stack.db.query(
+        "SELECT status FROM board_boardsummary WHERE year = 2024 AND period = 6 "
+        "ORDER BY version DESC LIMIT 1")
+    if latest and latest[0][0] != "draft":
+        run_manage(live_stack.db, live_stack.redis.url, "shell", "-c",
+                   "from finance.board.services import board_summary_build; "
+                   "board_summary_build(year=2024, period=6, new_version=True)")
 
 
 @pytest.fixture(scope="module")
