@@ -83,6 +83,11 @@ def _group_names(user_id: int) -> frozenset[str]:
 NOT_A_PERSON = "must be an active user with a role in the tracker"
 
 
+def person_name(first_name: str | None, last_name: str | None, username: str | None) -> str:
+    """A user's name from plain columns, as `get_full_name() or get_username()` says it."""
+    return f"{first_name or ''} {last_name or ''}".strip() or username or ""
+
+
 def people_with_roles():
     """Users who may be named as an owner or lead: active, holding a tracker role."""
     from django.contrib.auth import get_user_model

@@ -41,12 +41,15 @@ def _month(year: str, period: int | str) -> tuple[FinancialYear, int]:
         raise Http404(str(exc)) from exc
 
 
+# Leads asking for a draft get the same answer as for a month that does not exist.
+NO_SUMMARY = "No board summary you can read for that month."
+
+
 def _summary_or_404(request, year: str, period: int, version: int | None = None) -> BoardSummary:
     fy, period = _month(year, period)
     summary = selectors.summary_for_month(request.user, year=fy, period=period, version=version)
     if summary is None:
-        # Leads asking for a draft get the same answer as for a month that does not exist.
-        raise Http404("No board summary you can read for that month.")
+        raise Http404(NO_SUMMARY)
     return summary
 
 
@@ -141,7 +144,7 @@ def board_detail(request: HttpRequest, year: str, period: int) -> HttpResponse:
     versions = selectors.month_versions(year=fy, period=period, user=request.user)
     summary = next((v for v in versions if wanted is None or v.version == wanted), None)
     if summary is None:
-        raise Http404("No board summary you can read for that month.")
+        raise Http404(NO_SUMMARY)
     content = selectors.summary_content(year=fy, period=period, version=summary.version)
     page_charts = [charts.trajectory_chart(content), charts.bridge_chart(content)]
     if (csv := chart_csv_response(request, page_charts)) is not None:

@@ -19,7 +19,7 @@ from programme.models import (
 )
 from send_tracker.dataversion import cached_selector
 from send_tracker.fiscal import FinancialYear, period_end, period_start
-from send_tracker.permissions import ADMIN, LEAD, has_role
+from send_tracker.permissions import ADMIN, LEAD, has_role, person_name
 
 
 def editable_strands(user: Any) -> QuerySet[Strand]:
@@ -113,16 +113,9 @@ def missing_updates_by_strand(
             .values("strand_id", "strand__lead__first_name", "strand__lead__last_name",
                     "strand__lead__username")
             .annotate(count=Count("pk")).order_by("strand_id"))
-    return [{"strand_id": row["strand_id"], "count": row["count"], "lead": _name(
+    return [{"strand_id": row["strand_id"], "count": row["count"], "lead": person_name(
         row["strand__lead__first_name"], row["strand__lead__last_name"],
-        row["strand__lead__username"])} for row in rows]
-
-
-def _name(first: str | None, last: str | None, username: str | None) -> str | None:
-    """A user's full name, else their username (as User.get_full_name or get_username)."""
-    if username is None:
-        return None
-    return f"{first} {last}".strip() or username
+        row["strand__lead__username"]) or None} for row in rows]
 
 
 def missing_by_lead(missing: list[dict[str, Any]]) -> list[dict[str, Any]]:

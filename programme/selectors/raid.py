@@ -17,6 +17,7 @@ from programme.selectors.setup import kpi_computed_value
 from send_tracker import measures
 from send_tracker.charts import Chart
 from send_tracker.dataversion import cached_selector
+from send_tracker.permissions import person_name
 from send_tracker.reporting import reporting_month_end
 
 # Score bands, named in words so a matrix cell never relies on colour.
@@ -67,16 +68,11 @@ def raid_table_rows(items: QuerySet[RaidItem]) -> QuerySet[dict[str, Any]]:
     return items.select_related(None).values(*RAID_TABLE_COLUMNS, **RAID_TABLE_RELATED)
 
 
-def _person(first_name: str | None, last_name: str | None, username: str | None) -> str:
-    # As User.get_full_name() or get_username() would say, from plain columns.
-    return f"{first_name or ''} {last_name or ''}".strip() or username or ""
-
-
 def raid_table_row(row: dict[str, Any]) -> dict[str, Any]:
     """A row of `raid_table_rows` with its type's and status's labels and its owner's name."""
     return {**row, "kind_label": _KIND_LABELS.get(row["kind"], row["kind"]),
             "status_label": _STATUS_LABELS.get(row["status"], row["status"]),
-            "owner_name": _person(row["owner_first_name"], row["owner_last_name"],
+            "owner_name": person_name(row["owner_first_name"], row["owner_last_name"],
                                   row["owner_username"])}
 
 
@@ -106,7 +102,7 @@ def raid_filter_choices() -> dict[str, list[tuple[int, str]]]:
               .order_by("first_name", "username"))
     return {
         "strands": list(strands.values_list("pk", "name")),
-        "owners": [(pk, _person(first, last, username)) for pk, first, last, username
+        "owners": [(pk, person_name(first, last, username)) for pk, first, last, username
                    in owners.values_list("pk", "first_name", "last_name", "username")],
     }
 

@@ -50,6 +50,7 @@ def import_progress(record: ImportRecord) -> int:
     return 100
 
 
+_STATUS_LABELS = dict(ImportRecord.Status.choices)
 HISTORY_COLUMNS = ("pk", "kind", "file_name", "file_sha256", "status", "created_at", "rows_read",
                    "rows_created", "rows_updated", "rows_rejected")
 
@@ -68,9 +69,6 @@ def import_history_row(row: dict, labels: dict[str, str]) -> dict:
     formats') and its outcome's."""
     return {**row, "kind_label": labels.get(row["kind"], row["kind"]),
             "status_label": _STATUS_LABELS.get(row["status"], row["status"])}
-
-
-_STATUS_LABELS = dict(ImportRecord.Status.choices)
 
 
 def _store_file(data: bytes, file_name: str) -> str:

@@ -261,11 +261,17 @@ def month_url(context, name: str, *args) -> str:
     return keep(reverse(name, args=args), context["request"].GET)
 
 
+def _local(value):
+    """An aware datetime in local time, as Django's date filter shows it; a date as it is."""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
 def _day(value, month: str) -> str:
     if not value:
         return ""
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)  # as Django's date filter: the reader's clock
+    value = _local(value)
     return f"{value.day} {value:{month}} {value.year}"
 
 
@@ -285,11 +291,7 @@ def short_date(value) -> str:
 @register.filter
 def short_datetime(value) -> str:
     """`29 Nov 2026 14:05`: the tracker's SHORT_DATETIME_FORMAT, in local time, for tables."""
-    if not value:
-        return ""
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return f"{_day(value, '%b')} {value:%H:%M}"
+    return f"{_day(value, '%b')} {_local(value):%H:%M}" if value else ""
 
 
 @register.filter
