@@ -25,8 +25,9 @@ class ProviderSerializer(serializers.ModelSerializer):
 
 
 class PlacementSerializer(serializers.ModelSerializer):
-    child_ref = serializers.CharField(source="child.ref")
-    provider_ref = serializers.CharField(source="provider.ref")
+    # Annotations of selectors.placement_list (no child or provider rows are built).
+    child_ref = serializers.CharField(read_only=True)
+    provider_ref = serializers.CharField(read_only=True)
 
     class Meta:
         model = Placement

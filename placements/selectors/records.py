@@ -31,8 +31,16 @@ def provider_list() -> QuerySet[Provider]:
 
 
 def placement_list() -> QuerySet[Placement]:
-    """Placements with their child and provider, in reference order."""
-    return Placement.objects.select_related("child", "provider").order_by("ref", "id")
+    """Placements with their child's and provider's refs, in reference order.
+
+    As `invoice_list`: only the columns the API shows, the refs as annotations rather than
+    joined child and provider rows."""
+    return (
+        Placement.objects.only("ref", "provision_type", "start_date", "end_date",
+                               "annual_cost_pence", "health_pct", "social_care_pct", "status")
+        .annotate(child_ref=F("child__ref"), provider_ref=F("provider__ref"))
+        .order_by("ref", "id")
+    )
 
 
 def assessment_list() -> QuerySet[Assessment]:

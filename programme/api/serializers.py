@@ -79,9 +79,9 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
 
     year = FinancialYearField()
     period = PeriodField()
-    strand = serializers.CharField(source="project.strand.slug", read_only=True)
-    author = serializers.CharField(source="author.username", default=None, read_only=True,
-                                   allow_null=True)
+    # Annotations of selectors.progress_update_list, which every response is read through.
+    strand = serializers.CharField(source="strand_slug", read_only=True)
+    author = serializers.CharField(source="author_username", read_only=True, allow_null=True)
     project = serializers.PrimaryKeyRelatedField(
         queryset=Project.objects.select_related("strand")
     )

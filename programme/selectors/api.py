@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from programme.models import (
     Kpi,
@@ -33,13 +33,18 @@ def target_list() -> QuerySet[SavingsTarget]:
 
 
 def progress_update_list() -> QuerySet[ProgressUpdate]:
-    """Every progress update, drafts included, with project, strand and author."""
-    return ProgressUpdate.objects.select_related("project__strand", "author").only(
-        # What ProgressUpdateSerializer reads: the update, its strand's slug, its author's name.
-        "id", "project_id", "year", "period", "forecast_pence", "delivered_pence", "confidence",
-        "commentary", "author_id", "status", "submitted_at", "version",
-        "project__strand_id", "project__strand__slug", "author__username",
-    ).order_by("-year", "-period", "project_id")
+    """Every progress update, drafts included, with its strand's slug and author's username.
+
+    Only the columns ProgressUpdateSerializer reads; the slug and username come as annotations
+    rather than joined project, strand and user rows (as `placements.selectors.invoice_list`)."""
+    return (
+        ProgressUpdate.objects.only(
+            "id", "project_id", "year", "period", "forecast_pence", "delivered_pence",
+            "confidence", "commentary", "author_id", "status", "submitted_at", "version",
+        )
+        .annotate(strand_slug=F("project__strand__slug"), author_username=F("author__username"))
+        .order_by("-year", "-period", "project_id")
+    )
 
 
 def milestone_list() -> QuerySet[Milestone]:
