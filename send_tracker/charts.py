@@ -203,15 +203,17 @@ class Chart:
     display_rows: Sequence[Sequence[Any]] = field(default_factory=list)
     description: str = ""
     figure_json: dict = field(init=False, repr=False, compare=False)
-    html: str = field(init=False, repr=False, compare=False)
+    # The `{% chart %}` component's HTML before and after the CSV link's query string.
+    html_parts: tuple[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.display_rows:
             object.__setattr__(self, "display_rows", self.rows)
         # Plotly's own encoder handles numpy and dates; json_script re-encodes the plain dict.
         object.__setattr__(self, "figure_json", json.loads(self.figure.to_json()))
-        object.__setattr__(self, "html", render_to_string(
-            "components/chart.html", {"chart": self, "csv_query": CSV_QUERY}))
+        html = render_to_string("components/chart.html", {"chart": self, "csv_query": CSV_QUERY})
+        head, _, tail = html.partition(CSV_QUERY)
+        object.__setattr__(self, "html_parts", (head, tail))
 
     @property
     def data_id(self) -> str:

@@ -138,6 +138,14 @@ class FrozenDict(dict):
     __setitem__ = __delitem__ = __ior__ = _refuse  # type: ignore[assignment]
     clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
 
+    def __repr__(self) -> str:
+        # Read-only all the way down (made by `freeze`), so its repr, which is a cached
+        # selector's key when the value is passed on to a chart builder, is made once.
+        kept = self.__dict__.get("repr")
+        if kept is None:
+            kept = self.__dict__["repr"] = dict.__repr__(self)
+        return kept
+
     def __deepcopy__(self, memo: dict) -> dict:
         return {copy.deepcopy(k, memo): copy.deepcopy(v, memo) for k, v in self.items()}
 

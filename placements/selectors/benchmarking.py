@@ -253,6 +253,7 @@ def benchmark_core() -> dict[str, Any]:
     return _core(settings.COUNCIL_LA_CODE)
 
 
+@cached_selector(share=True)  # once per data version: frozen, shared, no copy per request
 def benchmark_overview(*, own: dict[str, dict] | None = None) -> dict[str, Any]:
     """Per measure: the five series, the latest ranking and the summary, with the council's own
     figure from its records for the latest period and its points not yet published."""

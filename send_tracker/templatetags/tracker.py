@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
@@ -134,13 +135,17 @@ def row_url(context, name: str, pk: int) -> str:
 @register.simple_tag(takes_context=True)
 def chart(context, chart_obj):
     """A send_tracker.charts.Chart: the plot, its data table and its CSV link (its HTML is made
-    when the chart is built; only the link's query string is this request's)."""
-    from send_tracker.charts import CSV_QUERY
-
-    query = context["request"].GET.copy()
-    query["csv"] = chart_obj.id
-    html = chart_obj.html.replace(CSV_QUERY, conditional_escape(query.urlencode()))
-    return mark_safe(html)  # noqa: S308 - our own template, autoescaped; the query escaped here
+    when the chart is built; only the link's query string is this request's: the page's own
+    query, encoded once per rendering, and the chart's `csv=` id)."""
+    page_query = context.render_context.get("chart_page_query")
+    if page_query is None:
+        query = context["request"].GET.copy()
+        query.pop("csv", None)
+        page_query = context.render_context["chart_page_query"] = query.urlencode()
+    own = urlencode({"csv": chart_obj.id})
+    head, tail = chart_obj.html_parts
+    return mark_safe(  # noqa: S308 - our own template, autoescaped; the query escaped here
+        head + conditional_escape(f"{page_query}&{own}" if page_query else own) + tail)
 
 
 def _show_measure(measure, value, fmt: str = "") -> str:

@@ -243,7 +243,7 @@ def test_own_figures_past_the_release_are_labelled_not_yet_published(figures):
     own = {"plans_january": {"202425": int(published) + 12, "202526": 10_400}}
     item = benchmark_overview(own=own)["measures"][0]
     assert item["own_difference"] == 12
-    assert item["unpublished"] == [
+    assert list(item["unpublished"]) == [
         {"time_period": "202526", "label": "January 2026 (2025/26)", "value": Decimal(10_400)}
     ]
 

@@ -127,6 +127,22 @@ def test_a_shared_value_is_frozen_once_and_refuses_changes():
     assert summary()["count"] == 0
 
 
+def test_a_shared_value_passed_on_keys_a_cached_builder_as_equal_data_would():
+    """A frozen summary handed to a chart builder keys its cache by its repr, made once: the
+    same as a plain dict's, so equal data is an equal key, and unchanged by a pickle round trip
+    (a default cached selector's copy)."""
+    import pickle
+
+    plain = {"b": [{"x": 1}, {"y": (2, 3)}], "a": "text"}
+    frozen = dataversion.freeze(plain)
+    assert repr(frozen) == repr({"b": ({"x": 1}, {"y": (2, 3)}), "a": "text"})
+    assert repr(frozen) is repr(frozen)  # made once
+    assert repr(pickle.loads(pickle.dumps(frozen))) == repr(frozen)  # noqa: S301 - our own bytes
+    key = dataversion._key((), {"summary": frozen})
+    assert key == dataversion._key((), {"summary": dataversion.freeze(plain)})
+    assert key != dataversion._key((), {"summary": dataversion.freeze({**plain, "a": "other"})})
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_model_instance_is_never_shared_between_requests():
     provider = _provider()
