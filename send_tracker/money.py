@@ -77,10 +77,18 @@ def parse_pounds(text: str) -> int:
         raise ValueError("Enter an amount in pounds, like £85,000") from exc
 
 
+def _int_half_up(amount: int, unit: int) -> int:
+    """A whole number of units in `amount` (≥ 0), half-up: round_half_up's result for whole
+    pence (units 100 and 10,000,000 are even), in integer arithmetic, exact and quicker."""
+    return (amount + unit // 2) // unit
+
+
 def format_pounds(pence: int | Decimal | None, *, places: int = 0) -> str:
     """Whole pounds with thousands separators: 14000000 → `£140,000`; places=2 keeps pence."""
     if pence is None:
         return "–"
+    if type(pence) is int and places == 0:  # the common case: whole pence, whole pounds
+        return f"{_sign(pence)}£{_int_half_up(abs(pence), PENCE_PER_POUND):,}"
     # Decimal pence (an exact intermediate) are rounded once, here, never truncated first.
     pounds = round_half_up(abs(Decimal(pence)) / 100, places)
     return f"{_sign(pence)}£{pounds:,.{places}f}"
@@ -90,9 +98,14 @@ def format_money(pence: int | Decimal | None) -> str:
     """Short form for headlines: `£15.4m` from £1m, `£140,000` below, `£666` for small sums."""
     if pence is None:
         return "–"
+    if type(pence) is int:  # whole pence (most figures a page shows): integer arithmetic
+        if abs(pence) < PENCE_PER_MILLION:
+            return format_pounds(pence)
+        tenths = _int_half_up(abs(pence), PENCE_PER_MILLION // 10)
+        return f"{_sign(pence)}£{tenths // 10:,}.{tenths % 10}m"
     pence = Decimal(pence)
-    if abs(pence) >= 100_000_000:  # £1m and above, one decimal place
-        millions = round_half_up(abs(pence) / Decimal(100_000_000), 1)
+    if abs(pence) >= PENCE_PER_MILLION:  # £1m and above, one decimal place
+        millions = round_half_up(abs(pence) / Decimal(PENCE_PER_MILLION), 1)
         return f"{_sign(pence)}£{millions:,.1f}m"
     return format_pounds(pence)
 

@@ -9,7 +9,7 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from send_tracker import money
 from send_tracker.fiscal import FinancialYear, period_label
@@ -32,28 +32,33 @@ def options(choices, selected) -> str:
         f"{conditional_escape(label)}</option>" for value, label in choices))
 
 
+# The money filters' text is made of digits, `£`, `,`, `.`, `m`, `-`, `–` and the words of
+# format_change: nothing to escape, so it is marked safe rather than escaped again on every
+# one of the hundreds of figures a finance page shows.
+
+
 @register.filter
-def pounds(pence: int | None) -> str:
+def pounds(pence: int | None) -> SafeString:
     """`£140,000` from pence."""
-    return money.format_pounds(pence)
+    return SafeString(money.format_pounds(pence))
 
 
 @register.filter
-def pounds_pence(pence: int | None) -> str:
+def pounds_pence(pence: int | None) -> SafeString:
     """`£140,000.00` from pence."""
-    return money.format_pounds(pence, places=2)
+    return SafeString(money.format_pounds(pence, places=2))
 
 
 @register.filter(name="money")
-def money_short(pence: int | None) -> str:
+def money_short(pence: int | None) -> SafeString:
     """`£15.4m` from pence."""
-    return money.format_money(pence)
+    return SafeString(money.format_money(pence))
 
 
 @register.filter
-def change(pence: int | None) -> str:
+def change(pence: int | None) -> SafeString:
     """`up £1.2m` / `down £300,000` / `no change`."""
-    return money.format_change(pence)
+    return SafeString(money.format_change(pence))
 
 
 @register.filter

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from send_tracker.money import (
+    MAX_AMOUNT_PENCE,
     format_change,
     format_millions,
     format_money,
@@ -133,3 +134,20 @@ def test_a_form_shows_pence_as_pounds_and_pence_without_symbols():
     assert pounds_input(12_345_678) == "123456.78"
     assert pounds_input(-5_000) == "-50.00"
     assert pounds_input(None) == ""
+
+
+def test_whole_pence_are_shown_as_the_exact_decimal_rounding_would_show_them():
+    """format_money and format_pounds take whole pence by integer arithmetic: every boundary
+    of rounding and of the £1m short form, either sign, agrees with the Decimal path."""
+    import random
+
+    edges = [0, 1, 49, 50, 51, 99, 100, 149, 150, 99_999_949, 99_999_950, 99_999_999,
+             100_000_000, 104_999_999, 105_000_000, 994_999_999, 995_000_000, 999_950_000,
+             123_456_789_012, MAX_AMOUNT_PENCE]
+    rng = random.Random(11)
+    values = edges + [rng.randrange(0, 10 ** rng.randrange(1, 13)) for _ in range(5_000)]
+    for pence in values + [-v for v in values]:
+        assert format_money(pence) == format_money(Decimal(pence)), pence
+        assert format_pounds(pence) == format_pounds(Decimal(pence)), pence
+    assert format_money(-105_000_000) == "-£1.1m"
+    assert format_money(99_999_950) == "£1,000,000"  # below £1m in pence: whole pounds

@@ -78,3 +78,49 @@ def test_the_trajectorys_cumulative_columns_are_a_second_table():
     assert "Cumulative" not in first
     assert second.count('scope="col"') == 4
     assert "Cumulative target" in second
+
+
+def test_the_points_tables_rows_word_the_variance_and_instalment_and_mark_the_baseline_year():
+    """finance/templatetags/trajectory_tables.py writes the rows: each cell led by its column's
+    name, the variance over or within the cap, an at-risk instalment in words as well as red,
+    and the baseline's as-at year's variance marked as its measure (listed for the page)."""
+    import datetime
+
+    from django.test import RequestFactory
+
+    def point(year, variance, instalment, at_risk):
+        return {"year": year, "unmitigated_spend_pence": 30_000_000_000,
+                "mitigated_spend_pence": 29_000_000_000, "income_pence": 25_000_000_000,
+                "in_year_deficit_pence": 4_000_000_000, "cap_pence": 3_900_000_000,
+                "variance_pence": variance, "instalment_pence": instalment,
+                "instalment_at_risk": at_risk, "cumulative_deficit_pence": 5_550_000_000,
+                "cumulative_deficit_at_risk_pence": 7_000_000_000,
+                "cumulative_target_pence": 5_000_000_000}
+
+    points = [point(2024, 100_000_000, 2_000_000_000, True), point(2025, -30_000_000, 0, False),
+              point(2026, None, 1_000_000_000, False)]
+    request = RequestFactory().get("/finance/trajectory/")
+    html = render_to_string("finance/_points_table.html", {
+        "points": points, "caption": "Year by year", "scenario_slug": "baseline",
+        "trajectory_as_at": datetime.date(2024, 9, 30), "trajectory_year": 2024,
+    }, request=request)
+    first, second = html.split("</table>")[:2]
+    rows = re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", first, re.DOTALL)[1:]
+    assert [re.search(r'scope="row"[^>]*>([^<]*)<', r).group(1) for r in rows] == [
+        "2024/25", "2025/26", "2026/27"]
+    assert 'data-label="Unmitigated spend">£300.0m</td>' in rows[0]
+    assert 'data-measure="deficit_after_expected_mitigation_delivery"' in rows[0]
+    assert 'data-as-at="2024-09-30" data-value="100000000"' in rows[0]
+    assert "£1.0m</span> over</td>" in rows[0]
+    assert '<strong class="app-rag app-rag--red">At risk</strong> £20.0m</td>' in rows[0]
+    assert 'data-label="Variance to cap">-£300,000 (within)</td>' in rows[1]
+    assert 'data-label="Instalment">none</td>' in rows[1]
+    assert 'data-label="Variance to cap">–</td>' in rows[2]
+    assert "£10.0m not at risk" in rows[2]
+    assert request.measures_shown == {"deficit_after_expected_mitigation_delivery": {
+        "2024-09-30"}}
+    assert 'data-label="Cumulative deficit (at-risk instalments withheld)">£70.0m</td>' in second
+    other = render_to_string("finance/_points_table.html", {
+        "points": points, "caption": "Year by year", "scenario_slug": "high-growth",
+        "trajectory_as_at": datetime.date(2024, 9, 30), "trajectory_year": 2024})
+    assert "data-measure" not in other
