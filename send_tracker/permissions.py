@@ -134,7 +134,8 @@ def can_edit_strand(user: Any, strand: Any) -> bool:
         return False
     if strand.lead_id == user.pk:
         return True
-    return strand.deputies.filter(pk=user.pk).exists()
+    # The deputies prefetched with the strand where they were (a strand page), else one query.
+    return any(deputy.pk == user.pk for deputy in strand.deputies.all())
 
 
 def capability_required(capability: str) -> Callable:
