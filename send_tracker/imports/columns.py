@@ -12,6 +12,8 @@ from decimal import Decimal, InvalidOperation
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from send_tracker.money import MAX_AMOUNT_PENCE, MAX_COUNT, format_pounds
 
@@ -58,12 +60,17 @@ def _text(raw: pd.Series, column: Column) -> Parsed:
     return Parsed(values, bad, reason)
 
 
-_MONEY_RE = r"^(-?)([0-9]+)(?:\.([0-9]{1,2}))?$"
+_MONEY_RE = r"^(?P<sign>-?)(?P<whole>[0-9]+)(?:\.(?P<fraction>[0-9]{1,2}))?$"
 
 
 def _clean_number(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Strip £, thousands separators and spaces; '(1,234.50)' is negative, as accountants write."""
-    text = raw.str.strip().str.replace(r"[£,\s]", "", regex=True)
+    text = raw.str.strip()
+    # Python's regex (pyarrow's \s misses some spaces) only on the cells that may hold one of
+    # those characters: plain numbers such as 1234.50 pass by (50 ms for 100,000 cells).
+    plain = text.str.fullmatch(r"[0-9.()-]*").fillna(False).astype(bool)
+    if not plain.all():
+        text = text.where(plain, text[~plain].str.replace(r"[£,\s]", "", regex=True))
     bracketed = text.str.match(r"^\(.*\)$")
     text = text.where(~bracketed, "-" + text.str.slice(1, -1))
     return text, bracketed
@@ -81,19 +88,25 @@ def _clamp_digits(digits: pd.Series, kind: str, past: int) -> pd.Series:
     return digits.where(~too_long, str(past))
 
 
+_NOTHING = pa.scalar("", pa.large_string())  # the join of pounds and pence digits
+
+
 def _money(raw: pd.Series, column: Column) -> Parsed:
     text, _ = _clean_number(raw)
-    # fullmatch and partition run in pyarrow; a regex extract would loop in Python (10x slower).
-    bad = ~text.str.fullmatch(_MONEY_RE).fillna(False).astype(bool)
-    good = text.where(~bad, "0")
-    negative = good.str.startswith("-").fillna(False).astype(bool)
-    parts = good.str.removeprefix("-").str.partition(".")
-    digits = _clamp_digits(parts[0], "money", MAX_AMOUNT_PENCE // 100 + 1)
-    whole = pd.to_numeric(digits, downcast=None).astype("int64")
-    fraction = parts[2].str.pad(2, side="right", fillchar="0").astype("int64")
-    pence = whole * 100 + fraction
-    pence = pence.where(~negative, -pence)
-    return Parsed(pence.astype("int64"), bad, "is not an amount of money (e.g. £1,234.50)")
+    # One regex extract in pyarrow (RE2, C++) splits every cell into sign, pounds and pence,
+    # null where the cell is not an amount; pyarrow's cast makes the digits an integer, never
+    # through float (pandas' partition and to_numeric took 120 ms of 100,000 cells).
+    parts = pc.extract_regex(pa.array(text.fillna(""), type=pa.large_string()), _MONEY_RE)
+    bad = pd.Series(parts.is_null().to_numpy(zero_copy_only=False), index=raw.index)
+    pounds = pc.fill_null(pc.struct_field(parts, "whole"), "0")
+    pounds = _clamp_digits(pd.Series(pounds, index=raw.index, dtype="str"), "money",
+                           MAX_AMOUNT_PENCE // 100 + 1)
+    pennies = pc.utf8_rpad(pc.fill_null(pc.struct_field(parts, "fraction"), ""), 2, "0")
+    pence = pc.cast(pc.binary_join_element_wise(pa.array(pounds), pennies, _NOTHING), pa.int64())
+    negative = pc.fill_null(pc.equal(pc.struct_field(parts, "sign"), "-"), False)
+    pence = pc.if_else(negative, pc.negate(pence), pence)
+    return Parsed(pd.Series(pence.to_numpy(), index=raw.index, dtype="int64"), bad,
+                  "is not an amount of money (e.g. £1,234.50)")
 
 
 def _int(raw: pd.Series, column: Column) -> Parsed:
@@ -130,9 +143,10 @@ def _pct(raw: pd.Series, column: Column) -> Parsed:
 def _date(raw: pd.Series, column: Column) -> Parsed:
     text = raw.str.strip()
     # Excel cells read from XLSX arrive as '2025-03-31 00:00:00'.
-    iso = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
-    uk = pd.to_datetime(text, format="%d/%m/%Y", errors="coerce")
-    stamps = iso.fillna(uk)
+    stamps = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    rest = stamps.isna()  # read as UK dates only the cells that are not ISO dates
+    if rest.any():
+        stamps = stamps.fillna(pd.to_datetime(text[rest], format="%d/%m/%Y", errors="coerce"))
     bad = stamps.isna() | (stamps < EARLIEST_DATE) | (stamps > LATEST_DATE)
     values = stamps.dt.date.astype(object).where(~bad, None)
     reason = "is not a date between 2000 and 2100 (write 31/03/2025 or 2025-03-31)"
@@ -221,11 +235,12 @@ def bounds_masks(values: pd.Series, column: Column) -> list[tuple[pd.Series, str
     def shown(bound):
         return format_pounds(bound) if column.kind == "money" else f"{bound:,}"
 
+    # Compared cell by cell in pandas' Cython loop (exact: ints and Decimals, never float).
     def below() -> pd.Series:
-        return present & values.where(present, low).map(lambda v: v < low)
+        return present & (values.where(present, low) < low)
 
     def above() -> pd.Series:
-        return present & values.where(present, high).map(lambda v: v > high)
+        return present & (values.where(present, high) > high)
 
     if column.min_value is not None and column.max_value is not None:
         return [(below() | above(), f"must be between {shown(low)} and {shown(high)}")]

@@ -157,19 +157,25 @@ class _SqlPlan:
         if isinstance(field, (models.IntegerField, models.ForeignKey)):
             if isinstance(values.dtype, np.dtype) and values.dtype.kind in "iu":  # no nulls
                 return pa.array(values.to_numpy(), type=pa.int64())
+            if pd.api.types.is_integer_dtype(values.dtype):  # nullable Int64, as ids looked up
+                return pa.array(values.array, type=pa.int64())
             return pa.array(pd.array(values.astype(object), dtype="Int64"), type=pa.int64())
+        if isinstance(field, (models.CharField, models.TextField)) and values.dtype == "str":
+            return pa.array(values.array, type=pa.string())  # pandas' text: Arrow already
         series = values.astype(object)
         present = series.notna()
         if isinstance(field, models.DateTimeField):
             return pa.array(series.map(str, na_action="ignore").where(present, None),
                             type=pa.string())
+        # The types of the values present, found in C (Series.map(type) is a Python loop).
+        types = set(map(type, series[present].tolist()))
         if isinstance(field, models.DateField):
-            if series[present].map(type).eq(dt.date).all():  # the date parser's values
+            if types <= {dt.date}:  # the date parser's values
                 return pa.array(series.where(present, None).tolist(), type=pa.date32())
             stamps = pd.to_datetime(series, errors="coerce")
             text = stamps.dt.strftime("%Y-%m-%d").astype(object)
             return pa.array(text.where(stamps.notna(), None), type=pa.string())
-        if not series[present].map(type).eq(str).all():
+        if not types <= {str}:
             series = series.map(str, na_action="ignore")
         return pa.array(series.where(present, None), type=pa.string())
 
