@@ -20,6 +20,11 @@ class AuditedModel(models.Model):
 
     Services set `created_by`/`updated_by`; change history (old and new values) is kept
     by django-simple-history on each concrete model (`history = HistoricalRecords()`).
+
+    The two user columns have no index: nothing reads rows by who wrote them (the audit trail
+    reads the history tables by `history_user`), users are deactivated rather than deleted
+    (a deletion in Django's admin scans the tables to clear them), and each index is written
+    on every row of an import (a tenth of the time of 100,000 invoices).
     """
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -30,6 +35,7 @@ class AuditedModel(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -37,6 +43,7 @@ class AuditedModel(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
 
     class Meta:

@@ -210,3 +210,23 @@ def test_a_column_of_iso_and_uk_dates_reads_both(placement):
     assert list(Invoice.objects.order_by("ref").values_list(
         "period_start", "period_end", "paid_date")) == [
         (D(2024, 4, 1), D(2024, 4, 30), D(2024, 5, 14)), (D(2024, 4, 1), D(2024, 4, 30), None)]
+
+
+def test_each_invoice_index_is_one_a_query_reads_and_the_ref_stays_unique(placement):
+    """Every index is written for each of an import's rows: the invoice table keeps those its
+    readers use, not the LIKE-prefix twin of the ref's unique index nor ones on who wrote a row
+    (nothing reads invoices by created_by or updated_by). The ref is still unique: a second
+    invoice with a ref taken is refused by the database."""
+    from django.db import IntegrityError, transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'placements_invoice'")
+        columns = sorted(d.split("(", 1)[1].rstrip(")") for (d,) in cursor.fetchall())
+    assert columns == ["id", "paid_date", "period_start, ref, id", "placement_id, period_start, "
+                       "period_end", "provider_id", "ref"]
+    load(invoice_rows(1))
+    first = Invoice.objects.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Invoice.objects.create(ref=first.ref, provider=first.provider, placement=placement,
+                               period_start=D(2024, 5, 1), period_end=D(2024, 5, 31),
+                               amount_pence=1)
