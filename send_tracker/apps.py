@@ -13,6 +13,7 @@ class SendTrackerConfig(AppConfig):
     def ready(self) -> None:
         from django.core import signals
         from django.db import models
+        from django.utils.module_loading import autodiscover_modules
         from rest_framework.serializers import ModelSerializer
 
         from send_tracker import api, dataversion, reporting
@@ -21,6 +22,9 @@ class SendTrackerConfig(AppConfig):
         # one mapping for every ModelSerializer rather than a field on each.
         ModelSerializer.serializer_field_mapping[models.DateField] = api.DateField
 
+        # Each app's import formats: its `imports` module registers them, once, at start-up
+        # (looking for the modules on every request cost a listing page 0.7 ms).
+        autodiscover_modules("imports")
         # After every migrate (tests' databases too): new tables get the data-version trigger.
         post_migrate.connect(dataversion.install_triggers, sender=self,
                              dispatch_uid="send_tracker.dataversion.install_triggers")

@@ -135,8 +135,8 @@ def register(cls: type[ImportFormat]) -> type[ImportFormat]:
 
 
 def get_format(kind: str) -> ImportFormat:
-    """The registered format for a kind (apps' imports modules are loaded on first use)."""
-    _load_app_formats()
+    """The registered format for a kind (each app's `imports` module registers its formats
+    when Django starts: SendTrackerConfig.ready)."""
     try:
         return REGISTRY[kind]()
     except KeyError:
@@ -145,7 +145,6 @@ def get_format(kind: str) -> ImportFormat:
 
 
 def all_formats() -> list[ImportFormat]:
-    _load_app_formats()
     return [REGISTRY[k]() for k in sorted(REGISTRY)]
 
 
@@ -168,14 +167,6 @@ def imports_due(*, now: dt.datetime | None = None) -> list[dict[str, Any]]:
         for fmt in with_cadence
         if last.get(fmt.kind) is None or last[fmt.kind] < now - CADENCES[fmt.cadence]
     ]
-
-
-def _load_app_formats() -> None:
-    from django.apps import apps
-    from django.utils.module_loading import autodiscover_modules
-
-    if apps.ready:
-        autodiscover_modules("imports")
 
 
 def check_header(frame: pd.DataFrame, fmt: ImportFormat, problems: Problems) -> list[str]:
