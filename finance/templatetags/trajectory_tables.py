@@ -11,10 +11,10 @@ labels and words constants.
 from __future__ import annotations
 
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from finance.selectors.measures import BASELINE
+from send_tracker.forms import escape_text
 from send_tracker.money import format_money
 from send_tracker.templatetags.tracker import fy, measure
 
@@ -31,7 +31,7 @@ def _cells(cells: list[tuple[str, str]]) -> str:
 
 def _row(year: int, cells: str, last: str = "") -> str:
     return (f'<tr class="govuk-table__row">\n'
-            f'    <th scope="row" class="govuk-table__header">{escape(fy(year))}</th>'
+            f'    <th scope="row" class="govuk-table__header">{escape_text(fy(year))}</th>'
             f"{cells}{last}\n  </tr>")
 
 

@@ -93,3 +93,18 @@ def test_the_date_filters_write_what_djangos_date_filter_writes(value, settings)
         stamp = Template("{% load tracker %}{{ v|short_datetime }}")
         assert stamp.render(Context({"v": value})) == Template(
             '{{ v|date:"SHORT_DATETIME_FORMAT" }}').render(Context({"v": value}))
+
+
+def test_escape_text_writes_what_conditional_escape_writes():
+    """The renderer's and the options tag's escape: Django's conditional_escape without its
+    lazy-argument wrapper, the same text for plain, safe, lazy and non-text values."""
+    from django.utils.functional import lazy
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+
+    from send_tracker.forms import escape_text
+
+    lazy_text = lazy(lambda: '<b>"Tom" & \'Jerry\'</b>', str)()
+    for value in ['<script>alert("x")</script>', "O'Neil & Sons", mark_safe("<em>ok</em>"),
+                  lazy_text, 12_345, None, 1.5, "", "£1,234"]:
+        assert escape_text(value) == conditional_escape(value), value
