@@ -269,9 +269,14 @@ class Invoice(AuditedModel):
     # The history table keeps the indexes its readers use (id for an invoice's history,
     # history_date and history_user_id for the audit trail). No query filters it by ref,
     # provider, placement or created/updated by, and those indexes would cost nearly half of
-    # the history INSERT of a large invoice import: they are not built.
+    # the history INSERT of a large invoice import: they are not built. Its history_user, like
+    # the history's created_by and updated_by (simple-history never constrains those), is not
+    # a database foreign key: the check of each history row at commit was a tenth of a
+    # 100,000-row import. Django still clears it if a user is deleted (on_delete SET_NULL),
+    # and only the import and simple-history write it, with the signed-in user.
     history = HistoricalRecords(
-        no_db_index=["ref", "provider", "placement", "created_by", "updated_by"]
+        no_db_index=["ref", "provider", "placement", "created_by", "updated_by"],
+        user_db_constraint=False,
     )
 
     class Meta:

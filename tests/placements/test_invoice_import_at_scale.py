@@ -224,6 +224,17 @@ def test_each_invoice_index_is_one_a_query_reads_and_the_ref_stays_unique(placem
         columns = sorted(d.split("(", 1)[1].rstrip(")") for (d,) in cursor.fetchall())
     assert columns == ["id", "paid_date", "period_start, ref, id", "placement_id, period_start, "
                        "period_end", "provider_id", "ref"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT conrelid::regclass::text, a.attname FROM pg_constraint c "
+                       "JOIN pg_attribute a "
+                       "ON a.attrelid = c.conrelid AND a.attnum = ANY(c.conkey) "
+                       "WHERE c.contype = 'f' AND c.conrelid::regclass::text IN "
+                       "('placements_invoice', 'placements_historicalinvoice')")
+        foreign_keys = sorted(cursor.fetchall())
+    # The invoice's own keys are checked by the database; its history's user (as its copies of
+    # created_by and updated_by) is not: a check per history row at commit.
+    assert foreign_keys == [("placements_invoice", name) for name in (
+        "created_by_id", "placement_id", "provider_id", "updated_by_id")]
     load(invoice_rows(1))
     first = Invoice.objects.get()
     with pytest.raises(IntegrityError), transaction.atomic():
