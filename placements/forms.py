@@ -12,7 +12,7 @@ from placements.selectors.overpayment_queue import DEFAULT_SORT as DEFAULT_QUEUE
 from placements.selectors.overpayment_queue import SORTS as QUEUE_SORTS
 from placements.selectors.overpayment_queue import QueueQuery
 from send_tracker.fiscal import date_out_of_range
-from send_tracker.forms import PoundsField, TrackerDateField
+from send_tracker.forms import PoundsField, TrackerDateField, whole_number
 from send_tracker.money import parse_pounds
 
 OPTION_SLOTS = 4
@@ -323,8 +323,7 @@ class BulkOutcomeForm(forms.Form):
         error_messages={"required": "Enter a note saying why"})
 
     def clean_flags(self) -> list[int]:
-        ids = self.cleaned_data["flags"] or []
-        if not all(isinstance(v, str) and v.isascii() and v.isdigit() and len(v) < 10
-                   for v in ids):
+        ids = [whole_number(v) for v in self.cleaned_data["flags"] or []]
+        if None in ids:
             raise forms.ValidationError("Select flags from the list")
-        return sorted({int(v) for v in ids})
+        return sorted(set(ids))

@@ -139,6 +139,15 @@ def error_links(form: forms.Form | None, anchor: str = "", *, prefix: str = "") 
     return links
 
 
+def whole_number(text: Any) -> int | None:
+    """A plain whole number sent in a query string or form, or None: ASCII digits only (no
+    sign, no decimals, no "²", which str.isdigit passes and int refuses) and at most nine of
+    them (nothing past a database integer)."""
+    if isinstance(text, str) and text.isascii() and text.isdigit() and len(text) < 10:
+        return int(text)
+    return None
+
+
 def escape_text(value: Any) -> str:
     """Django's conditional_escape, the same text, without the wrapper that looks for lazy
     strings among its arguments (a few microseconds a call; a form writes hundreds of
@@ -146,7 +155,6 @@ def escape_text(value: Any) -> str:
     if hasattr(value, "__html__"):
         return value.__html__()
     return html.escape(str(value))
-
 
 
 _WIDGETS = "django/forms/widgets/"
@@ -158,9 +166,10 @@ _INPUTS = frozenset(f"{_WIDGETS}{kind}.html" for kind in (
 def _attrs(attrs: Mapping) -> str:
     """Django's widgets/attrs.html: ` name="value"`, a bare ` name` for True, nothing for
     False (escaped here: the callers mark the whole tag safe)."""
-    e = escape_text
-    return "".join(f" {e(name)}" if value is True else f' {e(name)}="{e(value)}"'
-                   for name, value in attrs.items() if value is not False)
+    return "".join(
+        f" {escape_text(name)}" if value is True
+        else f' {escape_text(name)}="{escape_text(value)}"'
+        for name, value in attrs.items() if value is not False)
 
 
 class Renderer(DjangoTemplates):

@@ -20,6 +20,7 @@ from finance.board.models import BoardPack, BoardSummary
 from send_tracker.charts import chart_csv_response
 from send_tracker.exports import XLSX_CONTENT_TYPE
 from send_tracker.fiscal import PERIODS, FinancialYear, parse_period, period_end
+from send_tracker.forms import whole_number
 from send_tracker.permissions import can, capability_required
 from send_tracker.reporting import reporting_month
 
@@ -137,8 +138,7 @@ def _packs(summary: BoardSummary) -> dict[str, dict]:
 def board_detail(request: HttpRequest, year: str, period: int) -> HttpResponse:
     """A month's board summary on one screen: headline, trajectory, strands, bridge, risks."""
     fy, period = _month(year, period)
-    asked = request.GET.get("version", "")
-    wanted = int(asked) if asked.isdigit() and len(asked) < 10 else None
+    wanted = whole_number(request.GET.get("version"))  # anything else: the latest
     # Every version the user may read (newest first, no content); the one shown among them,
     # and its frozen content read once per data version.
     versions = selectors.month_versions(year=fy, period=period, user=request.user)
@@ -187,15 +187,14 @@ def board_text(request: HttpRequest, year: str, period: int) -> HttpResponse:
         decisions = request.POST.get("decisions_needed", "")
         read_version = request.POST.get("read_version", "")
         # A tampered version (not a whole number) is a damaged form, not a 500.
-        if read_version and not (read_version.isascii() and read_version.isdigit()):
+        if read_version and whole_number(read_version) is None:
             errors = ["The form was damaged: reload the page."]
         try:
             if errors:
                 raise ValidationError(errors)
             services.board_summary_update_text(
                 summary_id=summary.pk, user=request.user, commentary=commentary,
-                decisions_needed=decisions,
-                read_version=int(read_version) if read_version else None,
+                decisions_needed=decisions, read_version=whole_number(read_version),
             )
         except ValidationError as exc:
             errors = exc.messages

@@ -18,7 +18,7 @@ from placements.forms import BulkOutcomeForm, OverpaymentQueueForm
 from placements.models import OverpaymentFlag
 from placements.selectors.overpayment_queue import SORTS
 from send_tracker.exports import Money, Sheet, csv_response, xlsx_response
-from send_tracker.forms import service_errors
+from send_tracker.forms import service_errors, whole_number
 from send_tracker.money import to_pounds
 from send_tracker.paging import paginate
 from send_tracker.permissions import capability_required
@@ -101,8 +101,7 @@ def _bulk_outcome(request: HttpRequest, kept: Mapping[str, str]):
                                       f"marked {label}.")
             url = reverse("placements:overpayments")
             return redirect(f"{url}?{urlencode(kept)}" if kept else url), None, None
-    ticked = {int(v) for v in request.POST.getlist("flags") if v.isascii() and v.isdigit()
-              and len(v) < 10}
+    ticked = {n for v in request.POST.getlist("flags") if (n := whole_number(v)) is not None}
     return None, form, {"refused": refused, "ticked": ticked}
 
 

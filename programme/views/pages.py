@@ -19,6 +19,7 @@ from send_tracker import measures
 from send_tracker.charts import chart_csv_response
 from send_tracker.exports import Money, Sheet, csv_response, xlsx_response
 from send_tracker.fiscal import period_choices, period_end
+from send_tracker.forms import whole_number
 from send_tracker.money import to_pounds
 from send_tracker.paging import paginate
 from send_tracker.permissions import (
@@ -241,8 +242,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
 def compliance_remind(request: HttpRequest) -> HttpResponse:
     """E-mail a reminder to each lead chosen on the "who has not updated" page."""
     chosen = year_period_from(request, default="open")
-    ids = {int(v) for v in request.POST.getlist("leads") if v.isascii() and v.isdigit()
-           and len(v) < 10}
+    ids = {n for v in request.POST.getlist("leads") if (n := whole_number(v)) is not None}
     if chosen.errors:
         return _compliance_page(request, chosen_ids=ids)
     try:

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from send_tracker import money
@@ -150,7 +150,7 @@ def chart(context, chart_obj):
     own = urlencode({"csv": chart_obj.id})
     head, tail = chart_obj.html_parts
     return mark_safe(  # noqa: S308 - our own template, autoescaped; the query escaped here
-        head + conditional_escape(f"{page_query}&{own}" if page_query else own) + tail)
+        head + escape_text(f"{page_query}&{own}" if page_query else own) + tail)
 
 
 def _show_measure(measure, value, fmt: str = "") -> str:

@@ -61,3 +61,12 @@ def test_with_a_field_map_only_the_mapped_names_go_beside_a_field():
                    field_of={"forecast_pence": "forecast"})
     assert form.errors["forecast"] == ["Too big."]
     assert form.non_field_errors() == ["No."]
+
+
+def test_whole_number_reads_plain_digits_and_nothing_else():
+    """The one rule for a number sent in a query string or a form (a version, a row's id)."""
+    from send_tracker.forms import whole_number
+
+    assert [whole_number(t) for t in ("0", "7", "007", "999999999")] == [0, 7, 7, 999_999_999]
+    for junk in ("", " 7", "-1", "+1", "1.0", "²", "1²", "٣", "1e3", "1000000000", None, 7):
+        assert whole_number(junk) is None, junk

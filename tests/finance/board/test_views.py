@@ -194,3 +194,22 @@ def test_a_month_without_a_summary_is_a_404(small_programme, director_client):
     assert director_client.get(P6).status_code == 404
     assert director_client.get("/board/2024-25/13/").status_code == 404
     assert director_client.get("/board/nonsense/6/").status_code == 404
+
+
+def test_the_version_asked_for_is_shown_and_a_version_that_is_not_a_number_is_ignored(
+    sign_off_summary, build_summary, director_client
+):
+    """`?version=` picks one of the month's versions; one that does not exist is a 404, and
+    text that is not a plain whole number (a superscript ² passes str.isdigit but not int) shows
+    the latest version rather than failing."""
+    sign_off_summary(6)
+    build_summary(6, new_version=True)
+    assert "Sign off version 2" in director_client.get(P6).content.decode()
+    first = director_client.get(f"{P6}?version=1")
+    assert first.status_code == 200
+    assert "Sign off version 2" not in first.content.decode()
+    assert director_client.get(f"{P6}?version=9").status_code == 404
+    for junk in ("²", "1²", "abc", "9" * 40):
+        response = director_client.get(P6, {"version": junk})
+        assert response.status_code == 200, junk
+        assert "Sign off version 2" in response.content.decode()
